@@ -1,0 +1,54 @@
+/**
+ * @module What a cataloger is: the files it reads plus a parser that turns one file into packages.
+ *
+ * A cataloger never touches the file system: the catalog driver finds the files its patterns
+ * name in the target's FileTree and hands each one over as a CatalogFile.
+ */
+import type { Distro } from '../model/distro.js';
+import type { ParsedPackage } from '../model/package.js';
+
+/** One file handed to a parser. */
+export interface CatalogFile {
+  /** Absolute path in the target. */
+  path: string;
+  size: number;
+  read(): Promise<Buffer>;
+  text(): Promise<string>;
+  /** A path on the local disk with the same bytes (for readers such as SQLite that need one). */
+  localPath(): Promise<string>;
+}
+
+export interface CatalogContext {
+  /** The target's operating system, when one was detected. */
+  distro?: Distro;
+  /**
+   * Records one skipped malformed record. The driver folds all of a file's skips into one
+   * warning that gives the count and the first reason.
+   */
+  skip(reason: string): void;
+  /** A problem with the file as a whole (the file is still not fatal to the inventory). */
+  warn(code: string, message: string): void;
+}
+
+export type CatalogParser = (
+  file: CatalogFile,
+  ctx: CatalogContext,
+) => ParsedPackage[] | Promise<ParsedPackage[]>;
+
+export interface Cataloger {
+  /** Registry name; equals the folder name under src/catalog. */
+  name: string;
+  /** Bumped whenever the output for the same input changes. */
+  version: number;
+  /**
+   * Absolute patterns of the files the cataloger reads, anchored at the target root.
+   * `*` matches within one path segment; `**` matches any number of segments.
+   */
+  patterns: string[];
+  parse: CatalogParser;
+}
+
+/** Declares a cataloger; exists so every module export is checked against the interface. */
+export function defineCataloger(cataloger: Cataloger): Cataloger {
+  return cataloger;
+}

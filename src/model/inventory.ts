@@ -1,0 +1,39 @@
+/** @module An inventory: everything one target holds, the input to SBOM writers and to matching. */
+import type { Distro } from './distro.js';
+import type { LayerRef, Package } from './package.js';
+import type { Warning } from './warning.js';
+
+export type TargetKind = 'directory' | 'docker-archive' | 'oci-archive' | 'oci-dir';
+
+/** What was inventoried. Image targets carry their digests and layers. */
+export type TargetDescription =
+  | { kind: 'directory'; name: string; path: string }
+  | {
+      kind: 'docker-archive' | 'oci-archive' | 'oci-dir';
+      name: string;
+      path: string;
+      /** The image manifest digest (sha256:…). */
+      manifestDigest: string;
+      /** The image config digest, which is the image ID. */
+      imageId: string;
+      platform: { os: string; architecture: string; variant?: string };
+      layers: LayerRef[];
+      /** Repository tags recorded in the archive (docker-archive RepoTags, OCI ref.name annotations). */
+      tags: string[];
+    };
+
+export interface CatalogerRef {
+  name: string;
+  version: number;
+}
+
+export interface Inventory {
+  target: TargetDescription;
+  distro?: Distro;
+  packages: Package[];
+  warnings: Warning[];
+  catalogers: CatalogerRef[];
+  /** When the inventory was taken (ISO 8601). */
+  createdAt: string;
+  tool: { name: string; version: string };
+}

@@ -1,0 +1,72 @@
+/**
+ * @module The read-only file tree every source presents to the catalogers.
+ *
+ * Paths are absolute inside the target ("/var/lib/dpkg/status"), always with forward slashes,
+ * never leading outside the target root: symbolic links are resolved as if the target were
+ * chroot'ed, so "/etc/x -> ../../../../etc/passwd" resolves to the target's own /etc/passwd.
+ */
+import type { LayerRef } from '../model/package.js';
+
+export type FileKind = 'file' | 'directory' | 'symlink' | 'other';
+
+/** A regular file found in the tree, after following any links. */
+export interface FileRef {
+  /** The path that was asked for. */
+  path: string;
+  /** The path of the file itself once links are resolved (equal to `path` when no link was crossed). */
+  realPath: string;
+  size: number;
+  /** The layer that wrote this version of the file (image sources only). */
+  layer?: LayerRef;
+}
+
+export interface DirEntry {
+  name: string;
+  kind: FileKind;
+}
+
+/** Byte limits that keep a hostile or huge target from exhausting memory or disk. */
+export interface SourceLimits {
+  /** Largest single file a cataloger may read; bigger ones are skipped with a warning. */
+  maxFileBytes: number;
+  /** Largest image layer (uncompressed) that is read; bigger ones are skipped with a warning. */
+  maxLayerBytes: number;
+  /** Most bytes the source may extract to its temporary folder in total. */
+  maxExtractBytes: number;
+}
+
+export const defaultSourceLimits: SourceLimits = {
+  maxFileBytes: 512 * 1024 * 1024,
+  maxLayerBytes: 16 * 1024 * 1024 * 1024,
+  maxExtractBytes: 8 * 1024 * 1024 * 1024,
+};
+
+export interface FileTree {
+  /** Resolves a path to a regular file, following links inside the tree; undefined when absent. */
+  lookup(path: string): Promise<FileRef | undefined>;
+  /** Lists a directory (following links to it); undefined when it is not a directory. */
+  readDir(path: string): Promise<DirEntry[] | undefined>;
+  /** Reads a whole file. Throws FileTooLargeError beyond the limit. */
+  readFile(file: FileRef): Promise<Buffer>;
+  /** A path on the local disk holding the file's bytes, for readers that need one (SQLite). */
+  localPath(file: FileRef): Promise<string>;
+  /**
+   * Earlier versions of a file in a layered tree, oldest first, ending with `file` itself.
+   * Plain directories have one version.
+   */
+  versions(file: FileRef): Promise<FileRef[]>;
+  /** Releases temporary files and handles. Safe to call twice. */
+  close(): Promise<void>;
+}
+
+/** A file the limits say not to read. */
+export class FileTooLargeError extends Error {
+  constructor(
+    readonly path: string,
+    readonly size: number,
+    readonly limit: number,
+  ) {
+    super(`${path} is ${size} bytes, over the ${limit}-byte file limit`);
+    this.name = 'FileTooLargeError';
+  }
+}
