@@ -15,19 +15,48 @@ export interface PurlParts {
   subpath?: string;
 }
 
+/**
+ * Percent-encodes one purl component the way the current specification's canonical form does:
+ * everything but the unreserved characters and ':' is encoded (so '+' in "2.4.47-2+b1" becomes
+ * %2B). packageurl-js 2 still writes the older form, so it validates and normalises, and this
+ * writes.
+ */
+function encodeComponent(value: string): string {
+  return encodeURIComponent(value)
+    .replace(/%3A/gi, ':')
+    .replace(/[!'()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
+}
+
+function encodeSegments(value: string): string {
+  return value
+    .split('/')
+    .filter((segment) => segment !== '' && segment !== '.' && segment !== '..')
+    .map(encodeComponent)
+    .join('/');
+}
+
+/** Builds a canonical purl; per-type rules (lower-case names, PyPI '_' → '-', …) come from packageurl-js. */
 export function buildPurl(parts: PurlParts): string {
   const qualifiers: Record<string, string> = {};
   for (const [key, value] of Object.entries(parts.qualifiers ?? {})) {
-    if (value !== undefined && value !== '') qualifiers[key] = value;
+    if (value !== undefined && value !== '') qualifiers[key.toLowerCase()] = value;
   }
-  return new PackageURL(
+  const purl = new PackageURL(
     parts.type,
     parts.namespace || undefined,
     parts.name,
     parts.version || undefined,
     Object.keys(qualifiers).length > 0 ? qualifiers : undefined,
     parts.subpath || undefined,
-  ).toString();
+  );
+  let text = `pkg:${purl.type}/`;
+  if (purl.namespace) text += `${encodeSegments(purl.namespace)}/`;
+  text += encodeComponent(purl.name);
+  if (purl.version) text += `@${encodeComponent(purl.version)}`;
+  const keys = Object.keys(purl.qualifiers ?? {}).sort();
+  if (keys.length > 0) text += `?${keys.map((key) => `${key}=${encodeComponent(purl.qualifiers![key]!)}`).join('&')}`;
+  if (purl.subpath) text += `#${encodeSegments(purl.subpath)}`;
+  return text;
 }
 
 export function parsePurl(purl: string): PurlParts {

@@ -1,0 +1,85 @@
+/**
+ * @module The path patterns catalogers declare: matching a path against them, and finding the
+ * files they name in a FileTree.
+ */
+import type { FileRef, FileTree } from '../source/file-tree.js';
+import { joinTreePath, treePathSegments } from '../source/tree-path.js';
+
+function segmentToRegex(segment: string): string {
+  return segment
+    .split('*')
+    .map((part) => part.replace(/[.+?^${}()|[\]\\]/g, '\\$&'))
+    .join('[^/]*');
+}
+
+/** A regular expression matching the absolute paths a pattern names. */
+export function patternToRegex(pattern: string): RegExp {
+  const segments = treePathSegments(pattern);
+  let source = '^';
+  for (let i = 0; i < segments.length; i++) {
+    const segment = segments[i]!;
+    if (segment === '**') source += i === segments.length - 1 ? '(?:/.*)?' : '(?:/[^/]+)*';
+    else source += '/' + segmentToRegex(segment);
+  }
+  return new RegExp(source + '$');
+}
+
+/** One predicate for the union of many patterns. */
+export function compilePatterns(patterns: readonly string[]): (path: string) => boolean {
+  if (patterns.length === 0) return () => false;
+  const regex = new RegExp(patterns.map((p) => patternToRegex(p).source).join('|'));
+  return (path) => regex.test(path);
+}
+
+/** Most directory entries a `**` search visits, so a pattern cannot make a walk unbounded. */
+const MAX_RECURSIVE_ENTRIES = 1_000_000;
+
+/**
+ * The regular files a pattern names in a tree, each once (by its path after links), in a stable
+ * order. Literal segments are looked up directly, `*` lists one directory, `**` walks below it.
+ */
+export async function findFiles(tree: FileTree, pattern: string): Promise<FileRef[]> {
+  const segments = treePathSegments(pattern);
+  const found: FileRef[] = [];
+  let visited = 0;
+
+  async function expand(dir: string, index: number): Promise<void> {
+    if (index === segments.length) return;
+    const segment = segments[index]!;
+    const last = index === segments.length - 1;
+    if (segment === '**') {
+      await expand(dir, index + 1);
+      const entries = await tree.readDir(dir);
+      for (const entry of entries ?? []) {
+        if (entry.kind !== 'directory' || ++visited > MAX_RECURSIVE_ENTRIES) continue;
+        await expand(joinTreePath(dir, entry.name), index);
+      }
+      return;
+    }
+    if (!segment.includes('*')) {
+      const path = joinTreePath(dir, segment);
+      if (last) {
+        const file = await tree.lookup(path);
+        if (file) found.push(file);
+      } else {
+        await expand(path, index + 1);
+      }
+      return;
+    }
+    const regex = new RegExp(`^${segmentToRegex(segment)}$`);
+    const entries = await tree.readDir(dir);
+    const names = (entries ?? []).filter((entry) => regex.test(entry.name)).map((entry) => entry.name).sort();
+    for (const name of names) {
+      const path = joinTreePath(dir, name);
+      if (last) {
+        const file = await tree.lookup(path);
+        if (file) found.push(file);
+      } else {
+        await expand(path, index + 1);
+      }
+    }
+  }
+
+  await expand('/', 0);
+  return found;
+}

@@ -1,0 +1,66 @@
+#!/usr/bin/env node
+/** @module The `vigil` command line: parses flags, calls the library, prints. */
+import { realpathSync } from 'node:fs';
+import { pathToFileURL } from 'node:url';
+import { Command, CommanderError } from 'commander';
+import { describeError, isVigilError } from '../errors.js';
+import { vigilVersion } from '../version.js';
+import { sbomCommand } from './commands/sbom.js';
+
+/** Exit status for bad input or a target Vigil cannot read. */
+const EXIT_USAGE = 2;
+/** Exit status for a failure that is Vigil's own fault. */
+const EXIT_INTERNAL = 1;
+
+export function buildProgram(): Command {
+  const program = new Command('vigil')
+    .description('Vigil: software inventory and vulnerability management')
+    .version(vigilVersion)
+    .option('--debug', 'print stack traces for errors')
+    .exitOverride()
+    .configureOutput({
+      writeErr: (text) => process.stderr.write(text),
+    });
+  program.addCommand(sbomCommand().exitOverride());
+  return program;
+}
+
+export async function main(argv: string[]): Promise<number> {
+  const program = buildProgram();
+  const debug = argv.includes('--debug');
+  try {
+    await program.parseAsync(argv, { from: 'user' });
+    return 0;
+  } catch (error) {
+    if (error instanceof CommanderError) {
+      // commander has already printed its one-line message (or the help/version text).
+      return error.exitCode === 0 ? 0 : EXIT_USAGE;
+    }
+    if (isVigilError(error)) {
+      process.stderr.write(`vigil: ${error.message}\n`);
+      if (debug && error.stack) process.stderr.write(`${error.stack}\n`);
+      return EXIT_USAGE;
+    }
+    if (debug && error instanceof Error && error.stack) process.stderr.write(`vigil: internal error: ${error.stack}\n`);
+    else process.stderr.write(`vigil: internal error: ${describeError(error)} (run again with --debug for details)\n`);
+    return EXIT_INTERNAL;
+  }
+}
+
+function isEntryPoint(): boolean {
+  const script = process.argv[1];
+  if (!script) return false;
+  try {
+    // npm installs the bin as a symlink; compare real paths.
+    return pathToFileURL(realpathSync(script)).href === import.meta.url;
+  } catch {
+    return false;
+  }
+}
+
+
+if (isEntryPoint()) {
+  main(process.argv.slice(2)).then((code) => {
+    process.exitCode = code;
+  });
+}

@@ -1,0 +1,88 @@
+import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DirectoryTree } from './directory.js';
+import { defaultSourceLimits, FileTooLargeError } from './file-tree.js';
+
+describe('directory tree', () => {
+  let base: string;
+  let root: string;
+  let tree: DirectoryTree;
+
+  beforeAll(async () => {
+    base = mkdtempSync(join(tmpdir(), 'vigil-dir-test-'));
+    root = join(base, 'root');
+    mkdirSync(join(root, 'etc'), { recursive: true });
+    mkdirSync(join(root, 'usr/lib/sysimage/rpm'), { recursive: true });
+    mkdirSync(join(root, 'var/lib'), { recursive: true });
+    writeFileSync(join(base, 'secret'), 'outside the target');
+    writeFileSync(join(root, 'etc/passwd'), 'root:x:0:0::/root:/bin/sh\n');
+    writeFileSync(join(root, 'usr/lib/sysimage/rpm/rpmdb.sqlite'), 'db');
+    writeFileSync(join(root, 'big'), Buffer.alloc(2048));
+    // Links that try to leave the root must land inside it.
+    symlinkSync('/etc/passwd', join(root, 'etc/absolute'));
+    symlinkSync('../../../../../../etc/passwd', join(root, 'etc/climbing'));
+    symlinkSync('../../secret', join(root, 'etc/escape'));
+    symlinkSync('../../usr/lib/sysimage/rpm', join(root, 'var/lib/rpm'));
+    symlinkSync('loop-b', join(root, 'loop-a'));
+    symlinkSync('loop-a', join(root, 'loop-b'));
+    symlinkSync(join(base, 'secret'), join(root, 'host-absolute'));
+    tree = await DirectoryTree.open(root, { ...defaultSourceLimits, maxFileBytes: 1024 });
+  });
+
+  afterAll(() => rmSync(base, { recursive: true, force: true }));
+
+  it('reads a plain file', async () => {
+    const file = await tree.lookup('/etc/passwd');
+    expect(file).toEqual({ path: '/etc/passwd', realPath: '/etc/passwd', size: 26 });
+    expect((await tree.readFile(file!)).toString()).toContain('root:x');
+  });
+
+  it('resolves absolute links against the target root', async () => {
+    const file = await tree.lookup('/etc/absolute');
+    expect(file?.realPath).toBe('/etc/passwd');
+  });
+
+  it('stops ".." at the target root', async () => {
+    expect((await tree.lookup('/etc/climbing'))?.realPath).toBe('/etc/passwd');
+    expect(await tree.lookup('/etc/escape')).toBeUndefined();
+    expect(await tree.lookup('/../../secret')).toBeUndefined();
+  });
+
+  it('never follows an absolute host path out of the root', async () => {
+    expect(await tree.lookup('/host-absolute')).toBeUndefined();
+  });
+
+  it('follows directory links inside the root', async () => {
+    const file = await tree.lookup('/var/lib/rpm/rpmdb.sqlite');
+    expect(file?.realPath).toBe('/usr/lib/sysimage/rpm/rpmdb.sqlite');
+    expect(await tree.localPath(file!)).toBe(join(root, 'usr/lib/sysimage/rpm/rpmdb.sqlite'));
+    expect((await tree.readDir('/var/lib/rpm'))?.map((e) => e.name)).toEqual(['rpmdb.sqlite']);
+  });
+
+  it('gives up on link loops', async () => {
+    expect(await tree.lookup('/loop-a')).toBeUndefined();
+  });
+
+  it('does not treat directories or missing paths as files', async () => {
+    expect(await tree.lookup('/etc')).toBeUndefined();
+    expect(await tree.lookup('/nope')).toBeUndefined();
+    expect(await tree.lookup('/etc/passwd/x')).toBeUndefined();
+    expect(await tree.readDir('/etc/passwd')).toBeUndefined();
+  });
+
+  it('refuses files over the size limit', async () => {
+    const file = await tree.lookup('/big');
+    await expect(tree.readFile(file!)).rejects.toBeInstanceOf(FileTooLargeError);
+  });
+
+  it('reports a missing target plainly', async () => {
+    await expect(DirectoryTree.open(join(base, 'missing'), defaultSourceLimits)).rejects.toMatchObject({
+      code: 'TARGET_NOT_FOUND',
+    });
+    await expect(DirectoryTree.open(join(base, 'secret'), defaultSourceLimits)).rejects.toMatchObject({
+      code: 'TARGET_UNRECOGNISED',
+    });
+  });
+});

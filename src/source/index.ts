@@ -1,0 +1,95 @@
+/**
+ * @module Opens a target as a read-only FileTree: a directory, a root filesystem or an image archive.
+ * @see https://github.com/opencontainers/image-spec/blob/main/image-layout.md
+ */
+import { stat } from 'node:fs/promises';
+import { basename, resolve } from 'node:path';
+import { VigilError } from '../errors.js';
+import type { TargetDescription } from '../model/inventory.js';
+import type { Warning } from '../model/warning.js';
+import { DirectoryTree, hostError } from './directory.js';
+import type { FileTree, SourceLimits } from './file-tree.js';
+import { openImageArchive, sniffImageArchive } from './image/index.js';
+import { parseTargetSpec, type TargetSpec } from './target-spec.js';
+import { createTempDir } from './temp-dir.js';
+
+export { parseTargetSpec, type TargetSpec };
+export type { FileTree, FileRef, DirEntry, SourceLimits } from './file-tree.js';
+export { defaultSourceLimits, FileTooLargeError } from './file-tree.js';
+
+export interface OpenSourceOptions {
+  limits: SourceLimits;
+  /** Which files the catalogers will read; image sources keep only these while streaming. */
+  interest: (path: string) => boolean;
+  /** "os/arch[/variant]" for multi-platform images. */
+  platform?: string;
+  onProgress?: (done: number, total: number) => void;
+}
+
+export interface OpenedSource {
+  tree: FileTree;
+  target: TargetDescription;
+  warnings: Warning[];
+  /** Closes the tree and removes every temporary file. */
+  close(): Promise<void>;
+}
+
+async function resolveKind(spec: TargetSpec): Promise<Exclude<TargetSpec['kind'], 'auto'>> {
+  if (spec.kind !== 'auto') return spec.kind;
+  let info;
+  try {
+    info = await stat(spec.path);
+  } catch (error) {
+    throw hostError(spec.path, error);
+  }
+  const sniffed = await sniffImageArchive(spec.path);
+  if (sniffed) return sniffed;
+  if (info.isDirectory()) return 'directory';
+  throw new VigilError(
+    'TARGET_UNRECOGNISED',
+    `${spec.path} is not a directory, a docker-archive, an oci-archive or an OCI layout`,
+  );
+}
+
+export async function openSource(input: string | TargetSpec, options: OpenSourceOptions): Promise<OpenedSource> {
+  const spec = typeof input === 'string' ? parseTargetSpec(input) : input;
+  const kind = await resolveKind(spec);
+  const path = resolve(spec.path);
+  if (kind === 'directory') {
+    const tree = await DirectoryTree.open(path, options.limits);
+    return {
+      tree,
+      target: { kind: 'directory', name: spec.path, path },
+      warnings: [],
+      close: () => tree.close(),
+    };
+  }
+  const temp = createTempDir();
+  try {
+    const opened = await openImageArchive(
+      { kind, path },
+      {
+        interest: options.interest,
+        limits: options.limits,
+        tempDir: temp.path,
+        ...(options.platform ? { platform: options.platform } : {}),
+        ...(options.onProgress ? { onProgress: options.onProgress } : {}),
+      },
+    );
+    return {
+      tree: opened.tree,
+      target: { ...opened.target, name: opened.target.name || basename(path) },
+      warnings: opened.warnings,
+      async close() {
+        try {
+          await opened.tree.close();
+        } finally {
+          temp.remove();
+        }
+      },
+    };
+  } catch (error) {
+    temp.remove();
+    throw error;
+  }
+}
