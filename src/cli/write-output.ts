@@ -1,6 +1,6 @@
 /** @module Writes command output to stdout or to a file, never leaving a half-written file. */
 import { randomBytes } from 'node:crypto';
-import { rename, rm, writeFile } from 'node:fs/promises';
+import { rename, rm, stat, writeFile } from 'node:fs/promises';
 import { dirname, basename, join } from 'node:path';
 import { VigilError, describeError } from '../errors.js';
 
@@ -9,6 +9,16 @@ export async function writeOutput(text: string, outputPath: string | undefined):
     await new Promise<void>((resolve, reject) => {
       process.stdout.write(text, (error) => (error ? reject(error) : resolve()));
     });
+    return;
+  }
+  const existing = await stat(outputPath).catch(() => undefined);
+  if (existing && !existing.isFile()) {
+    // A device, pipe or socket (/dev/null, /dev/stdout, a FIFO): write into it, never replace it.
+    try {
+      await writeFile(outputPath, text);
+    } catch (error) {
+      throw new VigilError('OUTPUT_FAILED', `cannot write ${outputPath}: ${describeError(error)}`);
+    }
     return;
   }
   // Written beside the destination and renamed over it, so a reader sees the old file or the whole new one.
