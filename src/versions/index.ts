@@ -1,0 +1,36 @@
+/**
+ * @module Version schemes: one module per ecosystem's version syntax and order, and the
+ * registry that picks the scheme for an OSV ecosystem name.
+ * @see https://ossf.github.io/osv-schema/#affectedpackage-field
+ */
+import { apk } from './apk.js';
+import { dpkg } from './dpkg.js';
+import { rpm } from './rpm.js';
+import type { VersionScheme } from './scheme.js';
+
+export { VersionParseError, type VersionScheme } from './scheme.js';
+export type { ApkVersion } from './apk.js';
+export type { DpkgVersion } from './dpkg.js';
+export type { RpmVersion } from './rpm.js';
+
+/** Every scheme, one line each; registry.test.ts fails when a scheme file is missing here. */
+export const schemes: readonly VersionScheme[] = [
+  dpkg,
+  rpm,
+  apk,
+];
+
+const byEcosystem = new Map<string, VersionScheme>(
+  schemes.flatMap((scheme) => scheme.ecosystems.map((ecosystem) => [ecosystem, scheme] as const)),
+);
+
+/**
+ * The scheme for an OSV ecosystem string. Release suffixes are ignored: 'Debian:12',
+ * 'Ubuntu:Pro:18.04:LTS', 'Alpine:v3.20', 'Red Hat:enterprise_linux:9::appstream' and a
+ * bare 'Red Hat' all name their base ecosystem by the part before the first ':'.
+ */
+export function schemeFor(ecosystem: string): VersionScheme | undefined {
+  const colon = ecosystem.indexOf(':');
+  const base = (colon >= 0 ? ecosystem.slice(0, colon) : ecosystem).trim();
+  return byEcosystem.get(base);
+}
