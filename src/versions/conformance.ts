@@ -163,3 +163,8 @@ export function runConformance(
     });
   });
 }
+
+/** The compare() result a hand-written `a <op> b` case expects. */
+export function orderOf(relation: '<' | '=' | '>'): number {
+  return relation === '<' ? -1 : relation === '>' ? 1 : 0;
+}

@@ -5,19 +5,28 @@
  */
 import { apk } from './apk.js';
 import { dpkg } from './dpkg.js';
+import { go } from './go.js';
+import { pep440 } from './pep440.js';
 import { rpm } from './rpm.js';
 import type { VersionScheme } from './scheme.js';
+import { semver } from './semver.js';
 
 export { VersionParseError, type VersionScheme } from './scheme.js';
 export type { ApkVersion } from './apk.js';
 export type { DpkgVersion } from './dpkg.js';
+export type { GoVersion } from './go.js';
+export type { ParsedPep440, Pep440Version } from './pep440.js';
 export type { RpmVersion } from './rpm.js';
+export type { SemverVersion } from './semver.js';
 
 /** Every scheme, one line each; registry.test.ts fails when a scheme file is missing here. */
 export const schemes: readonly VersionScheme[] = [
   dpkg,
   rpm,
   apk,
+  semver,
+  go,
+  pep440,
 ];
 
 const byEcosystem = new Map<string, VersionScheme>(

@@ -56,6 +56,10 @@ describe('version scheme registry', () => {
     ['AlmaLinux:8', 'rpm'],
     ['SUSE:SUSE Linux Enterprise Server 15 SP5', 'rpm'],
     ['openSUSE:Tumbleweed', 'rpm'],
+    ['npm', 'semver'],
+    ['crates.io', 'semver'],
+    ['Go', 'go'],
+    ['PyPI', 'pep440'],
   ])('%s uses %s', (ecosystem, name) => {
     expect(schemeFor(ecosystem)?.name).toBe(name);
   });
