@@ -105,8 +105,9 @@ class LicenseCatalog {
   private readonly refs = new Map<string, string | undefined>();
 
   declared(licenses: readonly string[] | undefined): string {
-    if (!licenses || licenses.length === 0) return 'NOASSERTION';
-    const parts = licenses.map((license) => this.expression(license));
+    // A blank entry says nothing about the licence; it is kept in the annotation only.
+    const parts = (licenses ?? []).filter((license) => license.trim() !== '').map((license) => this.expression(license));
+    if (parts.length === 0) return 'NOASSERTION';
     if (parts.length === 1) return parts[0] as string;
     return parts.map((part) => (isCompoundExpression(part) ? `(${part})` : part)).join(' AND ');
   }
@@ -175,10 +176,15 @@ function basePackage(name: string, SPDXID: string, versionInfo: string | undefin
   };
 }
 
+/** SPDX wants a name for the document and for every package: the target's, else its path. */
+function documentName(target: TargetDescription): string {
+  return target.name !== '' ? target.name : target.path !== '' ? target.path : 'unnamed';
+}
+
 function targetPackage(inventory: Inventory, ctx: Context): SpdxPackage {
   const target: TargetDescription = inventory.target;
   const image = target.kind !== 'directory';
-  const id = uniqueId(`SPDXRef-DocumentRoot-${image ? 'Image' : 'Directory'}-${sanitiseIdstring(target.name)}`, ctx.usedIds);
+  const id = uniqueId(`SPDXRef-DocumentRoot-${image ? 'Image' : 'Directory'}-${sanitiseIdstring(documentName(target))}`, ctx.usedIds);
   const facts: TargetFacts = {
     target,
     catalogers: inventory.catalogers,
@@ -187,7 +193,7 @@ function targetPackage(inventory: Inventory, ctx: Context): SpdxPackage {
     createdAt: inventory.createdAt,
   };
   return {
-    ...basePackage(target.name, id, image ? target.manifestDigest : undefined),
+    ...basePackage(documentName(target), id, image ? target.manifestDigest : undefined),
     primaryPackagePurpose: image ? 'CONTAINER' : 'APPLICATION',
     annotations: [annotation(ctx, encodeFacts(factPrefix.target, facts))],
   };
@@ -201,7 +207,7 @@ function distroPackage(distro: Distro, ctx: Context): SpdxPackage {
       ? [{ referenceCategory: 'SECURITY', referenceType: cpe.startsWith('cpe:2.3:') ? 'cpe23Type' : 'cpe22Type', referenceLocator: cpe }]
       : [];
   return {
-    ...basePackage(distro.id, id, distro.versionId),
+    ...basePackage(distro.id !== '' ? distro.id : 'unknown', id, distro.versionId),
     ...(externalRefs.length > 0 ? { externalRefs } : {}),
     primaryPackagePurpose: 'OPERATING-SYSTEM',
     annotations: [annotation(ctx, encodeFacts(factPrefix.distro, distro))],
@@ -256,13 +262,13 @@ export function buildSpdx(inventory: Inventory, options: WriteSpdxOptions = {}):
   for (const pkg of sortPackages(inventory.packages)) contained.push(softwarePackage(pkg, ctx));
   const extracted = ctx.licenses.extracted();
   const uuid = options.uuid ?? randomUUID();
-  const name = inventory.target.name !== '' ? inventory.target.name : inventory.target.path;
+  const name = documentName(inventory.target);
   return {
     spdxVersion: 'SPDX-2.3',
     dataLicense: 'CC0-1.0',
     SPDXID: 'SPDXRef-DOCUMENT',
-    name: name !== '' ? name : 'unnamed',
-    documentNamespace: `${namespaceBase}/${inventory.target.kind}/${encodeURIComponent(sanitiseIdstring(name))}-${uuid}`,
+    name,
+    documentNamespace: `${namespaceBase}/${inventory.target.kind}/${sanitiseIdstring(name)}-${uuid}`,
     creationInfo: { created: ctx.created, creators: [ctx.creator] },
     packages: [target, ...contained],
     ...(extracted.length > 0 ? { hasExtractedLicensingInfos: extracted } : {}),
