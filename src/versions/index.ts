@@ -6,6 +6,7 @@
 import { apk } from './apk.js';
 import { dpkg } from './dpkg.js';
 import { go } from './go.js';
+import { maven } from './maven.js';
 import { pep440 } from './pep440.js';
 import { rpm } from './rpm.js';
 import type { VersionScheme } from './scheme.js';
@@ -15,6 +16,7 @@ export { VersionParseError, type VersionScheme } from './scheme.js';
 export type { ApkVersion } from './apk.js';
 export type { DpkgVersion } from './dpkg.js';
 export type { GoVersion } from './go.js';
+export type { MavenItem, MavenVersion } from './maven.js';
 export type { ParsedPep440, Pep440Version } from './pep440.js';
 export type { RpmVersion } from './rpm.js';
 export type { SemverVersion } from './semver.js';
@@ -27,6 +29,7 @@ export const schemes: readonly VersionScheme[] = [
   semver,
   go,
   pep440,
+  maven,
 ];
 
 const byEcosystem = new Map<string, VersionScheme>(

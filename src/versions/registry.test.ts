@@ -60,6 +60,8 @@ describe('version scheme registry', () => {
     ['crates.io', 'semver'],
     ['Go', 'go'],
     ['PyPI', 'pep440'],
+    ['Maven', 'maven'],
+    ['Maven:https://maven.google.com', 'maven'],
   ])('%s uses %s', (ecosystem, name) => {
     expect(schemeFor(ecosystem)?.name).toBe(name);
   });
