@@ -19,7 +19,7 @@ export interface SpdxExpressionFacts {
 
 type Token = { kind: 'open' | 'close' | 'and' | 'or' | 'with' } | { kind: 'id'; text: string };
 
-function tokenize(text: string): Token[] | undefined {
+function tokenize(text: string): Token[] {
   const tokens: Token[] = [];
   const words = text.replace(/[()]/g, (bracket) => ` ${bracket} `).split(/[ \t\r\n]+/).filter((w) => w !== '');
   for (const word of words) {
@@ -60,7 +60,7 @@ function isLicenseReference(text: string, facts: SpdxExpressionFacts): boolean {
  */
 export function parseSpdxExpression(text: string): SpdxExpressionFacts | undefined {
   const tokens = tokenize(text);
-  if (!tokens || tokens.length === 0) return undefined;
+  if (tokens.length === 0) return undefined;
   const facts: SpdxExpressionFacts = { licenseRefs: [], usesDocumentRefs: false };
   let position = 0;
 
