@@ -62,6 +62,10 @@ describe('version scheme registry', () => {
     ['PyPI', 'pep440'],
     ['Maven', 'maven'],
     ['Maven:https://maven.google.com', 'maven'],
+    ['RubyGems', 'rubygems'],
+    ['NuGet', 'nuget'],
+    ['Packagist', 'composer'],
+    ['Packagist:https://packages.drupal.org/8', 'composer'],
   ])('%s uses %s', (ecosystem, name) => {
     expect(schemeFor(ecosystem)?.name).toBe(name);
   });
