@@ -55,8 +55,8 @@ export interface ApkVersion {
   tokens: ApkToken[];
 }
 
-// One regex per token, tried at the current position; `allowedAfter` is the highest kind
-// that may precede it, which is how apk-tools keeps the parts in their fixed order.
+// Reads one token at a time. Each branch checks the kind of the token before it, which is
+// how apk-tools keeps the parts in their fixed order (no letter after a suffix, and so on).
 function readApkVersion(version: string): ParseResult<ApkVersion> {
   const first = /^[0-9]+/.exec(version);
   if (!first) return rejected('must start with a digit');

@@ -18,7 +18,7 @@ runSchemeContract(dpkg, {
 
 function arbitraryDpkgVersion(): fc.Arbitrary<string> {
   return fc
-    .tuple(fc.option(fc.nat(5)), fc.nat(20), part('0123456789.+~abz', 6), fc.option(part('0123456789.+~a', 5)))
+    .tuple(fc.option(fc.nat(5)), fc.nat(20), part('0123456789.+~abzAZ', 6), fc.option(part('0123456789.+~aZ', 5)))
     .map(([epoch, major, rest, revision]) =>
       `${epoch === null ? '' : `${epoch}:`}${major}${rest}${revision === null || revision === '' ? '' : `-${revision}`}`,
     );

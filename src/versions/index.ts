@@ -1,8 +1,4 @@
-/**
- * @module Version schemes: one module per ecosystem's version syntax and order, and the
- * registry that picks the scheme for an OSV ecosystem name.
- * @see https://ossf.github.io/osv-schema/#affectedpackage-field
- */
+/** @module Version schemes (parse, compare, validate) and the registry from OSV ecosystem names to them. @see https://ossf.github.io/osv-schema/#affectedpackage-field */
 import { apk } from './apk.js';
 import { composer } from './composer.js';
 import { dpkg } from './dpkg.js';

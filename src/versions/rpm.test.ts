@@ -9,7 +9,7 @@ const part = (chars: string, maxLength: number) =>
   fc.string({ unit: fc.constantFrom(...chars.split('')), minLength: 1, maxLength });
 
 const arbitraryRpm = fc
-  .tuple(fc.option(fc.nat(3)), part('0123456789.a~^_+z', 7), fc.option(part('0123456789.el~^', 5)))
+  .tuple(fc.option(fc.nat(3)), part('0123456789.a~^_+zB', 7), fc.option(part('0123456789.elB~^', 5)))
   .map(([epoch, version, release]) => `${epoch === null ? '' : `${epoch}:`}${version}${release === null ? '' : `-${release}`}`);
 
 runSchemeContract(rpm, {
