@@ -136,10 +136,12 @@ export function runConformance(
     }
     const byVector = new Map(exceptions.map((e) => [e.vector, e]));
     const used = new Set<string>();
+    let filesRun = 0;
 
     for (const source of sources) {
       const vectors = readVectors(source);
       it(`${source.file}: ${vectors.length} vectors`, () => {
+        filesRun++;
         const failures: string[] = [];
         for (const v of vectors) {
           const actual = relationOf(scheme, v.a, v.b);
@@ -157,7 +159,9 @@ export function runConformance(
       });
     }
 
-    it('lists no exception that matches no vector', () => {
+    it('lists no exception that matches no vector', (context) => {
+      // Only meaningful when every file above ran (not under a `-t` filter).
+      if (filesRun < sources.length) context.skip();
       const unused = exceptions.filter((e) => !used.has(e.vector)).map((e) => e.vector);
       expect(unused).toEqual([]);
     });
