@@ -53,14 +53,18 @@ export function sha256(data: Buffer | string): string {
 /** Packs tar entries into a buffer. */
 export async function packTar(entries: Array<{ header: tar.Header | (Partial<tar.Header> & { name: string }); data?: Buffer }>): Promise<Buffer> {
   const pack = tar.pack();
+  // Read while writing: pack holds back an entry's callback until its bytes are consumed.
+  const chunks: Buffer[] = [];
+  const reading = (async () => {
+    for await (const chunk of pack) chunks.push(chunk as Buffer);
+  })();
   for (const { header, data } of entries) {
     await new Promise<void>((resolve, reject) => {
       pack.entry({ mtime: new Date(0), ...header }, data ?? Buffer.alloc(0), (error) => (error ? reject(error) : resolve()));
     });
   }
   pack.finalize();
-  const chunks: Buffer[] = [];
-  for await (const chunk of pack) chunks.push(chunk as Buffer);
+  await reading;
   return Buffer.concat(chunks);
 }
 

@@ -107,26 +107,30 @@ export async function squashLayers(layers: readonly LayerSource[], options: Laye
           return drain(entry);
       }
       const kind = entryKind(header.type);
-      const result = tree.apply(
-        name.segments,
-        { kind, mode: header.mode ?? 0o644, size: header.size ?? 0, ...(header.linkname ? { linkName: header.linkname } : {}) },
-        index,
-      );
-      if (result.status === 'escape') escapes.push(`${header.name} -> ${header.linkname ?? ''}`);
-      const version = result.status === 'applied' ? result.version : undefined;
-      if (!version || !options.interest('/' + name.segments.join('/')) || version.size > limits.maxFileBytes) return drain(entry);
-      if (!store.reserve(version.size)) {
-        if (!extractLimitWarned) {
+      const path = '/' + name.segments.join('/');
+      const size = header.size ?? 0;
+      // The bytes are read before the entry is applied, so an entry cut short (the layer limit,
+      // a damaged layer) never reaches the tree.
+      let localPath: string | undefined;
+      if (kind === 'file' && size <= limits.maxFileBytes && options.interest(path)) {
+        if (store.reserve(size)) localPath = await store.write(entry);
+        else if (!extractLimitWarned) {
           extractLimitWarned = true;
           warnings.push({
             code: 'EXTRACT_LIMIT',
             message: `the ${limits.maxExtractBytes}-byte extraction limit was reached; files from here on are read again from their layer when asked for`,
-            path: '/' + name.segments.join('/'),
+            path,
           });
         }
-        return drain(entry);
       }
-      version.localPath = await store.write(entry);
+      if (localPath === undefined) await drain(entry);
+      const result = tree.apply(
+        name.segments,
+        { kind, mode: header.mode ?? 0o644, size, ...(header.linkname ? { linkName: header.linkname } : {}) },
+        index,
+      );
+      if (result.status === 'escape') escapes.push(`${header.name} -> ${header.linkname ?? ''}`);
+      if (result.status === 'applied' && result.version && localPath !== undefined) result.version.localPath = localPath;
     };
 
     const result: ReadLayerResult = await readLayer(

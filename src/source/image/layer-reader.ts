@@ -146,8 +146,14 @@ export async function readLayer(
   };
   const countTar = async function* (source: AsyncIterable<Buffer>): AsyncGenerator<Buffer> {
     for await (const chunk of source) {
+      if (uncompressed + chunk.length > options.maxBytes) {
+        // Let the entries that end before the limit through, then stop.
+        const allowed = chunk.subarray(0, options.maxBytes - uncompressed);
+        uncompressed += allowed.length;
+        if (allowed.length > 0) yield allowed;
+        throw new LayerTooLarge();
+      }
       uncompressed += chunk.length;
-      if (uncompressed > options.maxBytes) throw new LayerTooLarge();
       diffHash.update(chunk);
       yield chunk;
     }
@@ -169,9 +175,11 @@ export async function readLayer(
     await piping;
   } catch (error) {
     whole.destroy();
+    // An entry callback cut short by the layer limit fails too: the limit is the cause.
+    const piped = error instanceof LayerTooLarge ? error : await piping.then(() => undefined, (reason: unknown) => reason);
+    if (piped instanceof LayerTooLarge) return { status: 'too-large', compression, bytesRead: uncompressed };
     if (error instanceof EntryCallbackError) throw error.inner;
-    const cause = error instanceof LayerTooLarge ? error : await piping.then(() => error, (piped: unknown) => piped);
-    if (cause instanceof LayerTooLarge) return { status: 'too-large', compression, bytesRead: uncompressed };
+    const cause = piped ?? error;
     if (cause instanceof VigilError) throw cause;
     throw damaged(cause);
   }

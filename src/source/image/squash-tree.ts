@@ -186,7 +186,11 @@ export class SquashTree {
     const child = parent?.children?.get(name);
     if (!parent || !child) return;
     if (child.touched < layer) parent.children!.delete(name);
-    else if (child.kind === 'directory') this.pruneLower(child, layer);
+    else if (child.kind === 'directory') {
+      // The lower directory is gone; what remains is the one this layer's own entries imply.
+      child.layer = layer;
+      this.pruneLower(child, layer);
+    }
   }
 
   /** `.wh..wh..opq` in layer `layer`: hides every lower-layer child of the directory. */
@@ -198,7 +202,10 @@ export class SquashTree {
   private pruneLower(directory: TreeNode, layer: number): void {
     for (const [name, child] of directory.children ?? []) {
       if (child.touched < layer) directory.children!.delete(name);
-      else if (child.kind === 'directory') this.pruneLower(child, layer);
+      else if (child.kind === 'directory') {
+        child.layer = layer;
+        this.pruneLower(child, layer);
+      }
     }
   }
 }
