@@ -210,6 +210,24 @@ describe.skipIf(!haveRpm)('the rpm cataloger against the real rpm (needs rpm and
     expect(skipped).toEqual([expect.stringMatching(/but the blob has 100 bytes/)]);
   });
 
+  it('never throws on the real blobs with bytes changed or cut', () => {
+    const blobs = rpmBlobs();
+    fc.assert(
+      fc.property(
+        fc.nat({ max: blobs.length - 1 }),
+        fc.array(fc.tuple(fc.nat({ max: 100_000 }), fc.integer({ min: 0, max: 255 })), { maxLength: 6 }),
+        fc.nat({ max: 100_000 }),
+        (which, changes, cut) => {
+          const blob = Buffer.from(blobs[which]!);
+          for (const [at, value] of changes) blob[at % blob.length] = value;
+          const { ctx } = fakeContext();
+          parseRpmDatabaseBytes(buildNdb([blob.subarray(0, cut % (blob.length + 1))]), ctx);
+        },
+      ),
+      { numRuns: 2000 },
+    );
+  });
+
   it('catalogs a Rocky Linux 9 root filesystem with purls', async () => {
     const root = join(work, 'rocky-9');
     mkdirSync(join(root, 'etc'), { recursive: true });
