@@ -60,6 +60,11 @@ function isEntryPoint(): boolean {
 
 
 if (isEntryPoint()) {
+  // A reader that stops early (`vigil sbom / | head`) is not an error.
+  process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+    if (error.code === 'EPIPE') process.exit(process.exitCode ?? 0);
+    throw error;
+  });
   main(process.argv.slice(2)).then((code) => {
     process.exitCode = code;
   });
