@@ -127,11 +127,13 @@ export async function readLayer(
   try {
     ({ head, whole } = await peek(blob, 6));
   } catch (error) {
+    blob.destroy();
     throw damaged(error);
   }
   const compression = detectCompression(head);
   if (compression === 'bzip2' || compression === 'xz') {
     whole.destroy();
+    blob.destroy();
     return { status: 'unsupported', compression };
   }
   const blobHash = createHash(options.digest ? digestAlgorithm(options.digest) : 'sha256');
@@ -175,6 +177,7 @@ export async function readLayer(
     await piping;
   } catch (error) {
     whole.destroy();
+    blob.destroy();
     // An entry callback cut short by the layer limit fails too: the limit is the cause.
     const piped = error instanceof LayerTooLarge ? error : await piping.then(() => undefined, (reason: unknown) => reason);
     if (piped instanceof LayerTooLarge) return { status: 'too-large', compression, bytesRead: uncompressed };

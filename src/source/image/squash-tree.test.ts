@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { classifyEntryName, SquashTree, type EntryFacts } from './squash-tree.js';
 
@@ -110,5 +111,71 @@ describe('SquashTree', () => {
     expect(link.versions![0]).toBe(tree.get(['bin', 'a'])!.versions![0]);
     expect(tree.apply(['c'], { kind: 'hardlink', mode: 0, size: 0, linkName: 'nope' }, 0)).toEqual({ status: 'dangling-link' });
     expect(tree.apply(['c'], { kind: 'hardlink', mode: 0, size: 0, linkName: '../../x' }, 0)).toEqual({ status: 'escape' });
+  });
+});
+
+describe('SquashTree against a reference model', () => {
+  const dirs = ['d1', 'd2', 'd1/s'];
+  const files = ['d1/f1', 'd1/s/f2', 'd2/f3', 'f4'];
+  type Op = { op: 'write'; path: string } | { op: 'whiteout'; path: string } | { op: 'opaque'; path: string };
+  const opArb = fc.oneof(
+    fc.constantFrom(...files).map((path): Op => ({ op: 'write', path })),
+    fc.constantFrom(...dirs, ...files).map((path): Op => ({ op: 'whiteout', path })),
+    fc.constantFrom(...dirs).map((path): Op => ({ op: 'opaque', path })),
+  );
+
+  /** Applies a layer the way the spec describes: first its deletions to lower layers, then its own entries. */
+  function reference(state: Map<string, number>, ops: Op[], layer: number): void {
+    const removeBelow = (dir: string) => {
+      for (const path of [...state.keys()]) if (path.startsWith(`${dir}/`)) state.delete(path);
+    };
+    const ensureParents = (path: string) => {
+      const parts = path.split('/');
+      for (let i = 1; i < parts.length; i++) if (!state.has(parts.slice(0, i).join('/'))) state.set(parts.slice(0, i).join('/'), -1);
+    };
+    for (const op of ops) {
+      if (op.op === 'whiteout') {
+        state.delete(op.path);
+        removeBelow(op.path);
+      } else if (op.op === 'opaque') removeBelow(op.path);
+    }
+    for (const op of ops) {
+      if (op.op === 'write') {
+        ensureParents(op.path);
+        state.set(op.path, layer);
+      } else if (op.op === 'opaque') {
+        ensureParents(`${op.path}/x`);
+      }
+    }
+  }
+
+  it('gives the same files and layers whatever the order of entries within a layer', () => {
+    fc.assert(
+      fc.property(fc.array(fc.array(opArb, { maxLength: 6 }), { minLength: 1, maxLength: 4 }), (layers) => {
+        const tree = new SquashTree();
+        const state = new Map<string, number>();
+        layers.forEach((ops, layer) => {
+          reference(state, ops, layer);
+          applyLayer(
+            tree,
+            layer,
+            ops.map((op) => {
+              if (op.op === 'write') return op.path;
+              const slash = op.path.lastIndexOf('/');
+              if (op.op === 'opaque') return `${op.path}/.wh..wh..opq`;
+              return `${op.path.slice(0, slash + 1)}.wh.${op.path.slice(slash + 1)}`;
+            }),
+          );
+        });
+        const expected = [...state]
+          .map(([path, layer]) => (files.includes(path) ? `/${path}@${layer}` : `/${path}/`))
+          .sort();
+        const actual = listing(tree)
+          .map((entry) => (entry.includes('/@') ? entry.slice(0, entry.indexOf('@')) : entry))
+          .sort();
+        expect(actual).toEqual(expected);
+      }),
+      { numRuns: 2000 },
+    );
   });
 });
