@@ -172,8 +172,13 @@ describe.each(packers)('a layered image as %s', (_label, kind, pack) => {
 
 describe('hard links within one layer', () => {
   it('resolve to the path they link to', async () => {
-    const path = writeFolder(scratch('layout'), (await ociLayoutFiles({ layers: [{ 'a/file': 'data', 'b/link': { hardlink: './a/file' } }] })).files);
-    const { tree } = await open({ kind: 'oci-dir', path });
+    const path = writeFolder(
+      scratch('layout'),
+      (await ociLayoutFiles({ layers: [{ 'a/file': 'data', 'b/link': { hardlink: './a/file' }, 'b/dangling': { hardlink: 'no/such/file' } }] })).files,
+    );
+    const { tree, warnings } = await open({ kind: 'oci-dir', path });
+    expect(warnings).toMatchObject([{ code: 'DANGLING_HARD_LINK', path: '/b/dangling', count: 1 }]);
+    expect(await tree.lookup('/b/dangling')).toBeUndefined();
     const link = (await tree.lookup('/b/link'))!;
     expect(link).toMatchObject({ path: '/b/link', realPath: '/a/file', size: 4 });
     expect((await tree.readFile(link)).toString()).toBe('data');
@@ -425,5 +430,52 @@ describe('keeping contents', () => {
     const [done, total] = seen[seen.length - 1]!;
     expect(done).toBe(total);
     expect(total).toBeGreaterThan(0);
+  });
+});
+
+describe('more layout shapes and fallbacks', () => {
+  it('follows indexes nested two deep', async () => {
+    const { createHash } = await import('node:crypto');
+    const built = await ociLayoutFiles(
+      [
+        { platform: { os: 'linux', architecture: 'arm64' }, layers: [{ arch: 'arm64' }] },
+        { platform: { os: 'linux', architecture: 'amd64' }, layers: [{ arch: 'amd64' }] },
+      ],
+      { nestedIndex: true, tag: 'deep' },
+    );
+    // Wrap the index that index.json names in one more index.
+    const outer = Buffer.from(JSON.stringify({ schemaVersion: 2, mediaType: 'application/vnd.oci.image.index.v1+json', manifests: JSON.parse(built.files.get('index.json')!.toString()).manifests }));
+    const outerDigest = `sha256:${createHash('sha256').update(outer).digest('hex')}`;
+    built.files.set(`blobs/${outerDigest.replace(':', '/')}`, outer);
+    built.files.set('index.json', Buffer.from(JSON.stringify({ schemaVersion: 2, manifests: [{ mediaType: 'application/vnd.oci.image.index.v1+json', digest: outerDigest, size: outer.length }] })));
+    const { tree, target } = await open({ kind: 'oci-dir', path: writeFolder(scratch('layout'), built.files) }, { platform: 'linux/arm64' });
+    expect(await text(tree, '/arch')).toBe('arm64');
+    expect(target.tags).toEqual(['deep']);
+    expect(target.manifestDigest).toBe(built.images[0]!.manifestDigest);
+  });
+
+  it('rejects a config blob that does not match its digest', async () => {
+    const built = await ociLayoutFiles({ layers: [{ a: 'a' }] });
+    const name = `blobs/${built.images[0]!.configDigest.replace(':', '/')}`;
+    built.files.set(name, Buffer.from(built.files.get(name)!.toString().replace('amd64', 'arm64')));
+    expect(await corruptCode(open({ kind: 'oci-dir', path: writeFolder(scratch('layout'), built.files) }))).toMatch(
+      /^TARGET_CORRUPT: .*the image config blob sha256:[a-f0-9]+ does not match its digest/,
+    );
+  });
+
+  it('streams a hard-linked file out of its layer when only the link was of interest, once for concurrent reads', async () => {
+    const path = await writeTar(
+      scratch('oci.tar'),
+      (await ociLayoutFiles({ layers: [{ 'usr/bin/python3.11': 'python bytes' }, { 'usr/bin/python3': { hardlink: 'usr/bin/python3.11' } }], compression: 'gzip' })).files,
+    );
+    const { tree, tempDir } = await open({ kind: 'oci-archive', path }, { interest: (p) => p === '/usr/bin/python3' });
+    expect(readdirSync(tempDir)).toEqual([]);
+    const file = (await tree.lookup('/usr/bin/python3'))!;
+    expect(file).toMatchObject({ realPath: '/usr/bin/python3.11', size: 12 });
+    expect(file.layer?.index).toBe(0);
+    const [a, b] = await Promise.all([tree.readFile(file), tree.readFile(file)]);
+    expect(a.toString()).toBe('python bytes');
+    expect(b.toString()).toBe('python bytes');
+    expect(readdirSync(tempDir)).toHaveLength(1);
   });
 });

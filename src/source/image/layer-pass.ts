@@ -77,6 +77,8 @@ export async function squashLayers(layers: readonly LayerSource[], options: Laye
   };
   report(true);
   let extractLimitWarned = false;
+  /** Blob bytes of the layers already finished, so progress is exact even when a layer stops early. */
+  let finished = 0;
 
   for (const layer of layers) {
     const index = layer.ref.index;
@@ -85,11 +87,13 @@ export async function squashLayers(layers: readonly LayerSource[], options: Laye
         code: 'LAYER_TOO_LARGE',
         message: `${layer.label} is ${layer.blob.size} bytes, over the ${limits.maxLayerBytes}-byte layer limit; its files are left out`,
       });
-      done += layer.blob.size;
+      finished += layer.blob.size;
+      done = finished;
       report(true);
       continue;
     }
     const escapes: string[] = [];
+    const dangling: string[] = [];
     const onEntry = async (entry: LayerEntry): Promise<void> => {
       const header = entry.header;
       const name = classifyEntryName(header.name);
@@ -130,6 +134,7 @@ export async function squashLayers(layers: readonly LayerSource[], options: Laye
         index,
       );
       if (result.status === 'escape') escapes.push(`${header.name} -> ${header.linkname ?? ''}`);
+      else if (result.status === 'dangling-link') dangling.push(path);
       if (result.status === 'applied' && result.version && localPath !== undefined) result.version.localPath = localPath;
     };
 
@@ -149,6 +154,14 @@ export async function squashLayers(layers: readonly LayerSource[], options: Laye
         count: escapes.length,
       });
     }
+    if (dangling.length > 0) {
+      warnings.push({
+        code: 'DANGLING_HARD_LINK',
+        message: `${layer.label} has ${dangling.length} hard link${dangling.length === 1 ? '' : 's'} to files that are not there (first: ${dangling[0]}); left out`,
+        path: dangling[0]!,
+        count: dangling.length,
+      });
+    }
     if (result.status === 'too-large') {
       warnings.push({
         code: 'LAYER_TOO_LARGE',
@@ -161,6 +174,8 @@ export async function squashLayers(layers: readonly LayerSource[], options: Laye
       layer.ref.digest ||= result.digest;
       layer.ref.diffId ??= result.diffId;
     }
+    finished += layer.blob.size ?? 0;
+    done = Math.max(done, finished);
     report(true);
   }
   return tree;
