@@ -16,6 +16,12 @@ export interface CatalogFile {
   text(): Promise<string>;
   /** A path on the local disk with the same bytes (for readers such as SQLite that need one). */
   localPath(): Promise<string>;
+  /**
+   * Opens another file of the same target, for formats that refer to files beside them
+   * (requirements.txt's `-r other.txt`). A relative path is taken from this file's folder;
+   * links are followed inside the target only. Undefined when there is no such regular file.
+   */
+  open(path: string): Promise<CatalogFile | undefined>;
 }
 
 export interface CatalogContext {
@@ -45,6 +51,16 @@ export interface Cataloger {
    * `*` matches within one path segment; `**` matches any number of segments.
    */
   patterns: string[];
+  /**
+   * Files chosen by content rather than by name (executables, for build information embedded
+   * in binaries). `candidate` decides from the path, mode and size alone which files are worth
+   * opening; `test` then looks at their first `headerBytes` bytes.
+   */
+  sniff?: {
+    headerBytes: number;
+    candidate(path: string, mode: number, size: number): boolean;
+    test(header: Buffer, path: string): boolean;
+  };
   parse: CatalogParser;
 }
 

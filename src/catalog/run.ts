@@ -2,6 +2,7 @@
  * @module The catalog driver: finds each cataloger's files in a tree, runs its parser, and records
  * where every package was found and which image layer introduced it.
  */
+import { posix } from 'node:path';
 import type { Distro } from '../model/distro.js';
 import type { LayerRef, Package, ParsedPackage } from '../model/package.js';
 import type { Warning } from '../model/warning.js';
@@ -9,6 +10,7 @@ import { FileTooLargeError, type FileRef, type FileTree } from '../source/file-t
 import { describeError } from '../errors.js';
 import type { CatalogContext, CatalogFile, Cataloger } from './cataloger.js';
 import { findFiles } from './patterns.js';
+import { normalizeTreePath } from '../source/tree-path.js';
 
 export interface CatalogResult {
   packages: Package[];
@@ -30,6 +32,11 @@ function catalogFile(tree: FileTree, file: FileRef): CatalogFile {
     read,
     text: async () => (await read()).toString('utf8'),
     localPath: () => tree.localPath(file),
+    async open(path) {
+      const absolute = path.startsWith('/') ? path : `${posix.dirname(file.realPath)}/${path}`;
+      const other = await tree.lookup(normalizeTreePath(absolute));
+      return other ? catalogFile(tree, other) : undefined;
+    },
   };
 }
 
@@ -121,18 +128,19 @@ export async function runCatalogers(
         warnings.push(...outcome.warnings);
         const history = await tree.versions(file);
         const layers = history.length > 1 ? await introducingLayers(tree, cataloger, history, outcome.packages, options.distro) : undefined;
-        for (const parsed of outcome.packages) {
+        for (const { locationPath, ...parsed } of outcome.packages) {
           const layer = layers ? layers.get(parsed.purl) : file.layer;
-          const location = { path: file.realPath, ...(file.layer ? { layer: file.layer } : {}) };
-          // The same package listed again (a second database, a leftover copy) is one package
-          // with several locations.
-          const key = `${cataloger.name}\0${parsed.purl}`;
-          const existing = byKey.get(key);
+          const location = { path: locationPath ?? file.realPath, ...(file.layer ? { layer: file.layer } : {}) };
+          // The same package listed again (a second database, a lockfile and the installed copy
+          // it describes) is one package with several locations.
+          const existing = byKey.get(parsed.purl);
           if (existing) {
-            existing.locations.push(location);
+            if (!existing.locations.some((l) => l.path === location.path)) existing.locations.push(location);
+            // A package some location needs at run time is not a development-only package.
+            if (existing.development && !parsed.development) delete existing.development;
             continue;
           }
-          byKey.set(key, { ...parsed, locations: [location], ...(layer ? { layer } : {}), foundBy: cataloger.name });
+          byKey.set(parsed.purl, { ...parsed, locations: [location], ...(layer ? { layer } : {}), foundBy: cataloger.name });
         }
       }
     }

@@ -40,6 +40,13 @@ export interface SourcePackage {
   version?: string;
 }
 
+/** A digest of the file a package was read from (a jar's SHA-1, for example). */
+export interface PackageHash {
+  algorithm: 'SHA-1' | 'SHA-256' | 'SHA-512' | 'MD5';
+  /** Lower-case hex. */
+  value: string;
+}
+
 /** Scalar extra facts a cataloger records; written out as SBOM properties. */
 export type PackageMetadata = Record<string, string | number | boolean>;
 
@@ -54,6 +61,13 @@ export interface Package {
   arch?: string;
   source?: SourcePackage;
   licenses?: string[];
+  /**
+   * True when the package is only a development dependency (npm devDependencies, composer
+   * packages-dev, poetry's dev group…): kept, and marked, never dropped. CycloneDX writes it as
+   * scope "optional".
+   */
+  development?: boolean;
+  hashes?: PackageHash[];
   /** The first location is the one that listed the package; more when the same package is seen again. */
   locations: Location[];
   /** The image layer that introduced the package (absent outside images). */
@@ -64,4 +78,11 @@ export interface Package {
 }
 
 /** A package as a parser returns it, before the catalog driver adds where and by whom it was found. */
-export type ParsedPackage = Omit<Package, 'locations' | 'layer' | 'foundBy'>;
+export type ParsedPackage = Omit<Package, 'locations' | 'layer' | 'foundBy'> & {
+  /**
+   * Where the package sits when that is more precise than the file the parser was given: an
+   * archive inside an archive is written "/app/app.jar!/BOOT-INF/lib/spring-core-6.1.2.jar".
+   * Absent means the file itself.
+   */
+  locationPath?: string;
+};

@@ -62,3 +62,43 @@ class CatalogTester {
 export function catalogTester(): CatalogTester {
   return new CatalogTester();
 }
+
+/** A CatalogContext that records what a parser reports. */
+export function recordingContext(distro?: import('../../src/model/distro.js').Distro) {
+  const skipped: string[] = [];
+  const warnings: Array<{ code: string; message: string }> = [];
+  const ctx: import('../../src/catalog/cataloger.js').CatalogContext = {
+    ...(distro ? { distro } : {}),
+    skip: (reason) => void skipped.push(reason),
+    warn: (code, message) => void warnings.push({ code, message }),
+  };
+  return { ctx, skipped, warnings };
+}
+
+/**
+ * A CatalogFile over bytes in memory; `others` are the files `open()` can reach, by absolute
+ * path, for formats that include their neighbours.
+ */
+export function memoryFile(
+  path: string,
+  content: string | Buffer,
+  others: Record<string, string | Buffer> = {},
+): import('../../src/catalog/cataloger.js').CatalogFile {
+  const bytes = typeof content === 'string' ? Buffer.from(content) : content;
+  return {
+    path,
+    size: bytes.length,
+    read: async () => bytes,
+    text: async () => bytes.toString('utf8'),
+    localPath: async () => {
+      throw new Error(`memoryFile(${path}) has no local path`);
+    },
+    async open(other) {
+      const { posix } = await import('node:path');
+      const absolute = posix.normalize(other.startsWith('/') ? other : `${posix.dirname(path)}/${other}`);
+      if (absolute === path) return memoryFile(path, bytes, others);
+      const found = others[absolute];
+      return found === undefined ? undefined : memoryFile(absolute, found, others);
+    },
+  };
+}

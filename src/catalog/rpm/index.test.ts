@@ -42,6 +42,7 @@ function bufferFile(path: string, bytes: Buffer): CatalogFile {
     localPath: async () => {
       throw new Error('the rpm cataloger should not need a local path');
     },
+    open: async () => undefined,
   };
 }
 
