@@ -9,7 +9,7 @@ import type { Warning } from '../model/warning.js';
 import { FileTooLargeError, type FileRef, type FileTree } from '../source/file-tree.js';
 import { describeError } from '../errors.js';
 import type { CatalogContext, CatalogFile, Cataloger } from './cataloger.js';
-import { findFiles } from './patterns.js';
+import { compilePatterns, findFiles } from './patterns.js';
 import { normalizeTreePath } from '../source/tree-path.js';
 
 export interface CatalogResult {
@@ -19,6 +19,14 @@ export interface CatalogResult {
 
 export interface RunCatalogersOptions {
   distro?: Distro;
+  /** Folders searched for files that `**` patterns and content sniffing find (default: the whole tree). */
+  walkRoots?: readonly string[];
+  /** Walk into other mounted file systems too. */
+  crossMounts?: boolean;
+  /** Stop once this many packages are found (a warning says the inventory is incomplete). */
+  maxPackages?: number;
+  /** Stop at this time (ms since the epoch), likewise with a warning. */
+  deadline?: number;
   /** Called as each file is about to be parsed (progress reporting). */
   onFile?: (cataloger: string, path: string) => void;
 }
@@ -110,6 +118,101 @@ async function introducingLayers(
   return layers;
 }
 
+/** Where catalogers' files were found: paths by cataloger, in the order they were met. */
+interface FileCandidates {
+  named: Map<Cataloger, string[]>;
+  sniffed: Map<Cataloger, string[]>;
+}
+
+function isWalkPattern(pattern: string): boolean {
+  return pattern.includes('**');
+}
+
+/** Drops roots that lie inside another root, so no directory is walked twice. */
+function outermostRoots(roots: readonly string[]): string[] {
+  const normalized = [...new Set(roots.map(normalizeTreePath))].sort();
+  return normalized.filter((root) => !normalized.some((other) => other !== root && (other === '/' || root.startsWith(`${other}/`))));
+}
+
+/**
+ * One walk for every cataloger: each file is tested against the union of all `**` patterns
+ * first (most files match none), then against each cataloger's own; files no pattern names are
+ * offered to the catalogers that recognise files by content.
+ */
+async function walkForCandidates(
+  tree: FileTree,
+  catalogers: readonly Cataloger[],
+  roots: readonly string[],
+  options: RunCatalogersOptions,
+): Promise<FileCandidates> {
+  const named = new Map<Cataloger, string[]>();
+  const sniffed = new Map<Cataloger, string[]>();
+  const matchers = catalogers
+    .map((cataloger) => ({ cataloger, match: compilePatterns(cataloger.patterns.filter(isWalkPattern)) }))
+    .filter((m) => m.cataloger.patterns.some(isWalkPattern));
+  const sniffers = catalogers.filter((c) => c.sniff);
+  if (matchers.length === 0 && sniffers.length === 0) return { named, sniffed };
+  const any = compilePatterns(catalogers.flatMap((c) => c.patterns.filter(isWalkPattern)));
+  for (const root of outermostRoots(roots)) {
+    await tree.walk(
+      root,
+      (entry) => {
+        if (entry.kind !== 'file') return;
+        let matched = false;
+        if (any(entry.path)) {
+          for (const { cataloger, match } of matchers) {
+            if (!match(entry.path)) continue;
+            matched = true;
+            let list = named.get(cataloger);
+            if (!list) named.set(cataloger, (list = []));
+            list.push(entry.path);
+          }
+        }
+        if (matched) return;
+        for (const cataloger of sniffers) {
+          if (!cataloger.sniff!.candidate(entry.path, entry.mode, entry.size)) continue;
+          let list = sniffed.get(cataloger);
+          if (!list) sniffed.set(cataloger, (list = []));
+          list.push(entry.path);
+        }
+      },
+      options.crossMounts ? { crossMounts: true } : {},
+    );
+  }
+  return { named, sniffed };
+}
+
+/** The files one cataloger reads, each once (by its path after links). */
+async function filesFor(tree: FileTree, cataloger: Cataloger, candidates: FileCandidates): Promise<FileRef[]> {
+  const files: FileRef[] = [];
+  const seen = new Set<string>();
+  const add = (file: FileRef | undefined) => {
+    if (!file || seen.has(file.realPath)) return;
+    seen.add(file.realPath);
+    files.push(file);
+  };
+  for (const pattern of cataloger.patterns.filter((p) => !isWalkPattern(p))) {
+    for (const file of await findFiles(tree, pattern)) add(file);
+  }
+  for (const path of candidates.named.get(cataloger) ?? []) add(await tree.lookup(path));
+  const sniff = cataloger.sniff;
+  if (sniff) {
+    for (const path of candidates.sniffed.get(cataloger) ?? []) {
+      const file = await tree.lookup(path);
+      if (!file || seen.has(file.realPath)) continue;
+      let header: Buffer;
+      try {
+        header = await tree.readHead(file, sniff.headerBytes);
+      } catch {
+        continue; // unreadable: it cannot be recognised, and it is no package file by name
+      }
+      if (sniff.test(header, file.realPath)) add(file);
+    }
+  }
+  // Walk order depends on the file system; the output must not.
+  return files.sort((a, b) => compareText(a.realPath, b.realPath));
+}
+
 export async function runCatalogers(
   tree: FileTree,
   catalogers: readonly Cataloger[],
@@ -117,34 +220,50 @@ export async function runCatalogers(
 ): Promise<CatalogResult> {
   const byKey = new Map<string, Package>();
   const warnings: Warning[] = [];
-  for (const cataloger of catalogers) {
-    const seen = new Set<string>();
-    for (const pattern of cataloger.patterns) {
-      for (const file of await findFiles(tree, pattern)) {
-        if (seen.has(file.realPath)) continue;
-        seen.add(file.realPath);
-        options.onFile?.(cataloger.name, file.realPath);
-        const outcome = await parseFile(tree, cataloger, file, options.distro);
-        warnings.push(...outcome.warnings);
-        const history = await tree.versions(file);
-        const layers = history.length > 1 ? await introducingLayers(tree, cataloger, history, outcome.packages, options.distro) : undefined;
-        for (const { locationPath, ...parsed } of outcome.packages) {
-          const layer = layers ? layers.get(parsed.purl) : file.layer;
-          const location = { path: locationPath ?? file.realPath, ...(file.layer ? { layer: file.layer } : {}) };
-          // The same package listed again (a second database, a lockfile and the installed copy
-          // it describes) is one package with several locations.
-          const existing = byKey.get(parsed.purl);
-          if (existing) {
-            if (!existing.locations.some((l) => l.path === location.path)) existing.locations.push(location);
-            // A package some location needs at run time is not a development-only package.
-            if (existing.development && !parsed.development) delete existing.development;
-            continue;
-          }
-          byKey.set(parsed.purl, { ...parsed, locations: [location], ...(layer ? { layer } : {}), foundBy: cataloger.name });
+  const candidates = await walkForCandidates(tree, catalogers, options.walkRoots ?? ['/'], options);
+  let stopped: Warning | undefined;
+  const limitReached = (): Warning | undefined => {
+    if (options.maxPackages !== undefined && byKey.size >= options.maxPackages) {
+      return {
+        code: 'PACKAGE_LIMIT',
+        message: `stopped at the limit of ${options.maxPackages} packages: the inventory is incomplete`,
+        count: options.maxPackages,
+      };
+    }
+    if (options.deadline !== undefined && Date.now() > options.deadline) {
+      return { code: 'TIME_LIMIT', message: 'stopped at the time limit: the inventory is incomplete' };
+    }
+    return undefined;
+  };
+  catalogers: for (const cataloger of catalogers) {
+    for (const file of await filesFor(tree, cataloger, candidates)) {
+      if (stopped || (stopped = limitReached())) break catalogers;
+      options.onFile?.(cataloger.name, file.realPath);
+      const outcome = await parseFile(tree, cataloger, file, options.distro);
+      warnings.push(...outcome.warnings);
+      const history = await tree.versions(file);
+      const layers = history.length > 1 ? await introducingLayers(tree, cataloger, history, outcome.packages, options.distro) : undefined;
+      for (const { locationPath, ...parsed } of outcome.packages) {
+        const layer = layers ? layers.get(parsed.purl) : file.layer;
+        const location = { path: locationPath ?? file.realPath, ...(file.layer ? { layer: file.layer } : {}) };
+        // The same package listed again (a second database, a lockfile and the installed copy
+        // it describes) is one package with several locations.
+        const existing = byKey.get(parsed.purl);
+        if (existing) {
+          if (!existing.locations.some((l) => l.path === location.path)) existing.locations.push(location);
+          // A package some location needs at run time is not a development-only package.
+          if (existing.development && !parsed.development) delete existing.development;
+          continue;
         }
+        if (options.maxPackages !== undefined && byKey.size >= options.maxPackages) {
+          stopped ??= limitReached();
+          continue;
+        }
+        byKey.set(parsed.purl, { ...parsed, locations: [location], ...(layer ? { layer } : {}), foundBy: cataloger.name });
       }
     }
   }
+  if (stopped) warnings.push(stopped);
   const packages = [...byKey.values()].sort((a, b) => compareText(a.purl, b.purl) || compareText(a.locations[0]!.path, b.locations[0]!.path));
   return { packages, warnings };
 }

@@ -11,8 +11,24 @@ import { detectDistro, releaseFilePaths } from './os-release/index.js';
 import { compilePatterns } from './patterns.js';
 import { runCatalogers } from './run.js';
 
+/**
+ * Where language packages are searched on a host or root filesystem unless told otherwise: the
+ * folders Amazon Inspector's deep inspection searches by default.
+ */
+export const deepInspectionPaths: readonly string[] = ['/usr/lib', '/usr/lib64', '/usr/local/lib', '/usr/local/lib64'];
+
 export interface TakeInventoryOptions {
   limits?: Partial<SourceLimits>;
+  /** Extra folders searched on a root filesystem, besides the deep inspection paths. */
+  paths?: readonly string[];
+  /** Search the whole of a root filesystem, not only the deep inspection paths. */
+  allPaths?: boolean;
+  /** Walk into other mounted file systems (off: /proc, /sys and network mounts are left alone). */
+  crossMounts?: boolean;
+  /** Stop after this many packages, saying so in a warning (Inspector's deep inspection stops at 5,000). */
+  maxPackages?: number;
+  /** Stop cataloging after this many milliseconds, saying so in a warning. */
+  timeLimitMs?: number;
   platform?: string;
   catalogers?: readonly Cataloger[];
   onProgress?: OpenSourceOptions['onProgress'];
@@ -22,8 +38,14 @@ export interface TakeInventoryOptions {
 }
 
 export async function takeInventory(target: string | TargetSpec, options: TakeInventoryOptions = {}): Promise<Inventory> {
+  const started = Date.now();
   const catalogers = options.catalogers ?? allCatalogers;
-  const interest = compilePatterns([...releaseFilePaths, ...catalogers.flatMap((c) => c.patterns)]);
+  const named = compilePatterns([...releaseFilePaths, ...catalogers.flatMap((c) => c.patterns)]);
+  const sniffers = catalogers.flatMap((c) => (c.sniff ? [c.sniff] : []));
+  // While an image streams, keep what a cataloger will read: named files, and files it may
+  // recognise by content.
+  const interest = (path: string, mode: number, size: number) =>
+    named(path) || sniffers.some((sniff) => sniff.candidate(path, mode, size));
   const source = await openSource(target, {
     limits: { ...defaultSourceLimits, ...options.limits },
     interest,
@@ -32,8 +54,16 @@ export async function takeInventory(target: string | TargetSpec, options: TakeIn
   });
   try {
     const distro = await detectDistro(source.tree);
+    // A root filesystem (a directory with an OS) is searched where packages live; images, zips
+    // and plain folders are searched whole.
+    const rootFilesystem = source.target.kind === 'directory' && distro !== undefined;
+    const walkRoots = rootFilesystem && !options.allPaths ? [...deepInspectionPaths, ...(options.paths ?? [])] : ['/'];
     const result = await runCatalogers(source.tree, catalogers, {
       ...(distro ? { distro } : {}),
+      walkRoots,
+      ...(options.crossMounts ? { crossMounts: true } : {}),
+      ...(options.maxPackages !== undefined ? { maxPackages: options.maxPackages } : {}),
+      ...(options.timeLimitMs !== undefined ? { deadline: started + options.timeLimitMs } : {}),
       ...(options.onFile ? { onFile: options.onFile } : {}),
     });
     return {

@@ -86,3 +86,29 @@ describe('directory tree', () => {
     });
   });
 });
+
+describe('directory walk', () => {
+  it('visits every entry once, reports links as links, and honours skip', async () => {
+    const base = mkdtempSync(join(tmpdir(), 'vigil-walk-test-'));
+    try {
+      mkdirSync(join(base, 'a/b'), { recursive: true });
+      mkdirSync(join(base, 'skipme'), { recursive: true });
+      writeFileSync(join(base, 'a/b/f'), 'xyz');
+      writeFileSync(join(base, 'skipme/hidden'), '');
+      symlinkSync('/a', join(base, 'a/b/loop'));
+      const tree = await DirectoryTree.open(base, defaultSourceLimits);
+      const seen: string[] = [];
+      await tree.walk('/', (entry) => {
+        seen.push(`${entry.kind} ${entry.path}${entry.kind === 'file' ? ` ${entry.size}` : ''}`);
+        return entry.path === '/skipme' ? 'skip' : undefined;
+      });
+      expect(seen.sort()).toEqual(['directory /a', 'directory /a/b', 'directory /skipme', 'file /a/b/f 3', 'symlink /a/b/loop']);
+      const below: string[] = [];
+      await tree.walk('/a/b/loop/b', (entry) => void below.push(entry.path));
+      expect(below.sort()).toEqual(['/a/b/f', '/a/b/loop']);
+      expect((await tree.readHead((await tree.lookup('/a/b/f'))!, 2)).toString()).toBe('xy');
+    } finally {
+      rmSync(base, { recursive: true, force: true });
+    }
+  });
+});

@@ -5,10 +5,20 @@
  * the root, and '..' at the root stays at the root. Nothing outside the root is ever opened.
  */
 import { lstat, readdir, readlink, open, realpath, stat } from 'node:fs/promises';
-import type { Dirent } from 'node:fs';
+import { lstatSync, readdirSync, type Dirent } from 'node:fs';
 import { VigilError } from '../errors.js';
-import { FileTooLargeError, type DirEntry, type FileKind, type FileRef, type FileTree, type SourceLimits } from './file-tree.js';
-import { treePathSegments } from './tree-path.js';
+import {
+  FileTooLargeError,
+  type DirEntry,
+  type FileKind,
+  type FileRef,
+  type FileTree,
+  type SourceLimits,
+  type WalkDecision,
+  type WalkEntry,
+  type WalkOptions,
+} from './file-tree.js';
+import { joinTreePath, treePathSegments } from './tree-path.js';
 
 /** Linux's own limit on links followed in one lookup (MAXSYMLINKS). */
 const MAX_LINK_HOPS = 40;
@@ -110,6 +120,67 @@ export class DirectoryTree implements FileTree {
       return await handle.readFile();
     } finally {
       await handle.close();
+    }
+  }
+
+  async readHead(file: FileRef, length: number): Promise<Buffer> {
+    const handle = await open(this.hostPath(treePathSegments(file.realPath)), 'r');
+    try {
+      const buffer = Buffer.alloc(length);
+      const { bytesRead } = await handle.read(buffer, 0, length, 0);
+      return buffer.subarray(0, bytesRead);
+    } finally {
+      await handle.close();
+    }
+  }
+
+  /**
+   * Walks with synchronous directory reads: a walk of a whole root file system is hundreds of
+   * thousands of tiny system calls, and the thread-pool round trip of the promise API would
+   * cost more than the calls themselves.
+   */
+  async walk(root: string, visit: (entry: WalkEntry) => WalkDecision, options: WalkOptions = {}): Promise<void> {
+    const start = await this.resolve(root);
+    if (!start || start.kind !== 'directory') return;
+    const startHost = this.hostPath(start.segments);
+    let rootDevice: number;
+    try {
+      rootDevice = lstatSync(startHost).dev;
+    } catch {
+      return;
+    }
+    const stack: Array<{ tree: string; host: string }> = [{ tree: '/' + start.segments.join('/'), host: startHost }];
+    while (stack.length > 0) {
+      const dir = stack.pop()!;
+      let entries: Dirent[];
+      try {
+        entries = readdirSync(dir.host, { withFileTypes: true });
+      } catch {
+        continue; // unreadable or vanished since listed: nothing below it to report
+      }
+      for (const entry of entries) {
+        const tree = joinTreePath(dir.tree, entry.name);
+        const host = dir.host === '/' ? `/${entry.name}` : `${dir.host}/${entry.name}`;
+        const kind = direntKind(entry);
+        let size = 0;
+        let mode = 0;
+        let device = rootDevice;
+        if (kind === 'file' || kind === 'directory') {
+          try {
+            const info = lstatSync(host);
+            size = kind === 'file' ? info.size : 0;
+            mode = info.mode & 0o7777;
+            device = info.dev;
+          } catch {
+            continue;
+          }
+        }
+        const decision = visit({ path: tree, kind, size, mode });
+        if (kind !== 'directory' || decision === 'skip') continue;
+        // Other mounted file systems (/proc, /sys, network shares) are left out unless asked for.
+        if (device !== rootDevice && !options.crossMounts) continue;
+        stack.push({ tree, host });
+      }
     }
   }
 

@@ -25,6 +25,25 @@ export interface DirEntry {
   kind: FileKind;
 }
 
+/** One entry met during a walk; links are reported as links, never followed. */
+export interface WalkEntry {
+  /** Absolute path in the tree. */
+  path: string;
+  kind: FileKind;
+  /** Bytes, for regular files (0 for the rest). */
+  size: number;
+  /** Permission bits (mode & 0o7777). */
+  mode: number;
+}
+
+export interface WalkOptions {
+  /** Directory trees only: descend into other mounted file systems too (off: like `find -xdev`). */
+  crossMounts?: boolean;
+}
+
+/** What a walk visitor answers for a directory: 'skip' leaves its contents out. */
+export type WalkDecision = void | 'skip';
+
 /** Byte limits that keep a hostile or huge target from exhausting memory or disk. */
 export interface SourceLimits {
   /** Largest single file a cataloger may read; bigger ones are skipped with a warning. */
@@ -48,6 +67,13 @@ export interface FileTree {
   readDir(path: string): Promise<DirEntry[] | undefined>;
   /** Reads a whole file. Throws FileTooLargeError beyond the limit. */
   readFile(file: FileRef): Promise<Buffer>;
+  /** Reads at most `length` bytes from the start of a file (to recognise it by content). */
+  readHead(file: FileRef, length: number): Promise<Buffer>;
+  /**
+   * Visits every entry below `root` (itself resolved through links), depth first, without
+   * following symbolic links, so a walk can neither loop nor leave the region it was given.
+   */
+  walk(root: string, visit: (entry: WalkEntry) => WalkDecision, options?: WalkOptions): Promise<void>;
   /** A path on the local disk holding the file's bytes, for readers that need one (SQLite). */
   localPath(file: FileRef): Promise<string>;
   /**

@@ -20,7 +20,8 @@ export { defaultSourceLimits, FileTooLargeError } from './file-tree.js';
 export interface OpenSourceOptions {
   limits: SourceLimits;
   /** Which files the catalogers will read; image sources keep only these while streaming. */
-  interest: (path: string) => boolean;
+  /** Which files to keep while streaming: by path, permission bits and size. */
+  interest: (path: string, mode: number, size: number) => boolean;
   /** "os/arch[/variant]" for multi-platform images. */
   platform?: string;
   onProgress?: (done: number, total: number) => void;

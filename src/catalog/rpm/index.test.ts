@@ -318,9 +318,10 @@ describe('the rpm cataloger', () => {
       .fromDirectory(root)
       .withCatalogers(rpmCataloger)
       .expectsPackages(['ok@1-1.el8 pkg:rpm/redhat/ok@1-1.el8?arch=x86_64&distro=rhel-8.9']);
+    // Files are read in path order.
     expect(result.warnings).toEqual([
-      expect.objectContaining({ code: 'UNKNOWN_FORMAT', path: '/var/lib/rpm/Packages' }),
       expect.objectContaining({ code: 'MALFORMED_RECORD', count: 1, path: '/usr/lib/sysimage/rpm/Packages.db' }),
+      expect.objectContaining({ code: 'UNKNOWN_FORMAT', path: '/var/lib/rpm/Packages' }),
     ]);
   });
 

@@ -3,7 +3,7 @@ import { Command, Option } from 'commander';
 import { takeInventory } from '../../catalog/take-inventory.js';
 import { VigilError } from '../../errors.js';
 import { formatFor, sbomFormats } from '../../sbom/index.js';
-import { parseSize } from '../parse-size.js';
+import { parseCount, parseDuration, parseSize } from '../parse-size.js';
 import { createProgress } from '../progress.js';
 import { writeOutput } from '../write-output.js';
 
@@ -15,6 +15,15 @@ interface SbomOptions {
   maxFileSize?: string;
   maxLayerSize?: string;
   maxExtractSize?: string;
+  path: string[];
+  allPaths?: boolean;
+  crossMounts?: boolean;
+  maxPackages?: string;
+  timeLimit?: string;
+}
+
+function collect(value: string, previous: string[]): string[] {
+  return [...previous, value];
 }
 
 export function sbomCommand(): Command {
@@ -30,6 +39,11 @@ export function sbomCommand(): Command {
     .option('--max-file-size <size>', 'skip package files larger than this, with a warning (default 512M)')
     .option('--max-layer-size <size>', 'skip image layers larger than this uncompressed, with a warning (default 16G)')
     .option('--max-extract-size <size>', 'most bytes kept in the temporary folder while reading an image (default 8G)')
+    .option('--path <dir>', 'also search this folder of a root filesystem for language packages (repeatable)', collect, [])
+    .option('--all-paths', 'search the whole root filesystem, not only /usr/lib, /usr/lib64, /usr/local/lib and /usr/local/lib64')
+    .option('--cross-mounts', 'walk into other mounted file systems too')
+    .option('--max-packages <count>', 'stop after this many packages, and say so (off by default)')
+    .option('--time-limit <duration>', 'stop cataloging after this long, such as 15m or 90s, and say so (off by default)')
     .action(async (target: string, options: SbomOptions) => {
       const format = formatFor(options.format);
       if (!format) throw new VigilError('INVALID_ARGUMENT', `unknown format ${options.format}`);
@@ -41,11 +55,21 @@ export function sbomCommand(): Command {
         ...(options.maxLayerSize ? { maxLayerBytes: parseSize(options.maxLayerSize, '--max-layer-size') } : {}),
         ...(options.maxExtractSize ? { maxExtractBytes: parseSize(options.maxExtractSize, '--max-extract-size') } : {}),
       };
+      const maxPackages = options.maxPackages !== undefined ? parseCount(options.maxPackages, '--max-packages') : undefined;
+      const timeLimitMs = options.timeLimit !== undefined ? parseDuration(options.timeLimit, '--time-limit') : undefined;
+      for (const path of options.path) {
+        if (!path.startsWith('/')) throw new VigilError('INVALID_ARGUMENT', `--path takes an absolute path inside the target, not "${path}"`);
+      }
       const progress = createProgress({ quiet: options.quiet ?? false });
       let inventory;
       try {
         inventory = await takeInventory(target, {
           limits,
+          paths: options.path,
+          ...(options.allPaths ? { allPaths: true } : {}),
+          ...(options.crossMounts ? { crossMounts: true } : {}),
+          ...(maxPackages !== undefined ? { maxPackages } : {}),
+          ...(timeLimitMs !== undefined ? { timeLimitMs } : {}),
           ...(options.platform ? { platform: options.platform } : {}),
           onProgress: (done, total) => progress.bytes(done, total),
           onFile: (cataloger, path) => progress.file(cataloger, path),

@@ -5,8 +5,17 @@
  */
 import { readFile } from 'node:fs/promises';
 import type { LayerRef } from '../../model/package.js';
-import { FileTooLargeError, type DirEntry, type FileKind, type FileRef, type FileTree, type SourceLimits } from '../file-tree.js';
-import { treePathSegments } from '../tree-path.js';
+import {
+  FileTooLargeError,
+  type DirEntry,
+  type FileKind,
+  type FileRef,
+  type FileTree,
+  type SourceLimits,
+  type WalkDecision,
+  type WalkEntry,
+} from '../file-tree.js';
+import { joinTreePath, treePathSegments } from '../tree-path.js';
 import type { ContentStore } from './content-store.js';
 import { extractLayerEntry, type LayerSource } from './layer-pass.js';
 import type { FileVersion, SquashTree, TreeNode } from './squash-tree.js';
@@ -120,6 +129,28 @@ export class ImageTree implements FileTree {
     const found = this.versionOf(file);
     if (!found) throw Object.assign(new Error(`${file.path} is not a file of this image`), { code: 'ENOENT' });
     return found.version;
+  }
+
+  async readHead(file: FileRef, length: number): Promise<Buffer> {
+    // Kept files are on the local disk; the rest come out of their layer in one piece anyway.
+    const bytes = await this.readFile(file);
+    return bytes.subarray(0, length);
+  }
+
+  async walk(root: string, visit: (entry: WalkEntry) => WalkDecision): Promise<void> {
+    const start = this.resolve(root);
+    if (!start || start.node.kind !== 'directory') return;
+    const stack: Array<{ path: string; node: TreeNode }> = [{ path: '/' + start.segments.join('/'), node: start.node }];
+    while (stack.length > 0) {
+      const dir = stack.pop()!;
+      for (const [name, node] of dir.node.children ?? []) {
+        const path = joinTreePath(dir.path, name);
+        const kind = direntKind(node);
+        const size = kind === 'file' ? (node.versions?.[node.versions.length - 1]?.size ?? 0) : 0;
+        const decision = visit({ path, kind, size, mode: node.mode & 0o7777 });
+        if (kind === 'directory' && decision !== 'skip') stack.push({ path, node });
+      }
+    }
   }
 
   async readFile(file: FileRef): Promise<Buffer> {

@@ -28,7 +28,8 @@ export interface OpenImageOptions {
   /** "os/arch[/variant]"; default linux/amd64, else the only platform present. */
   platform?: string;
   /** Whether the bytes of the file at this absolute in-tree path should be kept while streaming. */
-  interest: (path: string) => boolean;
+  /** Which files to keep while streaming: by path, permission bits and size. */
+  interest: (path: string, mode: number, size: number) => boolean;
   limits: SourceLimits;
   /** A private folder the caller creates and removes; everything written goes inside it. */
   tempDir: string;

@@ -22,7 +22,8 @@ export interface LayerSource {
 }
 
 export interface LayerPassOptions {
-  interest: (path: string) => boolean;
+  /** Which files to keep while streaming: by path, permission bits and size. */
+  interest: (path: string, mode: number, size: number) => boolean;
   limits: SourceLimits;
   store: ContentStore;
   warnings: Warning[];
@@ -116,7 +117,7 @@ export async function squashLayers(layers: readonly LayerSource[], options: Laye
       // The bytes are read before the entry is applied, so an entry cut short (the layer limit,
       // a damaged layer) never reaches the tree.
       let localPath: string | undefined;
-      if (kind === 'file' && size <= limits.maxFileBytes && options.interest(path)) {
+      if (kind === 'file' && size <= limits.maxFileBytes && options.interest(path, (header.mode ?? 0) & 0o7777, size)) {
         if (store.reserve(size)) localPath = await store.write(entry);
         else if (!extractLimitWarned) {
           extractLimitWarned = true;
