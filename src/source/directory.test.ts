@@ -112,3 +112,31 @@ describe('directory walk', () => {
     }
   });
 });
+
+describe('directory walk across mounts', () => {
+  it('leaves other mounted file systems out unless asked', async () => {
+    const base = mkdtempSync(join(tmpdir(), 'vigil-mount-test-'));
+    mkdirSync(join(base, 'mnt'));
+    const { spawnSync } = await import('node:child_process');
+    const mounted = process.getuid?.() === 0 && spawnSync('mount', ['-t', 'tmpfs', 'none', join(base, 'mnt')]).status === 0;
+    try {
+      if (!mounted) {
+        console.warn('mount test skipped: needs root and permission to mount a tmpfs');
+        return;
+      }
+      writeFileSync(join(base, 'mnt/inside'), 'x');
+      writeFileSync(join(base, 'outside'), 'y');
+      const tree = await DirectoryTree.open(base, defaultSourceLimits);
+      const files = async (crossMounts: boolean) => {
+        const seen: string[] = [];
+        await tree.walk('/', (e) => void (e.kind === 'file' && seen.push(e.path)), { crossMounts });
+        return seen.sort();
+      };
+      expect(await files(false)).toEqual(['/outside']);
+      expect(await files(true)).toEqual(['/mnt/inside', '/outside']);
+    } finally {
+      if (mounted) spawnSync('umount', [join(base, 'mnt')]);
+      rmSync(base, { recursive: true, force: true });
+    }
+  });
+});
