@@ -22,23 +22,34 @@ function timed(command, args) {
 }
 
 // Vigil runs in a child that reports its own peak RSS on stderr as its last line.
-const vigilScript = `
+function vigilScript(extra) {
+  return `
   const { main } = await import(${JSON.stringify(`${repo}dist/cli/main.js`)});
-  const code = await main(['sbom', ${JSON.stringify(target)}, '--quiet', '--output', '/dev/null']);
+  const code = await main(['sbom', ${JSON.stringify(target)}, '--quiet', '--output', '/dev/null', ...${JSON.stringify(extra)}]);
   process.stderr.write('maxrss_kib=' + process.resourceUsage().maxRSS + '\\n');
   process.exitCode = code;
 `;
+}
 
+// Three ways: OS packages only (no language catalogers), the default (OS packages plus the deep
+// inspection paths), and --all-paths (every file, the fair match for find's full walk).
+const variants = {
+  osOnly: ['--catalogers', 'os'],
+  default: [],
+  allPaths: ['--all-paths'],
+};
 const findMs = [];
-const vigilMs = [];
+const vigilMs = Object.fromEntries(Object.keys(variants).map((k) => [k, []]));
 const vigilRss = [];
-// Warm the page cache once so both sides read from memory, then alternate.
+// Warm the page cache once so every side reads from memory, then alternate.
 timed('find', [target, '-xdev', '-type', 'f']);
 for (let i = 0; i < runs; i++) {
   findMs.push(timed('find', [target, '-xdev', '-type', 'f']).ms);
-  const vigil = timed(process.execPath, ['--input-type=module', '-e', vigilScript]);
-  vigilMs.push(vigil.ms);
-  vigilRss.push(Number(/maxrss_kib=(\d+)/.exec(vigil.stderr)?.[1] ?? NaN) / 1024);
+  for (const [name, extra] of Object.entries(variants)) {
+    const vigil = timed(process.execPath, ['--input-type=module', '-e', vigilScript(extra)]);
+    vigilMs[name].push(vigil.ms);
+    vigilRss.push(Number(/maxrss_kib=(\d+)/.exec(vigil.stderr)?.[1] ?? NaN) / 1024);
+  }
 }
 const files = spawnSync('sh', ['-c', `find ${target} -xdev -type f | wc -l`]).stdout.toString().trim();
 const result = {
@@ -47,11 +58,15 @@ const result = {
   files: Number(files),
   runs,
   findMedianMs: Math.round(median(findMs)),
-  vigilMedianMs: Math.round(median(vigilMs)),
-  ratio: Number((median(vigilMs) / median(findMs)).toFixed(2)),
+  vigilMedianMs: Object.fromEntries(Object.entries(vigilMs).map(([k, v]) => [k, Math.round(median(v))])),
+  ratioToFind: Object.fromEntries(Object.entries(vigilMs).map(([k, v]) => [k, Number((median(v) / median(findMs)).toFixed(2))])),
+  defaultToOsOnly: Number((median(vigilMs.default) / median(vigilMs.osOnly)).toFixed(2)),
   vigilPeakRssMiB: Math.round(Math.max(...vigilRss)),
 };
 console.log(`files under ${target}: ${result.files}`);
 console.log(`find -xdev -type f: median ${result.findMedianMs} ms`);
-console.log(`vigil sbom ${target}: median ${result.vigilMedianMs} ms (ratio ${result.ratio}×), peak RSS ${result.vigilPeakRssMiB} MiB`);
+for (const name of Object.keys(variants)) {
+  console.log(`vigil sbom ${target} (${name}): median ${result.vigilMedianMs[name]} ms, ${result.ratioToFind[name]}× find`);
+}
+console.log(`default / OS-only: ${result.defaultToOsOnly}×; peak RSS ${result.vigilPeakRssMiB} MiB`);
 console.log(JSON.stringify(result));

@@ -1,15 +1,43 @@
 /**
  * @module The registry of catalogers: one line per cataloger folder (guarded by registry.test.ts).
  */
+import { VigilError } from '../errors.js';
 import type { Cataloger } from './cataloger.js';
 import { apkCataloger } from './apk/index.js';
 import { dpkgCataloger } from './dpkg/index.js';
 import { rpmCataloger } from './rpm/index.js';
 
-export const catalogers: readonly Cataloger[] = [apkCataloger, dpkgCataloger, rpmCataloger];
+/** Operating-system package databases. */
+export const osCatalogers: readonly Cataloger[] = [apkCataloger, dpkgCataloger, rpmCataloger];
+
+/** Language ecosystems: lockfiles, installed packages, archives and binaries. */
+export const languageCatalogers: readonly Cataloger[] = [];
+
+export const catalogers: readonly Cataloger[] = [...osCatalogers, ...languageCatalogers];
+
+const groups: Record<string, readonly Cataloger[]> = { all: catalogers, os: osCatalogers, language: languageCatalogers };
 
 export function catalogerNamed(name: string): Cataloger | undefined {
   return catalogers.find((cataloger) => cataloger.name === name);
+}
+
+/** Parses a selection such as "os", "language", "dpkg,npm-lockfile" or "os,go-binary". */
+export function selectCatalogers(selection: string): Cataloger[] {
+  const chosen = new Set<Cataloger>();
+  for (const item of selection.split(',').map((s) => s.trim()).filter(Boolean)) {
+    const group = groups[item];
+    const named = catalogerNamed(item);
+    if (!group && !named) {
+      throw new VigilError(
+        'INVALID_ARGUMENT',
+        `unknown cataloger "${item}": use all, os, language or one of ${catalogers.map((c) => c.name).join(', ')}`,
+      );
+    }
+    for (const cataloger of group ?? [named!]) chosen.add(cataloger);
+  }
+  if (chosen.size === 0) throw new VigilError('INVALID_ARGUMENT', '--catalogers names no cataloger');
+  // Registry order, whatever order they were named in.
+  return catalogers.filter((c) => chosen.has(c));
 }
 
 export type { Cataloger } from './cataloger.js';

@@ -1,5 +1,6 @@
 /** @module `vigil sbom <target>`: the software inventory of a target, as CycloneDX or SPDX. */
 import { Command, Option } from 'commander';
+import { selectCatalogers } from '../../catalog/index.js';
 import { takeInventory } from '../../catalog/take-inventory.js';
 import { VigilError } from '../../errors.js';
 import { formatFor, sbomFormats } from '../../sbom/index.js';
@@ -20,6 +21,7 @@ interface SbomOptions {
   crossMounts?: boolean;
   maxPackages?: string;
   timeLimit?: string;
+  catalogers?: string;
 }
 
 function collect(value: string, previous: string[]): string[] {
@@ -43,6 +45,7 @@ export function sbomCommand(): Command {
     .option('--all-paths', 'search the whole root filesystem, not only /usr/lib, /usr/lib64, /usr/local/lib and /usr/local/lib64')
     .option('--cross-mounts', 'walk into other mounted file systems too')
     .option('--max-packages <count>', 'stop after this many packages, and say so (off by default)')
+    .option('--catalogers <list>', 'which catalogers run: all (default), os, language, or names such as dpkg,npm-lockfile')
     .option('--time-limit <duration>', 'stop cataloging after this long, such as 15m or 90s, and say so (off by default)')
     .action(async (target: string, options: SbomOptions) => {
       const format = formatFor(options.format);
@@ -65,6 +68,7 @@ export function sbomCommand(): Command {
       try {
         inventory = await takeInventory(target, {
           limits,
+          ...(options.catalogers ? { catalogers: selectCatalogers(options.catalogers) } : {}),
           paths: options.path,
           ...(options.allPaths ? { allPaths: true } : {}),
           ...(options.crossMounts ? { crossMounts: true } : {}),
