@@ -7,7 +7,11 @@ export type VigilErrorCode =
   | 'TARGET_UNRECOGNISED'
   | 'PLATFORM_NOT_FOUND'
   | 'INVALID_ARGUMENT'
-  | 'OUTPUT_FAILED';
+  | 'OUTPUT_FAILED'
+  | 'VULNDB_MISSING'
+  | 'VULNDB_INVALID'
+  | 'FEED_UNRECOGNISED'
+  | 'NETWORK_UNAVAILABLE';
 
 /** An error that is the input's fault, not Vigil's: the CLI prints its message alone and exits 2. */
 export class VigilError extends Error {

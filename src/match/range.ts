@@ -1,0 +1,117 @@
+/**
+ * @module OSV range semantics, exactly: does a version fall in an affected package's ranges or
+ * versions list, and which fixed version ends the range that holds it.
+ * @see https://ossf.github.io/osv-schema/#evaluation
+ */
+import type { AffectedPackage, AffectedRange, RangeEvent } from '../model/advisory.js';
+import type { VersionScheme } from '../versions/scheme.js';
+
+export type RangeVerdict =
+  | { affected: false }
+  | {
+      affected: true;
+      /** The fixed version that ends the range holding the version, when there is one. */
+      fixed?: string;
+      /** The range or list entry that holds the version, for the finding's evidence. */
+      evidence: string;
+    };
+
+type Event = { kind: 'introduced' | 'fixed' | 'last_affected' | 'limit'; version: string };
+
+function eventOf(event: RangeEvent): Event {
+  if ('introduced' in event) return { kind: 'introduced', version: event.introduced };
+  if ('fixed' in event) return { kind: 'fixed', version: event.fixed };
+  if ('last_affected' in event) return { kind: 'last_affected', version: event.last_affected };
+  return { kind: 'limit', version: event.limit };
+}
+
+function describe(events: readonly Event[]): string {
+  return events.map((e) => `${e.kind} ${e.version}`).join(', ');
+}
+
+/**
+ * Evaluates one SEMVER or ECOSYSTEM range. Events are sorted by version ("0" first), then walked:
+ * an introduced at or below the version opens the range, a fixed at or below it or a
+ * last_affected below it closes it. Limits cap the range from above.
+ */
+export function evaluateRange(range: AffectedRange, version: string, scheme: VersionScheme): RangeVerdict {
+  const events = range.events.map(eventOf);
+  // "0" is OSV's "every version"; it sorts before everything and compares below any version.
+  const compare = (a: string, b: string) => (a === b ? 0 : a === '0' ? -1 : b === '0' ? 1 : scheme.compare(a, b));
+  const below = (event: Event) => compare(event.version, version) <= 0;
+  const limits = events.filter((e) => e.kind === 'limit');
+  if (limits.length > 0 && !limits.some((limit) => limit.version === '*' || compare(version, limit.version) < 0)) {
+    return { affected: false };
+  }
+  const sorted = events.filter((e) => e.kind !== 'limit').sort((a, b) => compare(a.version, b.version));
+  let affected = false;
+  let openedAt = -1;
+  for (let i = 0; i < sorted.length; i++) {
+    const event = sorted[i]!;
+    if (event.kind === 'introduced' && below(event)) {
+      affected = true;
+      openedAt = i;
+    } else if (event.kind === 'fixed' && below(event)) {
+      affected = false;
+    } else if (event.kind === 'last_affected' && compare(event.version, version) < 0) {
+      affected = false;
+    }
+  }
+  if (!affected) return { affected: false };
+  // The range holding the version ends at the next fixed (or last_affected) event above it.
+  const closing = sorted.slice(openedAt + 1).find((e) => (e.kind === 'fixed' || e.kind === 'last_affected') && !below(e));
+  const evidence = `${range.type} range: ${describe(events)}`;
+  return closing?.kind === 'fixed' ? { affected: true, fixed: closing.version, evidence } : { affected: true, evidence };
+}
+
+interface Schemes {
+  /** The ecosystem's own ordering, for ECOSYSTEM ranges and versions lists. */
+  ecosystem: VersionScheme;
+  /** SemVer 2.0 ordering (Go's, for Go), for SEMVER ranges. */
+  semver: VersionScheme;
+}
+
+function verdicts(affected: AffectedPackage, version: string, schemes: Schemes): Array<Extract<RangeVerdict, { affected: true }>> {
+  const found: Array<Extract<RangeVerdict, { affected: true }>> = [];
+  const listed = affected.versions.some((listedVersion) => {
+    if (listedVersion === version) return true;
+    try {
+      return schemes.ecosystem.compare(listedVersion, version) === 0;
+    } catch {
+      return false;
+    }
+  });
+  if (listed) found.push({ affected: true, evidence: `listed version ${version}` });
+  for (const range of affected.ranges) {
+    if (range.type === 'GIT') continue;
+    const verdict = evaluateRange(range, version, range.type === 'SEMVER' ? schemes.semver : schemes.ecosystem);
+    if (verdict.affected) found.push(verdict);
+  }
+  return found;
+}
+
+/**
+ * Evaluates an affected package: its explicit versions list, then each SEMVER or ECOSYSTEM range
+ * (GIT ranges name commits, not package versions, and never match a package). The fixed version
+ * reported is the lowest fix above the installed version that no range or listed version still
+ * holds: with overlapping ranges the first fix may not be enough.
+ */
+export function evaluateAffected(affected: AffectedPackage, version: string, schemes: Schemes): RangeVerdict {
+  const holding = verdicts(affected, version, schemes);
+  if (holding.length === 0) return { affected: false };
+  const evidence = holding.map((v) => v.evidence).join('; ');
+  // Every fixed event above the installed version is a candidate, not only those of the ranges
+  // holding it: a fix can land inside another range.
+  const fixes = new Set<string>();
+  for (const range of affected.ranges) {
+    if (range.type === 'GIT') continue;
+    const scheme = range.type === 'SEMVER' ? schemes.semver : schemes.ecosystem;
+    for (const event of range.events) {
+      if ('fixed' in event && scheme.compare(event.fixed, version) > 0) fixes.add(event.fixed);
+    }
+  }
+  const fixed = [...fixes]
+    .sort((a, b) => schemes.ecosystem.compare(a, b))
+    .find((candidate) => verdicts(affected, candidate, schemes).length === 0);
+  return fixed ? { affected: true, fixed, evidence } : { affected: true, evidence };
+}
