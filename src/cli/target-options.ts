@@ -1,0 +1,76 @@
+/**
+ * @module The options every command that reads a target shares (`vigil sbom`, `vigil scan`): one
+ * definition, so the two never drift apart.
+ */
+import type { Command } from 'commander';
+import { selectCatalogers } from '../catalog/index.js';
+import type { TakeInventoryOptions } from '../catalog/take-inventory.js';
+import { VigilError } from '../errors.js';
+import { parseCount, parseDuration, parseSize } from './parse-size.js';
+import type { Progress } from './progress.js';
+
+export interface TargetFlags {
+  platform?: string;
+  quiet?: boolean;
+  maxFileSize?: string;
+  maxLayerSize?: string;
+  maxExtractSize?: string;
+  path: string[];
+  allPaths?: boolean;
+  crossMounts?: boolean;
+  maxPackages?: string;
+  timeLimit?: string;
+  catalogers?: string;
+}
+
+function collect(value: string, previous: string[]): string[] {
+  return [...previous, value];
+}
+
+export function addTargetOptions(command: Command): Command {
+  return command
+    .option('--platform <os/arch[/variant]>', 'platform to read from a multi-platform image (default linux/amd64, else the only one)')
+    .option('-q, --quiet', 'no progress output and no warnings on stderr')
+    .option('--path <dir>', 'also search this folder of a root filesystem for language packages (repeatable)', collect, [])
+    .option('--all-paths', 'search the whole root filesystem, not only /usr/lib, /usr/lib64, /usr/local/lib and /usr/local/lib64')
+    .option('--cross-mounts', 'walk into other mounted file systems too')
+    .option('--catalogers <list>', 'which catalogers run: all (default), os, language, or names such as dpkg,npm-lockfile')
+    .option('--max-packages <count>', 'stop after this many packages, and say so (off by default)')
+    .option('--time-limit <duration>', 'stop cataloging after this long, such as 15m or 90s, and say so (off by default)')
+    .option('--max-file-size <size>', 'skip package files larger than this, with a warning (default 512M)')
+    .option('--max-layer-size <size>', 'skip image layers larger than this uncompressed, with a warning (default 16G)')
+    .option('--max-extract-size <size>', 'most bytes kept in the temporary folder while reading an image (default 8G)');
+}
+
+/** Checks the flags and turns them into inventory options; bad values fail before any work. */
+export function inventoryOptions(flags: TargetFlags, progress: Progress): TakeInventoryOptions {
+  if (flags.platform !== undefined && !/^[a-z0-9_]+\/[a-z0-9_]+(\/[a-z0-9_]+)?$/i.test(flags.platform)) {
+    throw new VigilError('INVALID_ARGUMENT', `--platform takes os/arch[/variant], such as linux/arm64/v8, not "${flags.platform}"`);
+  }
+  for (const path of flags.path) {
+    if (!path.startsWith('/')) throw new VigilError('INVALID_ARGUMENT', `--path takes an absolute path inside the target, not "${path}"`);
+  }
+  const limits = {
+    ...(flags.maxFileSize ? { maxFileBytes: parseSize(flags.maxFileSize, '--max-file-size') } : {}),
+    ...(flags.maxLayerSize ? { maxLayerBytes: parseSize(flags.maxLayerSize, '--max-layer-size') } : {}),
+    ...(flags.maxExtractSize ? { maxExtractBytes: parseSize(flags.maxExtractSize, '--max-extract-size') } : {}),
+  };
+  return {
+    limits,
+    ...(flags.catalogers ? { catalogers: selectCatalogers(flags.catalogers) } : {}),
+    paths: flags.path,
+    ...(flags.allPaths ? { allPaths: true } : {}),
+    ...(flags.crossMounts ? { crossMounts: true } : {}),
+    ...(flags.maxPackages !== undefined ? { maxPackages: parseCount(flags.maxPackages, '--max-packages') } : {}),
+    ...(flags.timeLimit !== undefined ? { timeLimitMs: parseDuration(flags.timeLimit, '--time-limit') } : {}),
+    ...(flags.platform ? { platform: flags.platform } : {}),
+    onProgress: (done, total) => progress.bytes(done, total),
+    onFile: (cataloger, path) => progress.file(cataloger, path),
+  };
+}
+
+/** Warnings go to stderr, one line each, so the report on stdout stays clean. */
+export function reportWarnings(warnings: ReadonlyArray<{ message: string }>, quiet: boolean): void {
+  if (quiet) return;
+  for (const warning of warnings) process.stderr.write(`vigil: warning: ${warning.message}\n`);
+}
