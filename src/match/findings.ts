@@ -1,0 +1,156 @@
+/**
+ * @module Matches → findings: one per (vulnerability, package, location), with advisories that
+ * alias each other merged (a GHSA and a CVE for one flaw are one finding whose id is the CVE),
+ * scored, enriched with KEV and EPSS, and given the nearest fix and the command that applies it.
+ */
+import type { SeverityEntry } from '../model/advisory.js';
+import type { Finding, FixAvailable } from '../model/finding.js';
+import type { Package } from '../model/package.js';
+import { chooseScore } from '../scoring/choose.js';
+import { remediationCommand } from '../scoring/remediation.js';
+import { schemeFor } from '../versions/index.js';
+import type { VulnDbReader } from '../vulndb/reader.js';
+import type { PackageMatch } from './match-inventory.js';
+
+/** CVE ids first (the name every tool shares), then the rest alphabetically. */
+function preferredId(ids: Iterable<string>): string {
+  return [...ids].sort((a, b) => Number(b.startsWith('CVE-')) - Number(a.startsWith('CVE-')) || (a < b ? -1 : a > b ? 1 : 0))[0]!;
+}
+
+/** Groups a package's matches into flaws: advisories connected through ids or aliases. */
+function groupByFlaw(matches: readonly PackageMatch[]): PackageMatch[][] {
+  const parent = new Map<string, string>();
+  const find = (id: string): string => {
+    let root = id;
+    while (parent.get(root) !== undefined && parent.get(root) !== root) root = parent.get(root)!;
+    parent.set(id, root);
+    return root;
+  };
+  const union = (a: string, b: string) => {
+    const ra = find(a);
+    const rb = find(b);
+    if (ra !== rb) parent.set(ra, rb);
+  };
+  for (const match of matches) {
+    find(match.advisory.id);
+    for (const alias of match.advisory.aliases) union(match.advisory.id, alias);
+  }
+  const groups = new Map<string, PackageMatch[]>();
+  for (const match of matches) {
+    const root = find(match.advisory.id);
+    let group = groups.get(root);
+    if (!group) groups.set(root, (group = []));
+    group.push(match);
+  }
+  return [...groups.values()];
+}
+
+function firstCve(ids: Iterable<string>): string | undefined {
+  return [...ids].filter((id) => id.startsWith('CVE-')).sort()[0];
+}
+
+function buildFinding(group: PackageMatch[], reader: VulnDbReader): Finding {
+  const first = group[0]!;
+  const pkg = first.package;
+  const advisories = [...new Map(group.map((m) => [m.advisory.id, m.advisory])).values()];
+  const ids = new Set<string>();
+  for (const advisory of advisories) {
+    ids.add(advisory.id);
+    for (const alias of advisory.aliases) ids.add(alias);
+  }
+  const vulnerabilityId = preferredId(ids);
+  const cveId = firstCve(ids);
+  const cve = cveId ? reader.cve(cveId) : undefined;
+  const kev = cveId ? reader.kev(cveId) : undefined;
+  const epss = cveId ? reader.epss(cveId) : undefined;
+  const advisorySeverity: SeverityEntry[] = advisories.flatMap((a) => a.severity);
+  const affectedSeverity: SeverityEntry[] = group.flatMap((m) => m.affected.severity);
+  const databaseSeverity = advisories.find((a) => a.databaseSeverity)?.databaseSeverity;
+  const scored = chooseScore({
+    osPackage: first.osPackage,
+    advisorySeverity,
+    affectedSeverity,
+    ...(cve ? { nvd: cve.cvss } : {}),
+    ...(databaseSeverity ? { databaseSeverity } : {}),
+  });
+  // Every advisory of the flaw must be left behind: the highest of their nearest fixes.
+  const scheme = schemeFor(first.ecosystem);
+  const fixes = group.map((m) => m.fixed);
+  const fixedInVersion =
+    fixes.some((f) => f === undefined) || !scheme ? undefined : fixes.sort((a, b) => scheme.compare(a!, b!)).at(-1);
+  const title =
+    advisories.find((a) => a.summary)?.summary ?? cve?.description?.split('\n')[0]?.slice(0, 200) ?? advisories[0]!.details?.split('\n')[0]?.slice(0, 200) ?? vulnerabilityId;
+  const references = [...new Set([...advisories.flatMap((a) => a.references.map((r) => r.url)), ...(cve?.references.map((r) => r.url) ?? [])])];
+  const remediation = fixedInVersion
+    ? remediationCommand({
+        type: pkg.type,
+        ...(pkg.ecosystem ? { ecosystem: pkg.ecosystem } : {}),
+        name: pkg.name,
+        fixedVersion: fixedInVersion,
+      })
+    : undefined;
+  return {
+    vulnerabilityId,
+    aliases: [...ids].filter((id) => id !== vulnerabilityId).sort(),
+    title,
+    severity: scored.severity,
+    score: scored.score ?? null,
+    scoreSource: scored.scoreSource,
+    cvss: scored.cvss,
+    epss: epss ? { score: epss.score, percentile: epss.percentile } : null,
+    kev: kev ? { dateAdded: kev.dateAdded, dueDate: kev.dueDate ?? null, knownRansomwareCampaignUse: kev.knownRansomwareCampaignUse ?? null } : null,
+    exploitAvailable: kev ? 'YES' : 'NO',
+    fixAvailable: fixedInVersion ? 'YES' : 'NO',
+    fixedInVersion: fixedInVersion ?? null,
+    remediation: remediation ?? null,
+    package: {
+      ecosystem: first.ecosystem,
+      name: pkg.name,
+      version: pkg.version,
+      purl: pkg.purl,
+      type: pkg.type,
+      locations: pkg.locations,
+    },
+    references,
+    evidence: group.map((m) => ({ advisoryId: m.advisory.id, ecosystem: m.ecosystem, name: m.name, version: m.version, range: m.evidence })),
+  };
+}
+
+/**
+ * Findings for all matches. A flaw that affects several packages of the target, some with a
+ * fix and some without, is PARTIAL on each of its findings, as Inspector reports it.
+ */
+export function buildFindings(matches: readonly PackageMatch[], reader: VulnDbReader): Finding[] {
+  const byPackage = new Map<Package, PackageMatch[]>();
+  for (const match of matches) {
+    let list = byPackage.get(match.package);
+    if (!list) byPackage.set(match.package, (list = []));
+    list.push(match);
+  }
+  const findings: Finding[] = [];
+  for (const packageMatches of byPackage.values()) {
+    for (const group of groupByFlaw(packageMatches)) findings.push(buildFinding(group, reader));
+  }
+  const fixStates = new Map<string, Set<FixAvailable>>();
+  for (const finding of findings) {
+    let states = fixStates.get(finding.vulnerabilityId);
+    if (!states) fixStates.set(finding.vulnerabilityId, (states = new Set()));
+    states.add(finding.fixAvailable);
+  }
+  for (const finding of findings) {
+    if (fixStates.get(finding.vulnerabilityId)!.size > 1) finding.fixAvailable = 'PARTIAL';
+  }
+  return findings.sort(
+    (a, b) =>
+      severityRank(a.severity) - severityRank(b.severity) ||
+      (b.score ?? -1) - (a.score ?? -1) ||
+      (a.vulnerabilityId < b.vulnerabilityId ? -1 : a.vulnerabilityId > b.vulnerabilityId ? 1 : 0) ||
+      (a.package.purl < b.package.purl ? -1 : a.package.purl > b.package.purl ? 1 : 0),
+  );
+}
+
+const rank = ['CRITICAL', 'HIGH', 'MEDIUM', 'LOW', 'INFORMATIONAL', 'UNTRIAGED'];
+function severityRank(severity: string): number {
+  return rank.indexOf(severity);
+}
+
