@@ -1,0 +1,126 @@
+// `vigil scan` of a 10,000-package SBOM against a synthetic database of 200,000 advisories made
+// from the real Go vulnerability database (each record copied under new ids and module names).
+// Also: importing the real Go database + KEV + EPSS (time, and database size against the raw
+// files). Prints medians and peak RSS.
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { gunzipSync } from 'node:zlib';
+
+const repo = fileURLToPath(new URL('..', import.meta.url));
+const data = join(repo, '../shared/data');
+const runs = Number(process.env.BENCH_RUNS ?? 5);
+const copies = Number(process.env.BENCH_COPIES ?? 47);
+
+const { VulnDbBuilder } = await import(join(repo, 'dist/vulndb/builder.js'));
+const { parseOsvRecord } = await import(join(repo, 'dist/feeds/osv/parse.js'));
+const { formatFor } = await import(join(repo, 'dist/sbom/index.js'));
+
+function median(values) {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = sorted.length >> 1;
+  return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
+}
+
+function timedVigil(args, env = {}) {
+  const script = `
+    const { main } = await import(${JSON.stringify(join(repo, 'dist/cli/main.js'))});
+    const code = await main(${JSON.stringify(args)});
+    process.stderr.write('maxrss_kib=' + process.resourceUsage().maxRSS + '\\n');
+    process.exitCode = code;`;
+  const start = process.hrtime.bigint();
+  const result = spawnSync(process.execPath, ['--input-type=module', '-e', script], { encoding: 'utf8', env: { ...process.env, ...env }, maxBuffer: 512 * 1024 * 1024 });
+  const ms = Number(process.hrtime.bigint() - start) / 1e6;
+  if (result.status !== 0 && result.status !== 1) throw new Error(`vigil ${args.join(' ')} failed: ${result.stderr}`);
+  return { ms, rssMiB: Number(/maxrss_kib=(\d+)/.exec(result.stderr)?.[1] ?? NaN) / 1024, stdout: result.stdout };
+}
+
+const work = mkdtempSync(join(tmpdir(), 'vigil-bench-scan-'));
+try {
+  // 1. Import of the real data.
+  const goDir = join(data, 'golang-vulndb/data/osv');
+  const kev = join(data, 'cisa-kev/known_exploited_vulnerabilities.json');
+  const epss = join(data, 'epss/epss_scores.csv.gz');
+  // The raw inputs as text: the Go records and KEV as JSON, EPSS as its uncompressed CSV.
+  const rawBytes =
+    readdirSync(goDir).reduce((n, f) => n + statSync(join(goDir, f)).size, 0) + statSync(kev).size + gunzipSync(readFileSync(epss)).length;
+  const importMs = [];
+  let dbBytes = 0;
+  for (let i = 0; i < Math.min(runs, 3); i++) {
+    const db = join(work, `import-${i}.sqlite`);
+    importMs.push(timedVigil(['db', '--db', db, 'import', goDir, kev, epss]).ms);
+    dbBytes = statSync(db).size;
+  }
+
+  // 2. The synthetic database.
+  const records = readdirSync(goDir).filter((f) => f.endsWith('.json')).map((f) => JSON.parse(readFileSync(join(goDir, f), 'utf8')));
+  const big = join(work, 'big.sqlite');
+  const builder = VulnDbBuilder.open(big);
+  const modules = [];
+  for (let copy = 0; copy < copies; copy++) {
+    for (const record of records) {
+      const clone = structuredClone(record);
+      clone.id = `${record.id}-S${copy}`;
+      clone.aliases = (record.aliases ?? []).map((a) => `${a}-S${copy}`);
+      for (const affected of clone.affected ?? []) {
+        if (affected.package.name !== 'stdlib' && affected.package.name !== 'toolchain') affected.package.name = `${affected.package.name}/s${copy}`;
+        if (copy === 0) modules.push(affected.package.name);
+      }
+      const parsed = parseOsvRecord(clone, 'bench');
+      if (parsed.ok) builder.upsertAdvisory(parsed.advisory);
+    }
+  }
+  builder.commit();
+  const advisories = copies * records.length;
+
+  // 3. A 10,000-package SBOM: modules named by advisories (half of them at vulnerable versions) and others.
+  const packages = [];
+  for (let i = 0; i < 10_000; i++) {
+    const name = i % 2 === 0 ? `${modules[i % modules.length]}/s${i % copies}` : `example.com/bench/m${i}`;
+    const version = i % 4 === 0 ? 'v0.0.1' : 'v99.0.0';
+    packages.push({ name, version, type: 'golang', ecosystem: 'Go', purl: `pkg:golang/${name}@${version}`, locations: [{ path: '/app/go.mod' }], foundBy: 'go-mod' });
+  }
+  const inventory = {
+    target: { kind: 'directory', name: 'bench', path: '/bench' },
+    packages,
+    warnings: [],
+    catalogers: [{ name: 'go-mod', version: 1 }],
+    createdAt: new Date().toISOString(),
+    tool: { name: 'vigil', version: 'bench' },
+  };
+  const sbom = join(work, 'sbom.cdx.json');
+  writeFileSync(sbom, formatFor('cyclonedx-json').write(inventory));
+
+  const scanMs = [];
+  const scanRss = [];
+  let findings = 0;
+  for (let i = 0; i < runs; i++) {
+    const run = timedVigil(['scan', sbom, '--db', big, '--format', 'json', '--quiet']);
+    scanMs.push(run.ms);
+    scanRss.push(run.rssMiB);
+    findings = JSON.parse(run.stdout).findings.length;
+  }
+  // The floor: starting Node and loading Vigil, for a sense of what the scan itself costs.
+  const startMs = median(Array.from({ length: runs }, () => timedVigil(['--version']).ms));
+
+  const result = {
+    bench: 'scan',
+    importMedianMs: Math.round(median(importMs)),
+    databaseBytes: dbBytes,
+    rawFeedBytes: rawBytes,
+    databaseToRaw: Number((dbBytes / rawBytes).toFixed(2)),
+    syntheticAdvisories: advisories,
+    sbomPackages: packages.length,
+    findings,
+    scanMedianMs: Math.round(median(scanMs)),
+    scanPeakRssMiB: Math.round(Math.max(...scanRss)),
+    nodeStartMedianMs: Math.round(startMs),
+  };
+  console.log(`import golang-vulndb + KEV + EPSS: median ${result.importMedianMs} ms; database ${(dbBytes / 2 ** 20).toFixed(1)} MiB = ${result.databaseToRaw}× the raw feeds`);
+  console.log(`scan of ${packages.length} packages against ${advisories} advisories: median ${result.scanMedianMs} ms, peak RSS ${result.scanPeakRssMiB} MiB, ${findings} findings (vigil --version alone: ${result.nodeStartMedianMs} ms)`);
+  console.log(JSON.stringify(result));
+} finally {
+  rmSync(work, { recursive: true, force: true });
+}
