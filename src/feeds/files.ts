@@ -1,0 +1,63 @@
+/**
+ * @module File helpers the feed readers share: errors for paths that cannot be read at all,
+ * capped reads, and a look at a file's first bytes.
+ */
+import { open, stat } from 'node:fs/promises';
+import type { Stats } from 'node:fs';
+import { constants as zlibConstants, gunzipSync } from 'node:zlib';
+import { VigilError } from '../errors.js';
+
+/** Stats a feed path; a path that is missing or unreadable becomes a VigilError. */
+export async function statFeedPath(path: string): Promise<Stats> {
+  try {
+    return await stat(path);
+  } catch (error) {
+    throw feedPathError(path, error);
+  }
+}
+
+export function feedPathError(path: string, error: unknown): VigilError {
+  const code = (error as NodeJS.ErrnoException | undefined)?.code;
+  if (code === 'ENOENT' || code === 'ENOTDIR') {
+    return new VigilError('TARGET_NOT_FOUND', `${path}: no such file or folder`, { cause: error });
+  }
+  return new VigilError('TARGET_UNREADABLE', `${path}: cannot be read (${code ?? String(error)})`, { cause: error });
+}
+
+/** The first `length` bytes of a file (fewer when it is shorter). */
+export async function readHead(path: string, length: number): Promise<Buffer> {
+  const handle = await open(path, 'r');
+  try {
+    const buffer = Buffer.alloc(length);
+    const { bytesRead } = await handle.read(buffer, 0, length, 0);
+    return buffer.subarray(0, bytesRead);
+  } finally {
+    await handle.close();
+  }
+}
+
+export function isGzip(head: Uint8Array): boolean {
+  return head.length >= 2 && head[0] === 0x1f && head[1] === 0x8b;
+}
+
+export function isZip(head: Uint8Array): boolean {
+  // Local file header, or the end-of-central-directory record of an empty archive.
+  return head.length >= 4 && head[0] === 0x50 && head[1] === 0x4b && ((head[2] === 3 && head[3] === 4) || (head[2] === 5 && head[3] === 6));
+}
+
+/**
+ * The start of a gzip stream's content, from its first compressed bytes `head` (a truncated stream
+ * is expected, so it is flushed rather than finished). Keep `head` small: a few KB.
+ */
+export function gunzipHead(head: Buffer, maxOutput: number): Buffer {
+  try {
+    return gunzipSync(head, { finishFlush: zlibConstants.Z_SYNC_FLUSH }).subarray(0, maxOutput);
+  } catch {
+    return Buffer.alloc(0);
+  }
+}
+
+/** Megabytes, for messages. */
+export function mb(bytes: number): string {
+  return `${Math.round(bytes / 1024 / 1024)} MB`;
+}
