@@ -59,5 +59,5 @@ export function gunzipHead(head: Buffer, maxOutput: number): Buffer {
 
 /** Megabytes, for messages. */
 export function mb(bytes: number): string {
-  return `${Math.round(bytes / 1024 / 1024)} MB`;
+  return bytes < 1024 * 1024 ? `${bytes} bytes` : `${Math.round(bytes / 1024 / 1024)} MB`;
 }

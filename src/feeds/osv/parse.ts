@@ -145,7 +145,8 @@ function parseAffected(value: unknown, where: string): AffectedPackage | undefin
   const identity = isObject(value.package) ? packageIdentity(value.package, where) : undefined;
   if (value.package !== undefined && value.package !== null && !isObject(value.package)) fail(`${where}.package is not an object`);
   if (!identity) {
-    if (ranges.length > 0 && ranges.every((range) => range.type === 'GIT')) return undefined;
+    const gitOnly = ranges.length > 0 && ranges.every((range) => range.type === 'GIT');
+    if (gitOnly && (value.package === undefined || value.package === null)) return undefined;
     fail(`${where} names no package (ecosystem and name, or purl)`);
   }
   const affected: AffectedPackage = { ecosystem: identity.ecosystem, name: identity.name, ranges, versions, severity };

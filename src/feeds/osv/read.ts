@@ -55,9 +55,9 @@ function* recordsInText(text: string, name: string, origin: string): Generator<O
   }
 }
 
-async function* readRecordFile(path: string, origin: string, size: number): AsyncGenerator<OsvSourceItem> {
-  if (size > OSV_MAX_FILE_BYTES) {
-    yield { error: { id: origin, reason: `larger than ${mb(OSV_MAX_FILE_BYTES)}: left unread` } };
+async function* readRecordFile(path: string, origin: string, size: number, cap: number): AsyncGenerator<OsvSourceItem> {
+  if (size > cap) {
+    yield { error: { id: origin, reason: `larger than ${mb(cap)}: left unread` } };
     return;
   }
   let text: string;
@@ -70,7 +70,7 @@ async function* readRecordFile(path: string, origin: string, size: number): Asyn
   yield* recordsInText(text, path, origin);
 }
 
-async function* walkFolder(root: string, folder: string): AsyncGenerator<OsvSourceItem> {
+async function* walkFolder(root: string, folder: string, cap: number): AsyncGenerator<OsvSourceItem> {
   let entries;
   try {
     entries = await readdir(folder, { withFileTypes: true });
@@ -84,7 +84,7 @@ async function* walkFolder(root: string, folder: string): AsyncGenerator<OsvSour
     const path = join(folder, entry.name);
     // Dirent types come from lstat: a symbolic link is neither a file nor a directory here.
     if (entry.isDirectory()) {
-      yield* walkFolder(root, path);
+      yield* walkFolder(root, path, cap);
     } else if (entry.isFile() && isRecordFile(entry.name)) {
       let size: number;
       try {
@@ -93,7 +93,7 @@ async function* walkFolder(root: string, folder: string): AsyncGenerator<OsvSour
         yield { error: { id: path, reason: describeError(error) } };
         continue;
       }
-      yield* readRecordFile(path, path, size);
+      yield* readRecordFile(path, path, size, cap);
     }
   }
 }
@@ -142,7 +142,7 @@ async function readEntry(zip: yauzl.ZipFile, entry: yauzl.Entry, cap: number): P
   return Buffer.concat(chunks);
 }
 
-async function* readZip(path: string): AsyncGenerator<OsvSourceItem> {
+async function* readZip(path: string, cap: number): AsyncGenerator<OsvSourceItem> {
   const fd = await promisify(openFd)(path, 'r').catch((error: unknown) => {
     throw feedPathError(path, error);
   });
@@ -167,13 +167,13 @@ async function* readZip(path: string): AsyncGenerator<OsvSourceItem> {
       const name = entry.fileName;
       if (name.endsWith('/') || !isRecordFile(name)) continue;
       const origin = `${path}!${name}`;
-      if (entry.uncompressedSize > OSV_MAX_FILE_BYTES) {
-        yield { error: { id: origin, reason: `larger than ${mb(OSV_MAX_FILE_BYTES)}: left unread` } };
+      if (entry.uncompressedSize > cap) {
+        yield { error: { id: origin, reason: `larger than ${mb(cap)}: left unread` } };
         continue;
       }
       let bytes: Buffer;
       try {
-        bytes = await readEntry(zip, entry, OSV_MAX_FILE_BYTES);
+        bytes = await readEntry(zip, entry, cap);
       } catch (error) {
         yield { error: { id: origin, reason: `cannot be read: ${describeError(error)}` } };
         continue;
@@ -189,10 +189,11 @@ async function* readZip(path: string): AsyncGenerator<OsvSourceItem> {
  * Every record in an OSV source, in a stable order (folders sorted by name, zips in entry order),
  * each with its origin: the file path, `archive.zip!entry.json`, and `#index` for array items.
  */
-export async function* readOsvSource(path: string): AsyncGenerator<OsvSourceItem> {
+export async function* readOsvSource(path: string, options: { maxFileBytes?: number } = {}): AsyncGenerator<OsvSourceItem> {
+  const cap = options.maxFileBytes ?? OSV_MAX_FILE_BYTES;
   const stats = await statFeedPath(path);
   if (stats.isDirectory()) {
-    yield* walkFolder(path, path);
+    yield* walkFolder(path, path, cap);
     return;
   }
   let head: Buffer;
@@ -202,8 +203,8 @@ export async function* readOsvSource(path: string): AsyncGenerator<OsvSourceItem
     throw feedPathError(path, error);
   }
   if (isZip(head) || extname(path).toLowerCase() === '.zip') {
-    yield* readZip(path);
+    yield* readZip(path, cap);
     return;
   }
-  yield* readRecordFile(path, path, stats.size);
+  yield* readRecordFile(path, path, stats.size, cap);
 }
