@@ -4,8 +4,8 @@ import { fileURLToPath } from 'node:url';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { parse as parseYaml } from 'yaml';
-import Ajv2020 from 'ajv/dist/2020.js';
-import addFormats from 'ajv-formats';
+import { Ajv2020 } from 'ajv/dist/2020.js';
+import addFormatsModule from 'ajv-formats';
 import { parseOsvRecord } from './parse.js';
 
 const fixtures = fileURLToPath(new URL('../../../test/fixtures/feeds/osv/', import.meta.url));
@@ -191,7 +191,7 @@ describe('parseOsvRecord against arbitrary input', () => {
  */
 describe.skipIf(!existsSync(osvSchemaRoot))(`the OSV schema as an oracle (skipped when ${osvSchemaRoot} is absent)`, () => {
   const ajv = new Ajv2020({ allErrors: true, strict: false });
-  addFormats(ajv);
+  addFormatsModule.default(ajv);
   const validate = existsSync(osvSchemaRoot) ? ajv.compile(JSON.parse(readFileSync(join(osvSchemaRoot, 'validation/schema.json'), 'utf8'))) : () => false;
   const files = existsSync(osvSchemaRoot)
     ? [
