@@ -194,7 +194,7 @@ export function parseBerryYarnLock(text: string, ctx: CatalogContext): ParsedPac
   let document: unknown;
   try {
     // failsafe: every scalar stays a string, so "version: 1.10" is not read as a number.
-    document = parseYaml(text, { schema: 'failsafe', uniqueKeys: false, maxAliasCount: 100, logLevel: 'silent' });
+    document = parseYaml(text, { schema: 'failsafe', uniqueKeys: false, maxAliasCount: 100, logLevel: 'error' });
   } catch (error) {
     ctx.warn('UNREADABLE_LOCKFILE', `not valid YAML: ${(error as Error).message}`);
     return [];
