@@ -5,7 +5,9 @@ import { pathToFileURL } from 'node:url';
 import { Command, CommanderError } from 'commander';
 import { describeError, isVigilError } from '../errors.js';
 import { vigilVersion } from '../version.js';
+import { dbCommand } from './commands/db.js';
 import { sbomCommand } from './commands/sbom.js';
+import { scanCommand } from './commands/scan.js';
 
 /** Exit status for bad input or a target Vigil cannot read. */
 const EXIT_USAGE = 2;
@@ -22,6 +24,8 @@ export function buildProgram(): Command {
       writeErr: (text) => process.stderr.write(text),
     });
   program.addCommand(sbomCommand().exitOverride());
+  program.addCommand(scanCommand().exitOverride());
+  program.addCommand(dbCommand());
   return program;
 }
 
@@ -30,7 +34,8 @@ export async function main(argv: string[]): Promise<number> {
   const debug = argv.includes('--debug');
   try {
     await program.parseAsync(argv, { from: 'user' });
-    return 0;
+    // A command may end with a status of its own (a failed scan gate is 1).
+    return typeof process.exitCode === 'number' ? process.exitCode : 0;
   } catch (error) {
     if (error instanceof CommanderError) {
       // commander has already printed its one-line message (or the help/version text).

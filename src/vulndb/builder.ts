@@ -98,7 +98,10 @@ export class VulnDbBuilder {
 
   upsertAdvisory(advisory: Advisory): UpsertOutcome {
     const record = JSON.stringify(advisory);
-    const digest = digestOf(record);
+    // Where a record was read from is not part of what it says: the same record from another
+    // copy of a feed is unchanged.
+    const { origin: _origin, ...content } = advisory;
+    const digest = digestOf(JSON.stringify(content));
     const existing = this.statements.getAdvisory.get(advisory.id);
     if (existing?.digest === digest) return 'unchanged';
     const before = this.statements.affectedOf.all(advisory.id).map((row) => [row.ecosystem, row.name] as [string, string]);

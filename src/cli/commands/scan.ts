@@ -1,0 +1,95 @@
+/**
+ * @module `vigil scan <target>`: findings for a target or an SBOM, as a report and as a CI/CD gate
+ * (exit 0 pass, 1 gate failed, 2 error).
+ */
+import { readFile } from 'node:fs/promises';
+import { Command, Option } from 'commander';
+import { VigilError, describeError } from '../../errors.js';
+import { defaultVulnDbPath } from '../../home.js';
+import { renderCycloneDxWithVulnerabilities } from '../../report/cyclonedx.js';
+import { renderJson } from '../../report/json.js';
+import { renderSarif } from '../../report/sarif.js';
+import { renderTable } from '../../report/table.js';
+import { evaluateGate, parseCountThresholds, parseSeverity, countBySeverity, type GatePolicy } from '../../scan/gate.js';
+import { applyIgnoreRules, parseIgnoreFile } from '../../scan/ignore-file.js';
+import { inventoryOf, scanInventory, type ScanResult } from '../../scan/scan-target.js';
+import { VulnDbReader } from '../../vulndb/reader.js';
+import { createProgress } from '../progress.js';
+import { addTargetOptions, inventoryOptions, reportWarnings, type TargetFlags } from '../target-options.js';
+import { writeOutput } from '../write-output.js';
+
+const formats = ['table', 'json', 'sarif', 'cyclonedx-json'] as const;
+
+interface ScanFlags extends TargetFlags {
+  format: (typeof formats)[number];
+  output?: string;
+  db?: string;
+  failOn?: string;
+  failOnCount?: string;
+  ignoreUnfixed?: boolean;
+  ignoreFile?: string;
+}
+
+/** Exit status when the gate fails: distinct from 2, which is an error. */
+export const EXIT_GATE_FAILED = 1;
+
+export function scanCommand(): Command {
+  const command = new Command('scan')
+    .description('report the known vulnerabilities of a target or an SBOM file, and gate a pipeline on them')
+    .argument('<target>', 'anything `vigil sbom` reads, or a CycloneDX or SPDX JSON file')
+    .addOption(new Option('-f, --format <format>', 'report format').choices(formats).default('table'))
+    .option('-o, --output <file>', 'write the report to this file instead of stdout')
+    .option('--db <file>', 'the vulnerability database (default $VIGIL_HOME/vulndb.sqlite)')
+    .option('--fail-on <severity>', 'exit 1 when any finding is at or above this severity (critical, high, medium, low)')
+    .option('--fail-on-count <thresholds>', 'exit 1 when a count exceeds its threshold, such as critical=0,high=5')
+    .option('--ignore-unfixed', 'leave out findings that have no fix yet')
+    .option('--ignore-file <file>', 'a YAML list of { id, reason, expires? } entries to leave out');
+  return addTargetOptions(command).action(async (target: string, flags: ScanFlags) => {
+    // Check everything the user typed before any work is done.
+    const policy: GatePolicy = {
+      ...(flags.failOn ? { failOn: parseSeverity(flags.failOn, '--fail-on') } : {}),
+      ...(flags.failOnCount ? { failOnCount: parseCountThresholds(flags.failOnCount, '--fail-on-count') } : {}),
+    };
+    let rules: ReturnType<typeof parseIgnoreFile> = [];
+    if (flags.ignoreFile) {
+      let text: string;
+      try {
+        text = await readFile(flags.ignoreFile, 'utf8');
+      } catch (error) {
+        throw new VigilError('INVALID_ARGUMENT', `cannot read --ignore-file ${flags.ignoreFile}: ${describeError(error)}`);
+      }
+      rules = parseIgnoreFile(text, flags.ignoreFile);
+    }
+    const reader = VulnDbReader.open(flags.db ?? defaultVulnDbPath());
+    const progress = createProgress({ quiet: flags.quiet ?? false });
+    let result: ScanResult;
+    let inventory;
+    try {
+      inventory = await inventoryOf(target, inventoryOptions(flags, progress));
+      result = scanInventory(inventory, reader);
+    } finally {
+      progress.stop();
+      reader.close();
+    }
+    let findings = result.findings;
+    if (flags.ignoreUnfixed) findings = findings.filter((f) => f.fixAvailable !== 'NO');
+    const ignored = applyIgnoreRules(findings, rules, new Date());
+    findings = ignored.kept;
+    result = { ...result, findings, warnings: [...result.warnings, ...ignored.warnings], summary: countBySeverity(findings) };
+    const report =
+      flags.format === 'json'
+        ? renderJson(result)
+        : flags.format === 'sarif'
+          ? renderSarif(result)
+          : flags.format === 'cyclonedx-json'
+            ? renderCycloneDxWithVulnerabilities(inventory, result)
+            : renderTable(result, { colour: !flags.output && process.stdout.isTTY === true });
+    await writeOutput(report, flags.output);
+    reportWarnings(result.warnings, flags.quiet ?? false);
+    const gate = evaluateGate(findings, policy);
+    if (!gate.passed) {
+      process.stderr.write(`vigil: gate failed: ${gate.reasons.join('; ')}\n`);
+      process.exitCode = EXIT_GATE_FAILED;
+    }
+  });
+}
