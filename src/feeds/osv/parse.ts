@@ -224,7 +224,8 @@ export function parseOsvRecord(json: unknown, origin?: string): OsvParseResult {
     if (origin) advisory.origin = origin;
     return { ok: true, advisory };
   } catch (error) {
-    if (!(error instanceof Invalid)) throw error;
-    return { ok: false, rejection: { id: id ?? origin ?? '(unknown)', reason: error.message } };
+    // Invalid carries the reason; anything else (a hostile value's getter, say) is still one rejection, never a throw.
+    const reason = error instanceof Invalid ? error.message : `cannot be read: ${error instanceof Error ? error.message : String(error)}`;
+    return { ok: false, rejection: { id: id ?? origin ?? '(unknown)', reason } };
   }
 }

@@ -2,6 +2,7 @@ import { existsSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync,
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import fc from 'fast-check';
 import { afterAll, describe, expect, it } from 'vitest';
 import { isVigilError } from '../../errors.js';
 import { parseOsvRecord } from './parse.js';
@@ -85,6 +86,20 @@ describe('readOsvSource', () => {
     const items = await collect(path);
     expect(items).toHaveLength(1);
     expect(describeItems(items, scratch)[0]).toMatch(/^! \/damaged\.zip: not a readable zip archive/);
+  });
+
+  it('turns any file content into records or error items, never a throw', async () => {
+    await fc.assert(
+      fc.asyncProperty(fc.oneof(fc.string(), fc.jsonValue().map((v) => JSON.stringify(v))), fc.constantFrom('.json', '.yaml'), async (text, extension) => {
+        const path = join(scratch, `fuzz${extension}`);
+        writeFileSync(path, text);
+        for (const item of await collect(path)) {
+          if ('json' in item) parseOsvRecord(item.json, item.origin);
+          else expect(item.error.reason).toMatch(/^not valid/);
+        }
+      }),
+      { numRuns: 200 },
+    );
   });
 
   it('throws TARGET_NOT_FOUND for a path that does not exist', async () => {
