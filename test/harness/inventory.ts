@@ -1,18 +1,22 @@
 /**
  * Inventories for SBOM tests: hand-written fixtures covering the awkward cases (image and
- * directory targets, epochs, scoped npm names, unicode, licences that are not SPDX expressions),
+ * directory targets, epochs, scoped npm names, unicode, licences that are not SPDX expressions,
+ * development dependencies, hashes),
  * fast-check arbitraries for property tests, and `canonicalInventory`, the form an Inventory
  * takes after a write and a read.
  */
 import fc from 'fast-check';
 import type { Distro } from '../../src/model/distro.js';
 import type { Inventory, TargetDescription } from '../../src/model/inventory.js';
-import type { LayerRef, Location, Package, PackageMetadata, PackageType } from '../../src/model/package.js';
+import type { LayerRef, Location, Package, PackageHash, PackageMetadata, PackageType } from '../../src/model/package.js';
 import { buildPurl, distroQualifier, type PurlParts } from '../../src/model/purl.js';
 import type { Warning } from '../../src/model/warning.js';
+import { isWellFormedHash } from '../../src/sbom/hashes.js';
 import { sortPackages } from '../../src/sbom/order.js';
 
 const digest = (seed: string): string => `sha256:${seed.repeat(64).slice(0, 64)}`;
+/** Lower-case hex of the given length, from a hex seed. */
+const hex = (seed: string, length: number): string => seed.repeat(length).slice(0, length);
 
 export const layers: LayerRef[] = [
   { index: 0, digest: digest('a1'), diffId: digest('d1') },
@@ -85,6 +89,8 @@ export function imageInventory(): Inventory {
         purl: buildPurl({ type: 'npm', namespace: '@babel', name: 'core', version: '7.24.0' }),
         ecosystem: 'npm',
         licenses: ['MIT'],
+        development: true,
+        hashes: [{ algorithm: 'SHA-512', value: hex('5e12', 128) }],
         locations: [
           { path: '/app/package-lock.json', layer: layers[2] },
           { path: '/app/node_modules/@babel/core/package.json', layer: layers[2] },
@@ -132,8 +138,9 @@ export function directoryInventory(): Inventory {
         foundBy: 'rpm',
         metadata: { epoch: 1, vendor: 'Rocky Enterprise Software Foundation' },
       },
+      pypi('Django', '4.2.11', { licenses: ['BSD-3-Clause'], development: false, hashes: [] }),
       pypi('Django', '4.2.11', { licenses: ['BSD-3-Clause'] }),
-      pypi('Django', '4.2.11', { licenses: ['BSD-3-Clause'] }),
+      pypi('pytest', '8.1.1', { development: true, hashes: [{ algorithm: 'MD5', value: hex('d5', 32) }], locations: [{ path: '/srv/app/requirements-dev.txt' }] }),
       pypi('zope.interface', '6.2', { licenses: ['ZPL 2.1', 'Lizenz für alle ✓', 'MIT OR (Apache-2.0 AND BSD-2-Clause)'] }),
       pypi('naïve-pkg', '0.0.1.dev0+local', { licenses: [''], metadata: { 'key with spaces': 'v', 'a:b': -3.5, 'ü': 'ß' } }),
       {
@@ -152,6 +159,10 @@ export function directoryInventory(): Inventory {
         purl: buildPurl({ type: 'maven', namespace: 'org.apache.logging.log4j', name: 'log4j-core', version: '2.14.1' }),
         ecosystem: 'Maven',
         licenses: ['Apache License, Version 2.0'],
+        hashes: [
+          { algorithm: 'SHA-1', value: hex('a1b2c3', 40) },
+          { algorithm: 'SHA-256', value: hex('0f', 64) },
+        ],
         locations: [{ path: '/srv/app/lib/log4j-core-2.14.1.jar' }, { path: '/srv/app/lib/fat.jar!/log4j-core-2.14.1.jar' }],
         foundBy: 'java-archive',
       },
@@ -201,17 +212,22 @@ export const fixtureInventories: [string, () => Inventory][] = [
 ];
 
 /**
- * The form an inventory has after write → read: packages in writer order, and an empty licence
- * list or metadata object the same as none (CycloneDX has nothing to write for either).
+ * The form an inventory has after write → read: packages in writer order; an empty licence list,
+ * hash list or metadata object the same as none (CycloneDX has nothing to write for either);
+ * `development: false` the same as absent; a hash that is not lower-case hex of its algorithm's
+ * length left out (the writers drop it).
  */
 export function canonicalInventory(inventory: Inventory): Inventory {
   return {
     ...inventory,
     packages: sortPackages(inventory.packages).map((pkg) => {
-      const { licenses, metadata, ...rest } = pkg;
+      const { licenses, development, hashes, metadata, ...rest } = pkg;
+      const kept = (hashes ?? []).filter(isWellFormedHash);
       return {
         ...rest,
         ...(licenses && licenses.length > 0 ? { licenses } : {}),
+        ...(development === true ? { development } : {}),
+        ...(kept.length > 0 ? { hashes: kept } : {}),
         ...(metadata && Object.keys(metadata).length > 0 ? { metadata } : {}),
       };
     }),
@@ -260,6 +276,24 @@ const licenseText = fc.oneof(
   fc.constantFrom('GPLv2+ and LGPL', 'mit or apache', 'Public Domain', 'BSD (3 clause)', 'NOASSERTION', '', 'DocumentRef-x:LicenseRef-y', 'Lizenz für alle'),
   anyText,
 );
+
+const hexOf = (length: number): fc.Arbitrary<string> => fc.stringMatching(new RegExp(`^[0-9a-f]{${length}}$`));
+
+const wellFormedHash: fc.Arbitrary<PackageHash> = fc.oneof(
+  hexOf(32).map((value): PackageHash => ({ algorithm: 'MD5', value })),
+  hexOf(40).map((value): PackageHash => ({ algorithm: 'SHA-1', value })),
+  hexOf(64).map((value): PackageHash => ({ algorithm: 'SHA-256', value })),
+  hexOf(128).map((value): PackageHash => ({ algorithm: 'SHA-512', value })),
+);
+
+/** Hashes a writer must leave out: upper-case hex, the wrong length for the algorithm, empty. */
+const malformedHash: fc.Arbitrary<PackageHash> = fc.oneof(
+  hexOf(40).map((value): PackageHash => ({ algorithm: 'SHA-1', value: `A${value.slice(1).toUpperCase()}` })),
+  hexOf(40).map((value): PackageHash => ({ algorithm: 'SHA-256', value })),
+  fc.constant<PackageHash>({ algorithm: 'MD5', value: '' }),
+);
+
+const packageHash = fc.oneof({ weight: 8, arbitrary: wellFormedHash }, { weight: 1, arbitrary: malformedHash });
 
 /** A package plus the purl parts it was built from (what a parse of its purl must give back). */
 export interface GeneratedPackage {
@@ -317,6 +351,8 @@ export const generatedPackage: fc.Arbitrary<GeneratedPackage> = fc
           arch: fc.constantFrom('amd64', 'noarch', ''),
           source: record({ name: unicodeName, version: versionText }, { requiredKeys: ['name'] }),
           licenses: fc.array(licenseText, { maxLength: 3 }),
+          development: fc.boolean(),
+          hashes: fc.array(packageHash, { maxLength: 3 }),
           layer: layerRef,
           metadata,
         },

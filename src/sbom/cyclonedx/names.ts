@@ -35,6 +35,11 @@ export const distroProperty = {
 
 export const packageProperty = {
   cataloger: 'vigil:package:cataloger',
+  /**
+   * `true` on a development-only dependency, which also gets scope "optional". The reader trusts
+   * only this property: "optional" alone does not mean a development dependency.
+   */
+  development: 'vigil:package:development',
   /** Written only when the purl is empty or its type differs from the package's. */
   type: 'vigil:package:type',
   ecosystem: 'vigil:package:ecosystem',

@@ -5,12 +5,17 @@
  * no field for). Other tools' BOMs give a best-effort Inventory: every component (nested ones too)
  * with a purl of a type Vigil models becomes a package, the first `operating-system` component
  * becomes the distro, and the rest is counted in one warning.
+ *
+ * A package is a development dependency only when it carries `vigil:package:development` = true.
+ * Scope "optional" is not read as one: CycloneDX means "not needed at run time" by it, which
+ * other tools also write for optional or peer dependencies that ship to production.
  */
 import type { Distro } from '../../model/distro.js';
 import type { CatalogerRef, Inventory, TargetDescription } from '../../model/inventory.js';
-import type { LayerRef, Location, Package, PackageMetadata, PackageType } from '../../model/package.js';
+import type { LayerRef, Location, Package, PackageHash, PackageMetadata, PackageType } from '../../model/package.js';
 import { parsePurl, type PurlParts } from '../../model/purl.js';
 import type { Warning } from '../../model/warning.js';
+import { hashFromCycloneDx } from '../hashes.js';
 import { asRecord, asRecords, asString, parseIndex, type JsonRecord } from '../json.js';
 import { isPackageType } from '../package-types.js';
 import { PropertyBag, type Property } from '../properties.js';
@@ -129,6 +134,16 @@ function readLicenses(component: JsonRecord): string[] | undefined {
   return licenses.length > 0 ? licenses : undefined;
 }
 
+/** The hashes Vigil models, in document order; others (SHA-384, BLAKE3, …) are left out. */
+function readHashes(component: JsonRecord): PackageHash[] | undefined {
+  const hashes: PackageHash[] = [];
+  for (const item of asRecords(component.hashes)) {
+    const hash = hashFromCycloneDx(item.alg, item.content);
+    if (hash) hashes.push(hash);
+  }
+  return hashes.length > 0 ? hashes : undefined;
+}
+
 function readMetadata(properties: PropertyBag): PackageMetadata | undefined {
   const entries: [string, string | number | boolean][] = [];
   for (const [key, value] of properties.withPrefix(packageProperty.metadataPrefix)) {
@@ -181,6 +196,7 @@ function readPackage(component: JsonRecord, skipped: SkipTally): Package | undef
   const sourceName = properties.get(packageProperty.sourceName);
   const sourceVersion = properties.get(packageProperty.sourceVersion);
   const licenses = readLicenses(component);
+  const hashes = readHashes(component);
   const metadata = readMetadata(properties);
   return {
     name: ours || !parts ? (asString(component.name) ?? '') : foreignName(component, type, parts),
@@ -193,6 +209,8 @@ function readPackage(component: JsonRecord, skipped: SkipTally): Package | undef
       ? { source: { name: sourceName, ...(sourceVersion !== undefined ? { version: sourceVersion } : {}) } }
       : {}),
     ...(licenses ? { licenses } : {}),
+    ...(properties.get(packageProperty.development) === 'true' ? { development: true } : {}),
+    ...(hashes ? { hashes } : {}),
     locations,
     ...(layer ? { layer } : {}),
     foundBy: properties.get(packageProperty.cataloger) ?? 'sbom-cyclonedx',

@@ -9,6 +9,9 @@
  *   VERSION_ID, `cpe` = CPE_NAME).
  * - Every package, OS packages included, is a `library` component, as Syft writes them: CycloneDX
  *   has no separate type for an OS package, and the purl type already says what it is.
+ * - A development-only dependency gets scope `optional` (the package is not needed at run time)
+ *   and the property `vigil:package:development` = `true`; other packages get no scope, which
+ *   CycloneDX reads as `required`. Hashes go in `hashes` under CycloneDX's algorithm names.
  * - Everything else Vigil knows rides in `vigil:` properties (see `names.ts`), so `readCycloneDx`
  *   gets the same Inventory back.
  * - One dependency entry: the target depends on the OS and on every package. Packages get no
@@ -22,6 +25,7 @@ import type { Location, Package } from '../../model/package.js';
 import { parsePurl } from '../../model/purl.js';
 import { stringifyDocument } from '../json.js';
 import { isSpdxExpression } from '../license-expression.js';
+import { cycloneDxAlgorithm, writableHashes } from '../hashes.js';
 import { compareStrings, sortPackages } from '../order.js';
 import { PropertyList, type Property } from '../properties.js';
 import { distroProperty, inventoryProperty, packageProperty, targetProperty } from './names.js';
@@ -32,12 +36,19 @@ export const cycloneDxVersions: readonly CycloneDxVersion[] = ['1.4', '1.5', '1.
 
 export type CdxLicenseChoice = { expression: string } | { license: { id: string } | { name: string } };
 
+export interface CdxHash {
+  alg: string;
+  content: string;
+}
+
 export interface CdxComponent {
   type: 'application' | 'container' | 'library' | 'operating-system';
   'bom-ref'?: string;
   name: string;
   version?: string;
   description?: string;
+  scope?: 'required' | 'optional' | 'excluded';
+  hashes?: CdxHash[];
   licenses?: CdxLicenseChoice[];
   cpe?: string;
   purl?: string;
@@ -166,6 +177,7 @@ function purlType(purl: string): string | undefined {
 
 function packageComponent(pkg: Package, bomRef: string): CdxComponent {
   const properties = new PropertyList().add(packageProperty.cataloger, pkg.foundBy);
+  if (pkg.development === true) properties.add(packageProperty.development, 'true');
   if (pkg.purl === '' || purlType(pkg.purl) !== pkg.type) properties.add(packageProperty.type, pkg.type);
   properties
     .add(packageProperty.ecosystem, pkg.ecosystem)
@@ -188,11 +200,14 @@ function packageComponent(pkg: Package, bomRef: string): CdxComponent {
     properties.add(`${packageProperty.metadataPrefix}${key}`, Object.is(value, -0) ? '-0' : String(value));
     if (typeof value !== 'string') properties.add(`${packageProperty.metadataTypePrefix}${key}`, typeof value);
   }
+  const hashes = writableHashes(pkg.hashes).map((hash): CdxHash => ({ alg: cycloneDxAlgorithm(hash.algorithm), content: hash.value }));
   return {
     type: 'library',
     'bom-ref': bomRef,
     name: pkg.name,
     ...(pkg.version !== '' ? { version: pkg.version } : {}),
+    ...(pkg.development === true ? { scope: 'optional' as const } : {}),
+    ...(hashes.length > 0 ? { hashes } : {}),
     ...(pkg.licenses && pkg.licenses.length > 0 ? { licenses: cycloneDxLicenses(pkg.licenses) } : {}),
     ...(pkg.purl !== '' ? { purl: pkg.purl } : {}),
     properties: properties.items,

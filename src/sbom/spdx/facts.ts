@@ -10,8 +10,10 @@
  *   (createdAt keeps its sub-second precision, which SPDX's `created` cannot);
  * - on the operating-system package, `vigil:distro {…Distro}`;
  * - on every other package, `vigil:package {"type","foundBy","locations",["ecosystem"],["arch"],
- *   ["source"],["licenses"],["layer"],["metadata"]}` — the Package minus name, version and purl,
- *   which live in `name`, `versionInfo` and the purl external reference.
+ *   ["source"],["licenses"],["development"],["layer"],["metadata"]}` — the Package minus name,
+ *   version, purl and hashes, which live in `name`, `versionInfo`, the purl external reference and
+ *   `checksums`. `development` is written only when true (a DEV_DEPENDENCY_OF relationship says
+ *   the same to other tools).
  *
  * The `comment` fields stay free for people. JSON has no NaN, ±Infinity or -0: a metadata value
  * NaN or ±Infinity is dropped and -0 reads back as 0 (catalogers record finite numbers).
@@ -33,7 +35,7 @@ export interface TargetFacts {
   createdAt: string;
 }
 
-export type PackageFacts = Omit<Package, 'name' | 'version' | 'purl'>;
+export type PackageFacts = Omit<Package, 'name' | 'version' | 'purl' | 'hashes'>;
 
 export function encodeFacts(prefix: string, facts: object): string {
   return `${prefix}${JSON.stringify(facts)}`;
@@ -98,6 +100,7 @@ export function toPackageFacts(json: JsonRecord): PackageFacts | undefined {
       ? { source: { name: source.name, ...(typeof source.version === 'string' ? { version: source.version } : {}) } }
       : {}),
     ...(isStringArray(json.licenses) ? { licenses: json.licenses } : {}),
+    ...(json.development === true ? { development: true } : {}),
     locations: defined(json.locations.map(toLocation)),
     ...(layer ? { layer } : {}),
     foundBy,

@@ -5,11 +5,16 @@
  * Other tools' documents give a best-effort Inventory: the described package is the target, the
  * first OPERATING-SYSTEM package is the distro, and every package with a purl of a type Vigil
  * models is a package (the rest are counted in one warning).
+ *
+ * Hashes come from `checksums` in both cases. A package of ours is a development dependency when
+ * its facts say so; a foreign package when it is DEV_DEPENDENCY_OF something and no relationship
+ * makes it an ordinary (DEPENDENCY_OF, RUNTIME_DEPENDENCY_OF or DEPENDS_ON) dependency.
  */
 import type { Distro } from '../../model/distro.js';
 import type { Inventory, TargetDescription } from '../../model/inventory.js';
-import type { Package } from '../../model/package.js';
+import type { Package, PackageHash } from '../../model/package.js';
 import { parsePurl } from '../../model/purl.js';
+import { hashFromSpdx } from '../hashes.js';
 import { asRecord, asRecords, asString, type JsonRecord } from '../json.js';
 import { isPackageType } from '../package-types.js';
 import { SkipTally, type ReadSbomOptions } from '../read-options.js';
@@ -68,13 +73,40 @@ function foreignDistro(pkg: JsonRecord, options: ReadSbomOptions): Distro {
   };
 }
 
-function readPackage(pkg: JsonRecord, skipped: SkipTally): Package | undefined {
+/** The checksums Vigil models, in document order; others (SHA384, BLAKE3, …) are left out. */
+function readHashes(pkg: JsonRecord): PackageHash[] | undefined {
+  const hashes: PackageHash[] = [];
+  for (const checksum of asRecords(pkg.checksums)) {
+    const hash = hashFromSpdx(checksum.algorithm, checksum.checksumValue);
+    if (hash) hashes.push(hash);
+  }
+  return hashes.length > 0 ? hashes : undefined;
+}
+
+/** Elements a foreign document names only as development dependencies. */
+function developmentIds(document: JsonRecord): Set<string> {
+  const development = new Set<string>();
+  const ordinary = new Set<string>();
+  for (const relationship of asRecords(document.relationships)) {
+    const element = asString(relationship.spdxElementId);
+    const related = asString(relationship.relatedSpdxElement);
+    const type = relationship.relationshipType;
+    if (type === 'DEV_DEPENDENCY_OF' && element !== undefined) development.add(element);
+    if ((type === 'DEPENDENCY_OF' || type === 'RUNTIME_DEPENDENCY_OF') && element !== undefined) ordinary.add(element);
+    if (type === 'DEPENDS_ON' && related !== undefined) ordinary.add(related);
+  }
+  for (const id of ordinary) development.delete(id);
+  return development;
+}
+
+function readPackage(pkg: JsonRecord, development: Set<string>, skipped: SkipTally): Package | undefined {
   const purl = purlOf(pkg);
   const name = asString(pkg.name) ?? '';
   const facts = findFacts(commentsOf(pkg), factPrefix.package);
   const ours = facts ? toPackageFacts(facts) : undefined;
   const version = asString(pkg.versionInfo);
-  if (ours) return { name, version: version ?? '', purl, ...ours };
+  const hashes = readHashes(pkg);
+  if (ours) return { name, version: version ?? '', purl, ...ours, ...(hashes ? { hashes } : {}) };
 
   let parts: ReturnType<typeof parsePurl> | undefined;
   try {
@@ -94,6 +126,8 @@ function readPackage(pkg: JsonRecord, skipped: SkipTally): Package | undefined {
     type,
     purl,
     ...(declared !== undefined ? { licenses: [declared] } : {}),
+    ...(development.has(asString(pkg.SPDXID) ?? '') ? { development: true } : {}),
+    ...(hashes ? { hashes } : {}),
     locations: [],
     foundBy: 'sbom-spdx',
   };
@@ -102,6 +136,7 @@ function readPackage(pkg: JsonRecord, skipped: SkipTally): Package | undefined {
 /** Reads a parsed SPDX 2.3 document (its spdxVersion already checked). */
 export function readSpdx(document: JsonRecord, options: ReadSbomOptions = {}): Inventory {
   const described = describedIds(document);
+  const development = developmentIds(document);
   const skipped = new SkipTally('SBOM_PACKAGE_SKIPPED', 'SPDX packages');
   const packages: Package[] = [];
   let targetFacts: TargetFacts | undefined;
@@ -125,7 +160,7 @@ export function readSpdx(document: JsonRecord, options: ReadSbomOptions = {}): I
     const isDescribed = described.has(asString(pkg.SPDXID) ?? '');
     if (isDescribed) firstDescribed ??= pkg;
     if (isDescribed && purlOf(pkg) === '') continue;
-    const read = readPackage(pkg, skipped);
+    const read = readPackage(pkg, development, skipped);
     if (read) packages.push(read);
   }
 

@@ -7,14 +7,30 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { Inventory } from '../../model/inventory.js';
 import { parsePurl } from '../../model/purl.js';
-import { fixtureInventories, generatedInventory, imageInventory } from '../../../test/harness/inventory.js';
+import { directoryInventory, fixtureInventories, generatedInventory, imageInventory } from '../../../test/harness/inventory.js';
 import { parseSpdxExpression } from '../license-expression.js';
-import { buildSpdx, writeSpdx, type SpdxDocument } from './write.js';
+import { factPrefix, findFacts } from './facts.js';
+import { buildSpdx, writeSpdx, type SpdxDocument, type SpdxPackage } from './write.js';
 
 const idPattern = /^SPDXRef-[A-Za-z0-9.-]+$/;
 const licenseRefPattern = /^LicenseRef-[A-Za-z0-9.-]+$/;
 const utcSeconds = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z$/;
 const entity = /^(Person|Organization): .+/;
+/** 7.10: the checksum algorithms of SPDX 2.3, with the hex length of those that have a fixed one. */
+const checksumHexLength: Record<string, number | undefined> = {
+  SHA1: 40, SHA224: 56, SHA256: 64, SHA384: 96, SHA512: 128, MD2: 32, MD4: 32, MD5: 32, MD6: undefined,
+  'SHA3-256': 64, 'SHA3-384': 96, 'SHA3-512': 128, 'BLAKE2b-256': 64, 'BLAKE2b-384': 96, 'BLAKE2b-512': 128, BLAKE3: undefined, ADLER32: 8,
+};
+/** 11.1: the relationship types of SPDX 2.3. */
+const relationshipTypes = [
+  'DESCRIBES', 'DESCRIBED_BY', 'CONTAINS', 'CONTAINED_BY', 'DEPENDS_ON', 'DEPENDENCY_OF', 'DEPENDENCY_MANIFEST_OF',
+  'BUILD_DEPENDENCY_OF', 'DEV_DEPENDENCY_OF', 'OPTIONAL_DEPENDENCY_OF', 'PROVIDED_DEPENDENCY_OF', 'TEST_DEPENDENCY_OF',
+  'RUNTIME_DEPENDENCY_OF', 'EXAMPLE_OF', 'GENERATES', 'GENERATED_FROM', 'ANCESTOR_OF', 'DESCENDANT_OF', 'VARIANT_OF',
+  'DISTRIBUTION_ARTIFACT', 'PATCH_FOR', 'PATCH_APPLIED', 'COPY_OF', 'FILE_ADDED', 'FILE_DELETED', 'FILE_MODIFIED',
+  'EXPANDED_FROM_ARCHIVE', 'DYNAMIC_LINK', 'STATIC_LINK', 'DATA_FILE_OF', 'TEST_CASE_OF', 'BUILD_TOOL_OF', 'DEV_TOOL_OF',
+  'TEST_OF', 'TEST_TOOL_OF', 'DOCUMENTATION_OF', 'OPTIONAL_COMPONENT_OF', 'METAFILE_OF', 'PACKAGE_OF', 'AMENDS',
+  'PREREQUISITE_FOR', 'HAS_PREREQUISITE', 'REQUIREMENT_DESCRIPTION_FOR', 'SPECIFICATION_FOR', 'OTHER',
+];
 const purposes = ['APPLICATION', 'FRAMEWORK', 'LIBRARY', 'CONTAINER', 'OPERATING-SYSTEM', 'DEVICE', 'FIRMWARE', 'SOURCE', 'ARCHIVE', 'FILE', 'INSTALL', 'OTHER'];
 
 /** Every rule, as a list of broken ones (empty when the document keeps them all). */
@@ -63,6 +79,14 @@ function brokenRules(document: SpdxDocument): string[] {
       for (const ref of facts?.licenseRefs ?? []) check(declaredRefs.has(ref), `10.1 ${where} ${ref} is declared in hasExtractedLicensingInfos`);
     }
     check(purposes.includes(pkg.primaryPackagePurpose), `7.24 ${where} primaryPackagePurpose is one of the listed values`);
+    for (const checksum of pkg.checksums ?? []) {
+      check(Object.hasOwn(checksumHexLength, checksum.algorithm), `7.10 ${where} checksum algorithm ${checksum.algorithm} is an SPDX 2.3 one`);
+      const length = checksumHexLength[checksum.algorithm];
+      check(
+        /^[0-9a-f]+$/.test(checksum.checksumValue) && (length === undefined || checksum.checksumValue.length === length),
+        `7.10 ${where} ${checksum.algorithm} checksum "${checksum.checksumValue}" is lower-case hex of the algorithm's length`,
+      );
+    }
     for (const ref of pkg.externalRefs ?? []) {
       check(['SECURITY', 'PACKAGE-MANAGER', 'PERSISTENT-ID', 'OTHER'].includes(ref.referenceCategory), `7.21 ${where} reference category`);
       if (ref.referenceType === 'purl') {
@@ -88,6 +112,7 @@ function brokenRules(document: SpdxDocument): string[] {
   // 11: relationships.
   const known = new Set(ids);
   for (const relationship of document.relationships) {
+    check(relationshipTypes.includes(relationship.relationshipType), `11.1 ${relationship.relationshipType} is an SPDX 2.3 relationship type`);
     check(known.has(relationship.spdxElementId), `11.1 ${relationship.spdxElementId} exists`);
     check(known.has(relationship.relatedSpdxElement), `11.1 ${relationship.relatedSpdxElement} exists`);
   }
@@ -112,7 +137,21 @@ function expectSpdxFacts(inventory: Inventory, document: SpdxDocument): void {
   const purls = libraries.flatMap((p) => (p.externalRefs ?? []).filter((r) => r.referenceType === 'purl').map((r) => r.referenceLocator));
   expect(purls.sort()).toEqual(inventory.packages.map((p) => p.purl).filter((p) => p !== '').sort());
   for (const purl of purls) expect(() => parsePurl(purl)).not.toThrow();
+  const development = document.relationships.filter((r) => r.relationshipType === 'DEV_DEPENDENCY_OF');
+  expect(development.every((r) => r.relatedSpdxElement === root!.SPDXID)).toBe(true);
+  expect(development.map((r) => r.spdxElementId)).toEqual(libraries.filter(isDevelopment).map((p) => p.SPDXID));
+  expect(development).toHaveLength(inventory.packages.filter((p) => p.development === true).length);
 }
+
+function isDevelopment(pkg: SpdxPackage): boolean {
+  return findFacts(pkg.annotations.map((a) => a.comment), factPrefix.package)?.development === true;
+}
+
+const packageNamed = (document: SpdxDocument, name: string): SpdxPackage => {
+  const pkg = document.packages.find((p) => p.name === name);
+  if (!pkg) throw new Error(`no package ${name}`);
+  return pkg;
+};
 
 describe('SPDX 2.3 documents Vigil writes', () => {
   it.each(fixtureInventories)('keep the SPDX rules: %s', (_name, make) => {
@@ -127,6 +166,33 @@ describe('SPDX 2.3 documents Vigil writes', () => {
       }),
       { numRuns: 150 },
     );
+  });
+
+  it('write hashes as checksums with SPDX algorithm names and lower-case hex', () => {
+    const document = buildSpdx(directoryInventory());
+    expect(packageNamed(document, 'org.apache.logging.log4j:log4j-core').checksums).toEqual([
+      { algorithm: 'SHA1', checksumValue: 'a1b2c3'.repeat(7).slice(0, 40) },
+      { algorithm: 'SHA256', checksumValue: '0f'.repeat(32) },
+    ]);
+    expect(packageNamed(document, 'pytest').checksums).toEqual([{ algorithm: 'MD5', checksumValue: 'd5'.repeat(16) }]);
+    expect(packageNamed(buildSpdx(imageInventory()), '@babel/core').checksums).toEqual([{ algorithm: 'SHA512', checksumValue: '5e12'.repeat(32) }]);
+    expect(packageNamed(document, 'zope.interface')).not.toHaveProperty('checksums');
+  });
+
+  it('mark a development dependency in its facts and with DEV_DEPENDENCY_OF the target, besides CONTAINS', () => {
+    const document = buildSpdx(directoryInventory());
+    const [root] = document.packages;
+    const pytest = packageNamed(document, 'pytest');
+    const about = (id: string) => document.relationships.filter((r) => r.spdxElementId === id || r.relatedSpdxElement === id);
+    expect(about(pytest.SPDXID)).toEqual([
+      { spdxElementId: root!.SPDXID, relationshipType: 'CONTAINS', relatedSpdxElement: pytest.SPDXID },
+      { spdxElementId: pytest.SPDXID, relationshipType: 'DEV_DEPENDENCY_OF', relatedSpdxElement: root!.SPDXID },
+    ]);
+    expect(isDevelopment(pytest)).toBe(true);
+    for (const pkg of document.packages.filter((p) => p.primaryPackagePurpose === 'LIBRARY' && p.name !== 'pytest')) {
+      expect(isDevelopment(pkg)).toBe(false);
+      expect(about(pkg.SPDXID).map((r) => r.relationshipType)).toEqual(['CONTAINS']);
+    }
   });
 
   it('get a new documentNamespace on every call', () => {

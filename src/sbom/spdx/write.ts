@@ -3,8 +3,10 @@
  *
  * Packages: the target (primaryPackagePurpose CONTAINER for an image, APPLICATION for a
  * directory), the operating system (OPERATING-SYSTEM) and every package (LIBRARY, with its purl as
- * a PACKAGE-MANAGER external reference). Relationships: the document DESCRIBES the target; the
- * target CONTAINS the operating system and every package. Vigil's own facts ride in annotations
+ * a PACKAGE-MANAGER external reference, its hashes as `checksums` under SPDX's algorithm names).
+ * Relationships: the document DESCRIBES the target; the target CONTAINS the operating system and
+ * every package; a development-only dependency is also DEV_DEPENDENCY_OF the target (the project
+ * that needs it is not modelled, so the target stands for it). Vigil's own facts ride in annotations
  * (see `facts.ts`). Licences: `licenseDeclared` is the package's licences joined with AND; a
  * licence that is not a valid SPDX expression becomes a `LicenseRef-…` with its text in
  * `hasExtractedLicensingInfos`. `licenseConcluded` is NOASSERTION: Vigil concludes nothing.
@@ -15,6 +17,7 @@ import type { Distro } from '../../model/distro.js';
 import type { Inventory, TargetDescription } from '../../model/inventory.js';
 import type { Package } from '../../model/package.js';
 import { shortDigest } from '../digest.js';
+import { spdxAlgorithm, writableHashes } from '../hashes.js';
 import { stringifyDocument } from '../json.js';
 import { isCompoundExpression, parseSpdxExpression } from '../license-expression.js';
 import { compareStrings, sortPackages } from '../order.js';
@@ -24,6 +27,11 @@ export interface SpdxExternalRef {
   referenceCategory: 'PACKAGE-MANAGER' | 'SECURITY';
   referenceType: 'purl' | 'cpe22Type' | 'cpe23Type';
   referenceLocator: string;
+}
+
+export interface SpdxChecksum {
+  algorithm: string;
+  checksumValue: string;
 }
 
 export interface SpdxAnnotation {
@@ -43,6 +51,7 @@ export interface SpdxPackage {
   originator: string;
   downloadLocation: string;
   filesAnalyzed: false;
+  checksums?: SpdxChecksum[];
   sourceInfo?: string;
   licenseConcluded: string;
   licenseDeclared: string;
@@ -54,7 +63,7 @@ export interface SpdxPackage {
 
 export interface SpdxRelationship {
   spdxElementId: string;
-  relationshipType: 'DESCRIBES' | 'CONTAINS';
+  relationshipType: 'DESCRIBES' | 'CONTAINS' | 'DEV_DEPENDENCY_OF';
   relatedSpdxElement: string;
 }
 
@@ -215,15 +224,16 @@ function distroPackage(distro: Distro, ctx: Context): SpdxPackage {
 }
 
 function packageFacts(pkg: Package): PackageFacts {
-  // Spelled out so that name, version and purl stay in their SPDX fields only. An empty licence
+  // Spelled out so that name, version, purl and hashes stay in their SPDX fields only. An empty licence
   // list or metadata object is left out, as the CycloneDX writer does.
-  const { type, ecosystem, arch, source, licenses, locations, layer, foundBy, metadata } = pkg;
+  const { type, ecosystem, arch, source, licenses, development, locations, layer, foundBy, metadata } = pkg;
   return {
     type,
     ecosystem,
     arch,
     source,
     licenses: licenses && licenses.length > 0 ? licenses : undefined,
+    development: development === true ? true : undefined,
     locations,
     layer,
     foundBy,
@@ -235,8 +245,10 @@ function softwarePackage(pkg: Package, ctx: Context): SpdxPackage {
   const digest = shortDigest([pkg.purl, pkg.name, pkg.version, ...pkg.locations.map((l) => l.path)].join('\n'));
   const id = uniqueId(`SPDXRef-Package-${pkg.type}-${sanitiseIdstring(pkg.name).slice(0, 64)}-${digest}`, ctx.usedIds);
   const paths = pkg.locations.map((location) => location.path);
+  const checksums = writableHashes(pkg.hashes).map((hash): SpdxChecksum => ({ algorithm: spdxAlgorithm(hash.algorithm), checksumValue: hash.value }));
   return {
     ...basePackage(pkg.name, id, pkg.version),
+    ...(checksums.length > 0 ? { checksums } : {}),
     ...(paths.length > 0 ? { sourceInfo: `acquired by the ${pkg.foundBy} cataloger from ${paths.join(', ')}` } : {}),
     licenseDeclared: ctx.licenses.declared(pkg.licenses),
     ...(pkg.purl !== '' ? { externalRefs: [{ referenceCategory: 'PACKAGE-MANAGER', referenceType: 'purl', referenceLocator: pkg.purl }] } : {}),
@@ -259,7 +271,14 @@ export function buildSpdx(inventory: Inventory, options: WriteSpdxOptions = {}):
   const target = targetPackage(inventory, ctx);
   const contained: SpdxPackage[] = [];
   if (inventory.distro) contained.push(distroPackage(inventory.distro, ctx));
-  for (const pkg of sortPackages(inventory.packages)) contained.push(softwarePackage(pkg, ctx));
+  const development: SpdxRelationship[] = [];
+  for (const pkg of sortPackages(inventory.packages)) {
+    const written = softwarePackage(pkg, ctx);
+    contained.push(written);
+    if (pkg.development === true) {
+      development.push({ spdxElementId: written.SPDXID, relationshipType: 'DEV_DEPENDENCY_OF', relatedSpdxElement: target.SPDXID });
+    }
+  }
   const extracted = ctx.licenses.extracted();
   const uuid = options.uuid ?? randomUUID();
   const name = documentName(inventory.target);
@@ -279,6 +298,7 @@ export function buildSpdx(inventory: Inventory, options: WriteSpdxOptions = {}):
         relationshipType: 'CONTAINS',
         relatedSpdxElement: pkg.SPDXID,
       })),
+      ...development,
     ],
   };
 }
