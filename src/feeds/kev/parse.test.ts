@@ -1,4 +1,7 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { gzipSync } from 'node:zlib';
 import { fileURLToPath } from 'node:url';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
@@ -45,6 +48,20 @@ describe('parseKevCatalog', () => {
       }),
       { numRuns: 1000 },
     );
+  });
+});
+
+describe('readKevFile', () => {
+  it('reads a gzip-compressed catalog like a plain one, and reports a file that is not JSON', async () => {
+    const scratch = mkdtempSync(join(tmpdir(), 'vigil-kev-'));
+    try {
+      writeFileSync(join(scratch, 'kev.json.gz'), gzipSync(readFileSync(fixture)));
+      writeFileSync(join(scratch, 'bad.json'), '{"catalogVersion":');
+      expect(await readKevFile(join(scratch, 'kev.json.gz'))).toEqual(await readKevFile(fixture));
+      expect((await readKevFile(join(scratch, 'bad.json'))).rejections[0]!.reason).toMatch(/^not valid JSON/);
+    } finally {
+      rmSync(scratch, { recursive: true, force: true });
+    }
   });
 });
 
