@@ -2,44 +2,25 @@
  * Validates written CycloneDX documents against the official JSON schemas (draft-07) in
  * ../shared/data/cyclonedx-schemas, after proving the validator on the official test vectors.
  */
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { Ajv, type ValidateFunction } from 'ajv';
-import addFormatsModule from 'ajv-formats';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { buildCycloneDxValidators, cycloneDxSchemaRoot, cycloneDxSchemasPresent } from '../../../test/harness/cyclonedx-schema.js';
 import { fixtureInventories, generatedInventory } from '../../../test/harness/inventory.js';
 import { readSbom } from '../index.js';
 import { buildCycloneDx, cycloneDxVersions, writeCycloneDx, type CycloneDxVersion } from './write.js';
 
-const root = fileURLToPath(new URL('../../../../shared/data/cyclonedx-schemas/', import.meta.url));
-const schemaDir = join(root, 'schema');
+const root = cycloneDxSchemaRoot;
 const vectorDir = join(root, 'test-vectors');
-const present = existsSync(join(schemaDir, 'bom-1.6.schema.json'));
+const present = cycloneDxSchemasPresent;
 if (!present) {
   console.warn(`SKIPPED: CycloneDX schema validation needs ${root} (the shared data folder beside the repository); it is absent`);
 }
 
 const readJson = (path: string): unknown => JSON.parse(readFileSync(path, 'utf8'));
 
-function buildValidators(): Record<CycloneDxVersion, ValidateFunction> {
-  // strict: false because the schemas use annotation keywords Ajv does not know (meta:enum, …).
-  const ajv = new Ajv({ strict: false, allErrors: true });
-  addFormatsModule.default(ajv);
-  // Formats draft-07 names that ajv-formats lacks; the checks are deliberately simple.
-  ajv.addFormat('iri-reference', /^[^\s<>"{}|\\^`]*$/u);
-  ajv.addFormat('idn-email', /^[^\s@]+@[^\s@]+$/u);
-  // The BOM schemas refer to these by bare file name, which resolves against their $id
-  // (http://cyclonedx.org/schema/…); registering each under its $id is what makes the refs work.
-  for (const file of ['spdx.schema.json', 'jsf-0.82.schema.json', 'cryptography-defs.schema.json']) {
-    ajv.addSchema(readJson(join(schemaDir, file)) as object);
-  }
-  const compile = (version: string) => ajv.compile(readJson(join(schemaDir, `bom-${version}.schema.json`)) as object);
-  return { '1.4': compile('1.4'), '1.5': compile('1.5'), '1.6': compile('1.6') };
-}
-
-const validators = present ? buildValidators() : undefined;
+const validators = present ? buildCycloneDxValidators() : undefined;
 
 function expectValid(version: CycloneDxVersion, document: unknown): void {
   const validate = validators![version];
