@@ -101,6 +101,15 @@ describe('pnpm-lock cataloger', () => {
     expect(summary(text).lines).toEqual(['a@1.0.0']);
   });
 
+  it.each([
+    ['an unknown alias', 'lockfileVersion: *nowhere\n'],
+    ['an alias bomb', `a: &a ["x","x","x","x","x","x","x","x","x","x"]\n${Array.from({ length: 8 }, (_, i) => `${String.fromCharCode(98 + i)}: &${String.fromCharCode(98 + i)} [${Array(10).fill(`*${String.fromCharCode(97 + i)}`).join(',')}]`).join('\n')}\n`],
+  ])('warns about %s', (_name, text) => {
+    const result = summary(text);
+    expect(result.packages).toEqual([]);
+    expect(result.warnings.map((w) => w.code)).toEqual(['UNREADABLE_LOCKFILE']);
+  });
+
   it('never throws on arbitrary text', () => {
     fc.assert(
       fc.property(fc.string({ maxLength: 400 }), (text) => {

@@ -135,7 +135,14 @@ function mainDocument(text: string, ctx: CatalogContext): Record<string, unknown
     ctx.warn('UNREADABLE_LOCKFILE', `not valid YAML: ${errors[0]!.message.split('\n')[0]}`);
     return undefined;
   }
-  const values = list.map((d) => d.toJS({ maxAliasCount: 100 }) as unknown);
+  let values: unknown[];
+  try {
+    // Aliases are resolved here: an unknown anchor or an alias bomb throws.
+    values = list.map((d) => d.toJS({ maxAliasCount: 100 }) as unknown);
+  } catch (error) {
+    ctx.warn('UNREADABLE_LOCKFILE', `not a usable YAML document: ${(error as Error).message.split('\n')[0]}`);
+    return undefined;
+  }
   if (values.every((v) => v === null || v === undefined || v === '')) return undefined; // empty or comments only
   const records = values.filter(isRecord);
   const main = records.filter((v) => 'lockfileVersion' in v).at(-1) ?? records.at(-1);

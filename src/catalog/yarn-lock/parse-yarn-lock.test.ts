@@ -90,6 +90,15 @@ describe('yarn-lock cataloger', () => {
     expect(summary('\uFEFF# yarn lockfile v1\r\n\r\na@^1:\r\n  version "1.0.1"\r\n').lines).toEqual(['a@1.0.1']);
   });
 
+  it.each([
+    ['an unknown alias', '__metadata:\n  version: 8\n"a@npm:1": *nowhere\n'],
+    ['an alias bomb', `__metadata:\n  version: 8\na: &a ["x","x","x","x","x","x","x","x","x","x"]\n${Array.from({ length: 8 }, (_, i) => `${String.fromCharCode(98 + i)}: &${String.fromCharCode(98 + i)} [${Array(10).fill(`*${String.fromCharCode(97 + i)}`).join(',')}]`).join('\n')}\n`],
+  ])('warns about a Berry file with %s', (_name, text) => {
+    const result = summary(text);
+    expect(result.packages).toEqual([]);
+    expect(result.warnings.map((w) => w.code)).toEqual(['UNREADABLE_LOCKFILE']);
+  });
+
   it('never throws on arbitrary text, classic or Berry', () => {
     fc.assert(
       fc.property(fc.string({ maxLength: 400 }), (text) => {
