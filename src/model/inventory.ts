@@ -3,9 +3,9 @@ import type { Distro } from './distro.js';
 import type { LayerRef, Package } from './package.js';
 import type { Warning } from './warning.js';
 
-export type TargetKind = 'directory' | 'docker-archive' | 'oci-archive' | 'oci-dir';
+export type TargetKind = 'directory' | 'docker-archive' | 'oci-archive' | 'oci-dir' | 'zip';
 
-/** What was inventoried. Image targets carry their digests and layers. */
+/** What was inventoried. Image and zip targets carry their digests and layers. */
 export type TargetDescription =
   | { kind: 'directory'; name: string; path: string }
   | {
@@ -20,6 +20,16 @@ export type TargetDescription =
       layers: LayerRef[];
       /** Repository tags recorded in the archive (docker-archive RepoTags, OCI ref.name annotations). */
       tags: string[];
+    }
+  | {
+      /** A zip archive, read as a function deployment package (under /var/task) with its layers (under /opt). */
+      kind: 'zip';
+      name: string;
+      path: string;
+      /** Lower-case hex SHA-256 of the package file. */
+      sha256: string;
+      /** Index 0 is the package itself, 1..n its layers in order; each digest is sha256:<hex of the zip file>. */
+      layers: LayerRef[];
     };
 
 export interface CatalogerRef {

@@ -1,5 +1,6 @@
 /**
- * @module Opens a target as a read-only FileTree: a directory, a root filesystem or an image archive.
+ * @module Opens a target as a read-only FileTree: a directory, a root filesystem, an image archive
+ * or a zip archive (a function deployment package, with its layers).
  * @see https://github.com/opencontainers/image-spec/blob/main/image-layout.md
  */
 import { stat } from 'node:fs/promises';
@@ -12,6 +13,7 @@ import type { FileTree, SourceLimits } from './file-tree.js';
 import { openImageArchive, sniffImageArchive } from './image/index.js';
 import { parseTargetSpec, type TargetSpec } from './target-spec.js';
 import { createTempDir } from './temp-dir.js';
+import { openZipTarget, sniffZip } from './zip/index.js';
 
 export { parseTargetSpec, type TargetSpec };
 export type { FileTree, FileRef, DirEntry, SourceLimits } from './file-tree.js';
@@ -24,6 +26,8 @@ export interface OpenSourceOptions {
   interest: (path: string, mode: number, size: number) => boolean;
   /** "os/arch[/variant]" for multi-platform images. */
   platform?: string;
+  /** Zip targets only: the function's layer archives, in order (unpacked under /opt). */
+  layers?: string[];
   onProgress?: (done: number, total: number) => void;
 }
 
@@ -43,6 +47,7 @@ async function resolveKind(spec: TargetSpec): Promise<Exclude<TargetSpec['kind']
   } catch (error) {
     throw hostError(spec.path, error);
   }
+  if (await sniffZip(spec.path)) return 'zip';
   const sniffed = await sniffImageArchive(spec.path);
   if (sniffed) return sniffed;
   if (info.isDirectory()) return 'directory';
@@ -56,6 +61,10 @@ export async function openSource(input: string | TargetSpec, options: OpenSource
   const spec = typeof input === 'string' ? parseTargetSpec(input) : input;
   const kind = await resolveKind(spec);
   const path = resolve(spec.path);
+  const layers = options.layers ?? [];
+  if (layers.length > 0 && kind !== 'zip') {
+    throw new VigilError('INVALID_ARGUMENT', `layers go with a zip function package, and ${spec.path} is a ${kind}`);
+  }
   if (kind === 'directory') {
     const tree = await DirectoryTree.open(path, options.limits);
     return {
@@ -67,16 +76,19 @@ export async function openSource(input: string | TargetSpec, options: OpenSource
   }
   const temp = createTempDir();
   try {
-    const opened = await openImageArchive(
-      { kind, path },
-      {
-        interest: options.interest,
-        limits: options.limits,
-        tempDir: temp.path,
-        ...(options.platform ? { platform: options.platform } : {}),
-        ...(options.onProgress ? { onProgress: options.onProgress } : {}),
-      },
-    );
+    const opened =
+      kind === 'zip'
+        ? await openZipTarget({ path, layers: layers.map((layer) => resolve(layer)) }, { limits: options.limits, tempDir: temp.path })
+        : await openImageArchive(
+            { kind, path },
+            {
+              interest: options.interest,
+              limits: options.limits,
+              tempDir: temp.path,
+              ...(options.platform ? { platform: options.platform } : {}),
+              ...(options.onProgress ? { onProgress: options.onProgress } : {}),
+            },
+          );
     return {
       tree: opened.tree,
       target: { ...opened.target, name: opened.target.name || basename(path) },

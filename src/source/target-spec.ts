@@ -6,12 +6,14 @@ export type ImageArchiveKind = 'docker-archive' | 'oci-archive' | 'oci-dir';
 export type TargetSpec =
   | { kind: 'directory'; path: string }
   | { kind: ImageArchiveKind; path: string }
+  /** A zip archive: a function deployment package, read with the layers given beside it. */
+  | { kind: 'zip'; path: string }
   /** A plain path: its kind is decided by looking at it. */
   | { kind: 'auto'; path: string };
 
-const prefixes = ['dir', 'docker-archive', 'oci-archive', 'oci-dir'] as const;
+const prefixes = ['dir', 'docker-archive', 'oci-archive', 'oci-dir', 'zip'] as const;
 
-/** Parses `docker-archive:PATH`, `oci-archive:PATH`, `oci-dir:PATH`, `dir:PATH` or a plain path. */
+/** Parses `docker-archive:PATH`, `oci-archive:PATH`, `oci-dir:PATH`, `zip:PATH`, `dir:PATH` or a plain path. */
 export function parseTargetSpec(input: string): TargetSpec {
   if (input.trim() === '') throw new VigilError('INVALID_ARGUMENT', 'the target is empty: name a directory or an image archive');
   for (const prefix of prefixes) {

@@ -1,0 +1,218 @@
+/**
+ * @module The FileTree of one or more zip archives laid out together: lookups over the
+ * in-memory index, links resolved as if the tree root were chroot'ed, contents streamed out of
+ * their archive on demand (zips have random access), local copies made once, under generated
+ * names, in the private temporary folder.
+ */
+import { open, readFile } from 'node:fs/promises';
+import type { LayerRef } from '../../model/package.js';
+import {
+  FileTooLargeError,
+  type DirEntry,
+  type FileKind,
+  type FileRef,
+  type FileTree,
+  type SourceLimits,
+  type WalkDecision,
+  type WalkEntry,
+} from '../file-tree.js';
+import type { ContentStore } from '../image/content-store.js';
+import type { FileVersion, SquashTree, TreeNode } from '../image/squash-tree.js';
+import { joinTreePath, treePathSegments } from '../tree-path.js';
+import type { MemberData, ZipArchive } from './zip-archive.js';
+
+/** Linux's own limit on links followed in one lookup (MAXSYMLINKS). */
+const MAX_LINK_HOPS = 40;
+
+/** One archive of the tree: the function package (index 0) or a layer. */
+export interface ZipLayer {
+  ref: LayerRef;
+  archive: ZipArchive;
+}
+
+/** Where a file version's bytes live: its archive and member. */
+export interface MemberLocation {
+  archive: ZipArchive;
+  data: MemberData;
+  /** The member name, for messages. */
+  name: string;
+}
+
+interface Resolved {
+  segments: string[];
+  node: TreeNode;
+}
+
+export class ZipTree implements FileTree {
+  /** Extractions in flight or done, so one member is written out once. */
+  private readonly extracting = new Map<FileVersion, Promise<string>>();
+  private closed = false;
+
+  constructor(
+    private readonly tree: SquashTree,
+    /** By layer index. */
+    private readonly layers: readonly ZipLayer[],
+    private readonly members: ReadonlyMap<FileVersion, MemberLocation>,
+    private readonly limits: SourceLimits,
+    private readonly store: ContentStore,
+  ) {}
+
+  /** Resolves a path inside the tree, following symbolic links (the last one too) chroot-style. */
+  private resolve(path: string): Resolved | undefined {
+    const pending = treePathSegments(path).reverse();
+    const current: string[] = [];
+    const nodes: TreeNode[] = [this.tree.root];
+    let hops = 0;
+    while (pending.length > 0) {
+      const segment = pending.pop()!;
+      if (segment === '..') {
+        if (current.length > 0) {
+          current.pop();
+          nodes.pop();
+        }
+        continue;
+      }
+      const parent = nodes[nodes.length - 1]!;
+      if (parent.kind !== 'directory') return undefined;
+      const node = parent.children?.get(segment);
+      if (!node) return undefined;
+      if (node.kind === 'symlink') {
+        if (++hops > MAX_LINK_HOPS) return undefined;
+        const target = node.linkTarget ?? '';
+        if (target.startsWith('/')) {
+          current.length = 0;
+          nodes.length = 1;
+        }
+        // Raw segments, '..' included: they are interpreted against the link's own directory.
+        const targetSegments = target.split('/').filter((s) => s !== '' && s !== '.');
+        for (let i = targetSegments.length - 1; i >= 0; i--) pending.push(targetSegments[i]!);
+        continue;
+      }
+      current.push(segment);
+      nodes.push(node);
+    }
+    return { segments: current, node: nodes[nodes.length - 1]! };
+  }
+
+  private fileRef(path: string, realPath: string, version: FileVersion): FileRef {
+    const layer = this.layers[version.layer]?.ref;
+    return layer ? { path, realPath, size: version.size, layer } : { path, realPath, size: version.size };
+  }
+
+  async lookup(path: string): Promise<FileRef | undefined> {
+    const resolved = this.resolve(path);
+    if (!resolved || resolved.node.kind !== 'file') return undefined;
+    const version = resolved.node.versions?.[resolved.node.versions.length - 1];
+    return version ? this.fileRef(path, '/' + resolved.segments.join('/'), version) : undefined;
+  }
+
+  async readDir(path: string): Promise<DirEntry[] | undefined> {
+    const resolved = this.resolve(path);
+    if (!resolved || resolved.node.kind !== 'directory') return undefined;
+    return [...(resolved.node.children ?? new Map<string, TreeNode>())].map(([name, child]) => ({ name, kind: fileKind(child) }));
+  }
+
+  async walk(root: string, visit: (entry: WalkEntry) => WalkDecision): Promise<void> {
+    const start = this.resolve(root);
+    if (!start || start.node.kind !== 'directory') return;
+    const stack: Array<{ path: string; node: TreeNode }> = [{ path: '/' + start.segments.join('/'), node: start.node }];
+    while (stack.length > 0) {
+      const dir = stack.pop()!;
+      for (const [name, node] of dir.node.children ?? []) {
+        const path = joinTreePath(dir.path, name);
+        const kind = fileKind(node);
+        const size = kind === 'file' ? (node.versions?.[node.versions.length - 1]?.size ?? 0) : 0;
+        const decision = visit({ path, kind, size, mode: node.mode & 0o7777 });
+        if (kind === 'directory' && decision !== 'skip') stack.push({ path, node });
+      }
+    }
+  }
+
+  /** The version a FileRef stands for: the one of its layer, else the current one. */
+  private versionOf(file: FileRef): { node: TreeNode; version: FileVersion } | undefined {
+    const node = this.tree.get(treePathSegments(file.realPath));
+    const versions = node?.versions;
+    if (!node || !versions || versions.length === 0) return undefined;
+    if (!file.layer) return { node, version: versions[versions.length - 1]! };
+    for (let i = versions.length - 1; i >= 0; i--) {
+      if (versions[i]!.layer === file.layer.index) return { node, version: versions[i]! };
+    }
+    return undefined;
+  }
+
+  private located(file: FileRef): { version: FileVersion; member: MemberLocation } {
+    if (this.closed) throw new Error(`${file.path} cannot be read: the zip target is closed`);
+    const version = this.versionOf(file)?.version;
+    const member = version && this.members.get(version);
+    if (!version || !member) throw Object.assign(new Error(`${file.path} is not a file of this zip target`), { code: 'ENOENT' });
+    return { version, member };
+  }
+
+  async readFile(file: FileRef): Promise<Buffer> {
+    const { version, member } = this.located(file);
+    if (version.size > this.limits.maxFileBytes) throw new FileTooLargeError(file.path, version.size, this.limits.maxFileBytes);
+    if (version.localPath) return readFile(version.localPath);
+    return member.archive.readAll(member.data, member.name);
+  }
+
+  async readHead(file: FileRef, length: number): Promise<Buffer> {
+    const { version, member } = this.located(file);
+    if (!version.localPath) return member.archive.readHead(member.data, member.name, length);
+    const handle = await open(version.localPath, 'r');
+    try {
+      const buffer = Buffer.alloc(Math.max(0, Math.min(length, version.size)));
+      const { bytesRead } = await handle.read(buffer, 0, buffer.length, 0);
+      return buffer.subarray(0, bytesRead);
+    } finally {
+      await handle.close();
+    }
+  }
+
+  /** Writes the member out once (checked as it streams), under a generated name in the temporary folder. */
+  async localPath(file: FileRef): Promise<string> {
+    const { version, member } = this.located(file);
+    if (version.localPath) return version.localPath;
+    let pending = this.extracting.get(version);
+    if (!pending) {
+      if (!this.store.reserve(version.size)) {
+        throw new Error(`${file.path} cannot be extracted: the ${this.limits.maxExtractBytes}-byte extraction limit is reached`);
+      }
+      pending = this.store.write(member.archive.stream(member.data, member.name)).then((path) => {
+        version.localPath = path;
+        return path;
+      });
+      pending.catch(() => this.extracting.delete(version));
+      this.extracting.set(version, pending);
+    }
+    return pending;
+  }
+
+  async versions(file: FileRef): Promise<FileRef[]> {
+    const found = this.versionOf(file);
+    if (!found) return [file];
+    const history = found.node.versions!;
+    const end = history.indexOf(found.version);
+    return history.slice(0, end + 1).map((version) => this.fileRef(file.path, file.realPath, version));
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    this.extracting.clear();
+    for (const layer of this.layers) layer.archive.close();
+  }
+}
+
+function fileKind(node: TreeNode): FileKind {
+  switch (node.kind) {
+    case 'file':
+    case 'hardlink':
+      return 'file';
+    case 'directory':
+      return 'directory';
+    case 'symlink':
+      return 'symlink';
+    default:
+      return 'other';
+  }
+}
