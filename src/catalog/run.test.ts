@@ -10,7 +10,7 @@ import { runCatalogers } from './run.js';
 import { takeInventory } from './take-inventory.js';
 
 /** A cataloger of test files whose text is "name version" lines. */
-function lines(name: string, patterns: string[], development = false) {
+function lines(name: string, patterns: string[], development?: boolean) {
   return defineCataloger({
     name,
     version: 1,
@@ -21,7 +21,7 @@ function lines(name: string, patterns: string[], development = false) {
         .filter(Boolean)
         .map((line) => {
           const [pkg, version] = line.split(' ') as [string, string];
-          return { name: pkg, version, type: 'npm' as const, purl: buildPurl({ type: 'npm', name: pkg, version }), ...(development ? { development } : {}) };
+          return { name: pkg, version, type: 'npm' as const, purl: buildPurl({ type: 'npm', name: pkg, version }), ...(development !== undefined ? { development } : {}) };
         });
     },
   });
@@ -64,8 +64,9 @@ describe('the catalog driver', () => {
   });
   afterAll(() => rmSync(root, { recursive: true, force: true }));
 
-  const deps = lines('deps', ['/**/deps.lock']);
+  const deps = lines('deps', ['/**/deps.lock'], false);
   const dev = lines('dev', ['/**/dev.lock'], true);
+  const installed = lines('installed', ['/**/installed.lock']);
 
   it('walks once, merges the same package from several files, and keeps non-dev over dev', async () => {
     const tree = await DirectoryTree.open(root, defaultSourceLimits);
@@ -80,6 +81,21 @@ describe('the catalog driver', () => {
       'srv-only@1.0.0 /srv/deep/deps.lock',
       'tool@9.9.9 dev /usr/local/lib/b/dev.lock',
     ]);
+  });
+
+  it('keeps a development mark that an installed copy cannot confirm or deny', async () => {
+    const base = mkdtempSync(join(tmpdir(), 'vigil-dev-test-'));
+    try {
+      mkdirSync(join(base, 'app'));
+      writeFileSync(join(base, 'app/dev.lock'), 'mocha 10.2.0\n');
+      writeFileSync(join(base, 'app/installed.lock'), 'mocha 10.2.0\n');
+      const tree = await DirectoryTree.open(base, defaultSourceLimits);
+      const [mocha] = (await runCatalogers(tree, [installed, dev])).packages;
+      expect(mocha).toMatchObject({ name: 'mocha', development: true });
+      expect(mocha!.locations.map((l) => l.path)).toEqual(['/app/installed.lock', '/app/dev.lock']);
+    } finally {
+      rmSync(base, { recursive: true, force: true });
+    }
   });
 
   it('searches only the given roots, and never follows a link out of them', async () => {

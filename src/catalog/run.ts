@@ -221,6 +221,17 @@ export async function runCatalogers(
   const byKey = new Map<string, Package>();
   const warnings: Warning[] = [];
   const candidates = await walkForCandidates(tree, catalogers, options.walkRoots ?? ['/'], options);
+  // What each location says of a package: development only (true), needed at run time (false),
+  // or not known (an installed copy cannot tell). Dev only when some location says so and none
+  // says otherwise.
+  const developmentVotes = new Map<string, { dev: boolean; runtime: boolean }>();
+  const noteDevelopment = (purl: string, development: boolean | undefined) => {
+    if (development === undefined) return;
+    const votes = developmentVotes.get(purl) ?? { dev: false, runtime: false };
+    if (development) votes.dev = true;
+    else votes.runtime = true;
+    developmentVotes.set(purl, votes);
+  };
   let stopped: Warning | undefined;
   const limitReached = (): Warning | undefined => {
     if (options.maxPackages !== undefined && byKey.size >= options.maxPackages) {
@@ -251,19 +262,24 @@ export async function runCatalogers(
         const existing = byKey.get(parsed.purl);
         if (existing) {
           if (!existing.locations.some((l) => l.path === location.path)) existing.locations.push(location);
-          // A package some location needs at run time is not a development-only package.
-          if (existing.development && !parsed.development) delete existing.development;
+          noteDevelopment(parsed.purl, parsed.development);
           continue;
         }
         if (options.maxPackages !== undefined && byKey.size >= options.maxPackages) {
           stopped ??= limitReached();
           continue;
         }
-        byKey.set(parsed.purl, { ...parsed, locations: [location], ...(layer ? { layer } : {}), foundBy: cataloger.name });
+        const { development, ...rest } = parsed;
+        noteDevelopment(parsed.purl, development);
+        byKey.set(parsed.purl, { ...rest, locations: [location], ...(layer ? { layer } : {}), foundBy: cataloger.name });
       }
     }
   }
   if (stopped) warnings.push(stopped);
+  for (const [purl, votes] of developmentVotes) {
+    const pkg = byKey.get(purl);
+    if (pkg && votes.dev && !votes.runtime) pkg.development = true;
+  }
   const packages = [...byKey.values()].sort((a, b) => compareText(a.purl, b.purl) || compareText(a.locations[0]!.path, b.locations[0]!.path));
   return { packages, warnings };
 }

@@ -4,6 +4,7 @@
  * scored, enriched with KEV and EPSS, and given the nearest fix and the command that applies it.
  */
 import type { SeverityEntry } from '../model/advisory.js';
+import type { Distro } from '../model/distro.js';
 import type { Finding, FixAvailable } from '../model/finding.js';
 import type { Package } from '../model/package.js';
 import { chooseScore } from '../scoring/choose.js';
@@ -49,7 +50,14 @@ function firstCve(ids: Iterable<string>): string | undefined {
   return [...ids].filter((id) => id.startsWith('CVE-')).sort()[0];
 }
 
-function buildFinding(group: PackageMatch[], reader: VulnDbReader): Finding {
+/** The database an advisory id comes from, by its prefix, to name it in a score's source. */
+function advisoryDatabase(id: string): string {
+  const prefix = /^([A-Z]+)-/.exec(id)?.[1] ?? '';
+  const names: Record<string, string> = { GHSA: 'ghsa', GO: 'go', PYSEC: 'pysec', RUSTSEC: 'rustsec', DSA: 'debian', DLA: 'debian', DTSA: 'debian', USN: 'ubuntu', ALSA: 'almalinux', RLSA: 'rocky', RHSA: 'redhat', CVE: 'osv' };
+  return names[prefix] ?? 'osv';
+}
+
+function buildFinding(group: PackageMatch[], reader: VulnDbReader, distro: Distro | undefined): Finding {
   const first = group[0]!;
   const pkg = first.package;
   const advisories = [...new Map(group.map((m) => [m.advisory.id, m.advisory])).values()];
@@ -65,9 +73,12 @@ function buildFinding(group: PackageMatch[], reader: VulnDbReader): Finding {
   const epss = cveId ? reader.epss(cveId) : undefined;
   const advisorySeverity: SeverityEntry[] = advisories.flatMap((a) => a.severity);
   const affectedSeverity: SeverityEntry[] = group.flatMap((m) => m.affected.severity);
-  const databaseSeverity = advisories.find((a) => a.databaseSeverity)?.databaseSeverity;
+  const rated = advisories.find((a) => a.databaseSeverity) ?? advisories[0]!;
+  const databaseSeverity = rated.databaseSeverity;
   const scored = chooseScore({
     osPackage: first.osPackage,
+    advisorySource: advisoryDatabase(rated.id),
+    ...(first.osPackage && distro ? { distro: distro.id } : {}),
     advisorySeverity,
     affectedSeverity,
     ...(cve ? { nvd: cve.cvss } : {}),
@@ -87,6 +98,7 @@ function buildFinding(group: PackageMatch[], reader: VulnDbReader): Finding {
         ...(pkg.ecosystem ? { ecosystem: pkg.ecosystem } : {}),
         name: pkg.name,
         fixedVersion: fixedInVersion,
+        ...(first.osPackage && distro ? { distroId: distro.id, ...(distro.versionId ? { distroVersion: distro.versionId } : {}) } : {}),
       })
     : undefined;
   return {
@@ -120,7 +132,7 @@ function buildFinding(group: PackageMatch[], reader: VulnDbReader): Finding {
  * Findings for all matches. A flaw that affects several packages of the target, some with a
  * fix and some without, is PARTIAL on each of its findings, as Inspector reports it.
  */
-export function buildFindings(matches: readonly PackageMatch[], reader: VulnDbReader): Finding[] {
+export function buildFindings(matches: readonly PackageMatch[], reader: VulnDbReader, distro?: Distro): Finding[] {
   const byPackage = new Map<Package, PackageMatch[]>();
   for (const match of matches) {
     let list = byPackage.get(match.package);
@@ -129,7 +141,7 @@ export function buildFindings(matches: readonly PackageMatch[], reader: VulnDbRe
   }
   const findings: Finding[] = [];
   for (const packageMatches of byPackage.values()) {
-    for (const group of groupByFlaw(packageMatches)) findings.push(buildFinding(group, reader));
+    for (const group of groupByFlaw(packageMatches)) findings.push(buildFinding(group, reader, distro));
   }
   const fixStates = new Map<string, Set<FixAvailable>>();
   for (const finding of findings) {

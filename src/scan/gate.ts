@@ -5,6 +5,7 @@
 import type { Finding, Severity } from '../model/finding.js';
 import { severities } from '../model/finding.js';
 import { VigilError } from '../errors.js';
+import { severityAtLeast } from '../scoring/severity.js';
 
 export type SeverityCounts = Record<Severity, number>;
 
@@ -14,8 +15,6 @@ export function countBySeverity(findings: readonly Finding[]): SeverityCounts {
   return counts;
 }
 
-/** Ranks for "at or above": UNTRIAGED ranks with nothing, so it never trips a severity gate. */
-const gateRank: Record<Severity, number> = { CRITICAL: 5, HIGH: 4, MEDIUM: 3, LOW: 2, INFORMATIONAL: 1, UNTRIAGED: 0 };
 
 export function parseSeverity(text: string, flag: string): Severity {
   const severity = text.trim().toUpperCase() as Severity;
@@ -53,8 +52,8 @@ export interface GateResult {
 export function evaluateGate(findings: readonly Finding[], policy: GatePolicy): GateResult {
   const reasons: string[] = [];
   if (policy.failOn) {
-    const threshold = gateRank[policy.failOn];
-    const over = findings.filter((f) => gateRank[f.severity] >= threshold);
+    // UNTRIAGED sorts below every known severity, so it never trips a severity gate.
+    const over = findings.filter((f) => severityAtLeast(f.severity, policy.failOn!));
     if (over.length > 0) reasons.push(`${over.length} finding${over.length === 1 ? '' : 's'} at or above ${policy.failOn}`);
   }
   if (policy.failOnCount) {

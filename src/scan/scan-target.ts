@@ -54,7 +54,7 @@ export async function inventoryOf(target: string, options: TakeInventoryOptions)
 
 export function scanInventory(inventory: Inventory, reader: VulnDbReader): ScanResult {
   const matched = matchInventory(inventory, reader);
-  const findings = buildFindings(matched.matches, reader);
+  const findings = buildFindings(matched.matches, reader, inventory.distro);
   return {
     target: inventory.target,
     os: inventory.distro ? { id: inventory.distro.id, version: inventory.distro.versionId ?? null } : null,

@@ -4,7 +4,9 @@
  * @see https://docs.aws.amazon.com/inspector/latest/user/findings-understanding-severity.html
  */
 
-export type Severity = 'CRITICAL' | 'HIGH' | 'MEDIUM' | 'LOW' | 'INFORMATIONAL' | 'UNTRIAGED';
+import type { Severity } from '../model/finding.js';
+
+export type { Severity };
 
 /** Least to most severe; UNTRIAGED (nothing known) sorts below everything known. */
 export const SEVERITIES: readonly Severity[] = ['UNTRIAGED', 'INFORMATIONAL', 'LOW', 'MEDIUM', 'HIGH', 'CRITICAL'];
