@@ -19,6 +19,8 @@ export const deepInspectionPaths: readonly string[] = ['/usr/lib', '/usr/lib64',
 
 export interface TakeInventoryOptions {
   limits?: Partial<SourceLimits>;
+  /** Layer zips of a function package target, applied in order under /opt. */
+  layers?: readonly string[];
   /** Extra folders searched on a root filesystem, besides the deep inspection paths. */
   paths?: readonly string[];
   /** Search the whole of a root filesystem, not only the deep inspection paths. */
@@ -50,6 +52,7 @@ export async function takeInventory(target: string | TargetSpec, options: TakeIn
     limits: { ...defaultSourceLimits, ...options.limits },
     interest,
     ...(options.platform ? { platform: options.platform } : {}),
+    ...(options.layers ? { layers: options.layers } : {}),
     ...(options.onProgress ? { onProgress: options.onProgress } : {}),
   });
   try {

@@ -21,6 +21,7 @@ export interface TargetFlags {
   maxPackages?: string;
   timeLimit?: string;
   catalogers?: string;
+  layer: string[];
 }
 
 function collect(value: string, previous: string[]): string[] {
@@ -29,6 +30,7 @@ function collect(value: string, previous: string[]): string[] {
 
 export function addTargetOptions(command: Command): Command {
   return command
+    .option('--layer <zip>', 'a function layer zip, unpacked under /opt over the function package (repeatable, in order)', collect, [])
     .option('--platform <os/arch[/variant]>', 'platform to read from a multi-platform image (default linux/amd64, else the only one)')
     .option('-q, --quiet', 'no progress output and no warnings on stderr')
     .option('--path <dir>', 'also search this folder of a root filesystem for language packages (repeatable)', collect, [])
@@ -59,6 +61,7 @@ export function inventoryOptions(flags: TargetFlags, progress: Progress): TakeIn
     limits,
     ...(flags.catalogers ? { catalogers: selectCatalogers(flags.catalogers) } : {}),
     paths: flags.path,
+    ...(flags.layer.length > 0 ? { layers: flags.layer } : {}),
     ...(flags.allPaths ? { allPaths: true } : {}),
     ...(flags.crossMounts ? { crossMounts: true } : {}),
     ...(flags.maxPackages !== undefined ? { maxPackages: parseCount(flags.maxPackages, '--max-packages') } : {}),

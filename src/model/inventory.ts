@@ -3,11 +3,13 @@ import type { Distro } from './distro.js';
 import type { LayerRef, Package } from './package.js';
 import type { Warning } from './warning.js';
 
-export type TargetKind = 'directory' | 'docker-archive' | 'oci-archive' | 'oci-dir' | 'zip';
+export type TargetKind = 'directory' | 'docker-archive' | 'oci-archive' | 'oci-dir' | 'zip' | 'file';
 
 /** What was inventoried. Image and zip targets carry their digests and layers. */
 export type TargetDescription =
   | { kind: 'directory'; name: string; path: string }
+  /** One file read as itself (a binary, a jar, a wheel), found in the tree at /<its name>. */
+  | { kind: 'file'; name: string; path: string; sha256: string }
   | {
       kind: 'docker-archive' | 'oci-archive' | 'oci-dir';
       name: string;

@@ -14,6 +14,7 @@ import { openImageArchive, sniffImageArchive } from './image/index.js';
 import { parseTargetSpec, type TargetSpec } from './target-spec.js';
 import { createTempDir } from './temp-dir.js';
 import { openZipTarget, sniffZip } from './zip/index.js';
+import { isSingleFileTarget, sha256OfFile, SingleFileTree } from './single-file.js';
 
 export { parseTargetSpec, type TargetSpec };
 export type { FileTree, FileRef, DirEntry, SourceLimits } from './file-tree.js';
@@ -27,7 +28,7 @@ export interface OpenSourceOptions {
   /** "os/arch[/variant]" for multi-platform images. */
   platform?: string;
   /** Zip targets only: the function's layer archives, in order (unpacked under /opt). */
-  layers?: string[];
+  layers?: readonly string[];
   onProgress?: (done: number, total: number) => void;
 }
 
@@ -47,13 +48,14 @@ async function resolveKind(spec: TargetSpec): Promise<Exclude<TargetSpec['kind']
   } catch (error) {
     throw hostError(spec.path, error);
   }
+  if (info.isFile() && (await isSingleFileTarget(spec.path))) return 'file';
   if (await sniffZip(spec.path)) return 'zip';
   const sniffed = await sniffImageArchive(spec.path);
   if (sniffed) return sniffed;
   if (info.isDirectory()) return 'directory';
   throw new VigilError(
     'TARGET_UNRECOGNISED',
-    `${spec.path} is not a directory, a docker-archive, an oci-archive or an OCI layout`,
+    `${spec.path} is not a directory, an image archive (docker-archive, oci-archive, OCI layout), a zip, a binary or a package archive`,
   );
 }
 
@@ -64,6 +66,15 @@ export async function openSource(input: string | TargetSpec, options: OpenSource
   const layers = options.layers ?? [];
   if (layers.length > 0 && kind !== 'zip') {
     throw new VigilError('INVALID_ARGUMENT', `layers go with a zip function package, and ${spec.path} is a ${kind}`);
+  }
+  if (kind === 'file') {
+    const tree = await SingleFileTree.open(path, options.limits);
+    return {
+      tree,
+      target: { kind: 'file', name: spec.path, path, sha256: await sha256OfFile(path) },
+      warnings: [],
+      close: () => tree.close(),
+    };
   }
   if (kind === 'directory') {
     const tree = await DirectoryTree.open(path, options.limits);

@@ -8,12 +8,14 @@ export type TargetSpec =
   | { kind: ImageArchiveKind; path: string }
   /** A zip archive: a function deployment package, read with the layers given beside it. */
   | { kind: 'zip'; path: string }
+  /** One file read as itself: a binary, a jar, a wheel. */
+  | { kind: 'file'; path: string }
   /** A plain path: its kind is decided by looking at it. */
   | { kind: 'auto'; path: string };
 
-const prefixes = ['dir', 'docker-archive', 'oci-archive', 'oci-dir', 'zip'] as const;
+const prefixes = ['dir', 'docker-archive', 'oci-archive', 'oci-dir', 'zip', 'file'] as const;
 
-/** Parses `docker-archive:PATH`, `oci-archive:PATH`, `oci-dir:PATH`, `zip:PATH`, `dir:PATH` or a plain path. */
+/** Parses `docker-archive:PATH`, `oci-archive:PATH`, `oci-dir:PATH`, `zip:PATH`, `file:PATH`, `dir:PATH` or a plain path. */
 export function parseTargetSpec(input: string): TargetSpec {
   if (input.trim() === '') throw new VigilError('INVALID_ARGUMENT', 'the target is empty: name a directory or an image archive');
   for (const prefix of prefixes) {

@@ -66,7 +66,7 @@ describe('vigil sbom (the built command)', () => {
     writeFileSync(path, 'just some text\n');
     const { code, stderr } = vigil(['sbom', path]);
     expect(code).toBe(2);
-    expect(stderr).toBe(`vigil: ${path} is not a directory, a docker-archive, an oci-archive or an OCI layout\n`);
+    expect(stderr).toBe(`vigil: ${path} is not a directory, an image archive (docker-archive, oci-archive, OCI layout), a zip, a binary or a package archive\n`);
   });
 
   it('reports an unreadable target without a stack trace, and with one under --debug', () => {

@@ -124,7 +124,7 @@ function layerProperties(list: PropertyList, prefix: string, layer: Location['la
 
 function targetComponent(target: TargetDescription): CdxComponent {
   const properties = new PropertyList().add(targetProperty.kind, target.kind).add(targetProperty.path, target.path);
-  if (target.kind === 'directory' || target.kind === 'zip') {
+  if (target.kind === 'directory' || target.kind === 'zip' || target.kind === 'file') {
     return { type: 'application', 'bom-ref': targetBomRef, name: target.name, properties: properties.items };
   }
   properties

@@ -192,7 +192,7 @@ function documentName(target: TargetDescription): string {
 
 function targetPackage(inventory: Inventory, ctx: Context): SpdxPackage {
   const target: TargetDescription = inventory.target;
-  const image = target.kind !== 'directory' && target.kind !== 'zip';
+  const image = target.kind !== 'directory' && target.kind !== 'zip' && target.kind !== 'file';
   const id = uniqueId(`SPDXRef-DocumentRoot-${image ? 'Image' : 'Directory'}-${sanitiseIdstring(documentName(target))}`, ctx.usedIds);
   const facts: TargetFacts = {
     target,
