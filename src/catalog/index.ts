@@ -5,13 +5,17 @@ import { VigilError } from '../errors.js';
 import type { Cataloger } from './cataloger.js';
 import { apkCataloger } from './apk/index.js';
 import { dpkgCataloger } from './dpkg/index.js';
+import { npmInstalledCataloger } from './npm-installed/index.js';
+import { npmLockfileCataloger } from './npm-lockfile/index.js';
+import { pnpmLockCataloger } from './pnpm-lock/index.js';
+import { yarnLockCataloger } from './yarn-lock/index.js';
 import { rpmCataloger } from './rpm/index.js';
 
 /** Operating-system package databases. */
 export const osCatalogers: readonly Cataloger[] = [apkCataloger, dpkgCataloger, rpmCataloger];
 
 /** Language ecosystems: lockfiles, installed packages, archives and binaries. */
-export const languageCatalogers: readonly Cataloger[] = [];
+export const languageCatalogers: readonly Cataloger[] = [npmLockfileCataloger, yarnLockCataloger, pnpmLockCataloger, npmInstalledCataloger];
 
 export const catalogers: readonly Cataloger[] = [...osCatalogers, ...languageCatalogers];
 
