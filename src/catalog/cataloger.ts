@@ -36,6 +36,14 @@ export interface CatalogContext {
   warn(code: string, message: string): void;
 }
 
+/** A file offered to a content-sniffing cataloger: its path, and its mode and size on demand. */
+export interface SniffCandidate {
+  readonly path: string;
+  /** Permission bits (mode & 0o7777). */
+  readonly mode: number;
+  readonly size: number;
+}
+
 export type CatalogParser = (
   file: CatalogFile,
   ctx: CatalogContext,
@@ -54,11 +62,13 @@ export interface Cataloger {
   /**
    * Files chosen by content rather than by name (executables, for build information embedded
    * in binaries). `candidate` decides from the path, mode and size alone which files are worth
-   * opening; `test` then looks at their first `headerBytes` bytes.
+   * opening; `test` then looks at their first `headerBytes` bytes. Reading `mode` or `size`
+   * may cost a system call on a directory walk, so a candidate test that can reject a file by
+   * its name should do so first.
    */
   sniff?: {
     headerBytes: number;
-    candidate(path: string, mode: number, size: number): boolean;
+    candidate(file: SniffCandidate): boolean;
     test(header: Buffer, path: string): boolean;
   };
   parse: CatalogParser;

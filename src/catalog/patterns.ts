@@ -24,11 +24,18 @@ export function patternToRegex(pattern: string): RegExp {
   return new RegExp(source + '$');
 }
 
-/** One predicate for the union of many patterns. */
+/**
+ * One predicate for the union of many patterns. A walk tests every file of a tree, so the file
+ * name is tested first against the patterns' last segments (short strings, no backtracking over
+ * whole paths); only names that can match are tested in full.
+ */
 export function compilePatterns(patterns: readonly string[]): (path: string) => boolean {
   if (patterns.length === 0) return () => false;
-  const regex = new RegExp(patterns.map((p) => patternToRegex(p).source).join('|'));
-  return (path) => regex.test(path);
+  const full = new RegExp(patterns.map((p) => patternToRegex(p).source).join('|'));
+  const lastSegments = patterns.map((p) => treePathSegments(p).at(-1) ?? '');
+  if (lastSegments.some((segment) => segment === '**' || segment === '')) return (path) => full.test(path);
+  const name = new RegExp(lastSegments.map((segment) => `^${segmentToRegex(segment)}$`).join('|'));
+  return (path) => name.test(path.slice(path.lastIndexOf('/') + 1)) && full.test(path);
 }
 
 /** Most directory entries a `**` search visits, so a pattern cannot make a walk unbounded. */

@@ -33,7 +33,7 @@ const binary = defineCataloger({
   patterns: [],
   sniff: {
     headerBytes: 4,
-    candidate: (_path, mode) => (mode & 0o111) !== 0,
+    candidate: (file) => (file.mode & 0o111) !== 0,
     test: (header) => header.toString('latin1') === 'MAGI',
   },
   async parse(file) {

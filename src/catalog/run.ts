@@ -170,7 +170,7 @@ async function walkForCandidates(
         }
         if (matched) return;
         for (const cataloger of sniffers) {
-          if (!cataloger.sniff!.candidate(entry.path, entry.mode, entry.size)) continue;
+          if (!cataloger.sniff!.candidate(entry)) continue;
           let list = sniffed.get(cataloger);
           if (!list) sniffed.set(cataloger, (list = []));
           list.push(entry.path);

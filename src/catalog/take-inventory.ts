@@ -47,7 +47,7 @@ export async function takeInventory(target: string | TargetSpec, options: TakeIn
   // While an image streams, keep what a cataloger will read: named files, and files it may
   // recognise by content.
   const interest = (path: string, mode: number, size: number) =>
-    named(path) || sniffers.some((sniff) => sniff.candidate(path, mode, size));
+    named(path) || sniffers.some((sniff) => sniff.candidate({ path, mode, size }));
   const source = await openSource(target, {
     limits: { ...defaultSourceLimits, ...options.limits },
     interest,

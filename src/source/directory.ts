@@ -4,8 +4,8 @@
  * Links are followed the way they would be after chroot(root): an absolute target starts again at
  * the root, and '..' at the root stays at the root. Nothing outside the root is ever opened.
  */
-import { lstat, readdir, readlink, open, realpath, stat } from 'node:fs/promises';
-import { lstatSync, readdirSync, type Dirent } from 'node:fs';
+import { readdir, open, realpath, stat } from 'node:fs/promises';
+import { lstatSync, readdirSync, readlinkSync, type Dirent } from 'node:fs';
 import { VigilError } from '../errors.js';
 import {
   FileTooLargeError,
@@ -55,8 +55,12 @@ export class DirectoryTree implements FileTree {
     return this.root === '/' ? `/${segments.join('/')}` : `${this.root}/${segments.join('/')}`;
   }
 
-  /** Resolves a tree path, following every link (the last one too) inside the root. */
-  private async resolve(path: string): Promise<Resolved | undefined> {
+  /**
+   * Resolves a tree path, following every link (the last one too) inside the root. Synchronous
+   * on purpose: a lookup is a handful of lstat calls on local metadata, and a thread-pool round
+   * trip for each costs more than the call.
+   */
+  private resolve(path: string): Resolved | undefined {
     const pending = treePathSegments(path).reverse();
     const current: string[] = [];
     let hops = 0;
@@ -67,15 +71,16 @@ export class DirectoryTree implements FileTree {
         continue;
       }
       current.push(segment);
-      let info;
-      try {
-        info = await lstat(this.hostPath(current));
-      } catch {
-        return undefined;
-      }
+      const info = lstatSync(this.hostPath(current), { throwIfNoEntry: false });
+      if (!info) return undefined;
       if (info.isSymbolicLink()) {
         if (++hops > MAX_LINK_HOPS) return undefined;
-        const target = await readlink(this.hostPath(current));
+        let target: string;
+        try {
+          target = readlinkSync(this.hostPath(current));
+        } catch {
+          return undefined;
+        }
         current.pop();
         if (target.startsWith('/')) current.length = 0;
         // Raw segments, '..' included: they are interpreted against the link's own directory.
@@ -93,13 +98,13 @@ export class DirectoryTree implements FileTree {
   }
 
   async lookup(path: string): Promise<FileRef | undefined> {
-    const resolved = await this.resolve(path);
+    const resolved = this.resolve(path);
     if (!resolved || resolved.kind !== 'file') return undefined;
     return { path, realPath: '/' + resolved.segments.join('/'), size: resolved.size };
   }
 
   async readDir(path: string): Promise<DirEntry[] | undefined> {
-    const resolved = await this.resolve(path);
+    const resolved = this.resolve(path);
     if (!resolved || resolved.kind !== 'directory') return undefined;
     let entries: Dirent[];
     try {
@@ -137,10 +142,12 @@ export class DirectoryTree implements FileTree {
   /**
    * Walks with synchronous directory reads: a walk of a whole root file system is hundreds of
    * thousands of tiny system calls, and the thread-pool round trip of the promise API would
-   * cost more than the calls themselves.
+   * cost more than the calls themselves. Kinds come from the directory listing; files are
+   * stat'ed only when a visitor reads their size or mode, directories always (to stay on one
+   * file system), as `find -xdev -type f` does.
    */
   async walk(root: string, visit: (entry: WalkEntry) => WalkDecision, options: WalkOptions = {}): Promise<void> {
-    const start = await this.resolve(root);
+    const start = this.resolve(root);
     if (!start || start.kind !== 'directory') return;
     const startHost = this.hostPath(start.segments);
     let rootDevice: number;
@@ -162,24 +169,15 @@ export class DirectoryTree implements FileTree {
         const tree = joinTreePath(dir.tree, entry.name);
         const host = dir.host === '/' ? `/${entry.name}` : `${dir.host}/${entry.name}`;
         const kind = direntKind(entry);
-        let size = 0;
-        let mode = 0;
-        let device = rootDevice;
-        if (kind === 'file' || kind === 'directory') {
-          try {
-            const info = lstatSync(host);
-            size = kind === 'file' ? info.size : 0;
-            mode = info.mode & 0o7777;
-            device = info.dev;
-          } catch {
-            continue;
-          }
+        if (kind === 'directory') {
+          const info = lstatSync(host, { throwIfNoEntry: false });
+          if (!info) continue;
+          const decision = visit({ path: tree, kind, size: 0, mode: info.mode & 0o7777 });
+          // Other mounted file systems (/proc, /sys, network shares) are left out unless asked for.
+          if (decision !== 'skip' && (info.dev === rootDevice || options.crossMounts)) stack.push({ tree, host });
+          continue;
         }
-        const decision = visit({ path: tree, kind, size, mode });
-        if (kind !== 'directory' || decision === 'skip') continue;
-        // Other mounted file systems (/proc, /sys, network shares) are left out unless asked for.
-        if (device !== rootDevice && !options.crossMounts) continue;
-        stack.push({ tree, host });
+        visit(kind === 'file' ? new LazyFileEntry(tree, host) : { path: tree, kind, size: 0, mode: 0 });
       }
     }
   }
@@ -193,6 +191,33 @@ export class DirectoryTree implements FileTree {
   }
 
   async close(): Promise<void> {}
+}
+
+/** A walked file whose size and mode are read from the disk only when asked for. */
+class LazyFileEntry implements WalkEntry {
+  readonly kind = 'file' as const;
+  private info: { size: number; mode: number } | undefined;
+
+  constructor(
+    readonly path: string,
+    private readonly host: string,
+  ) {}
+
+  private stat(): { size: number; mode: number } {
+    if (!this.info) {
+      const info = lstatSync(this.host, { throwIfNoEntry: false });
+      this.info = info ? { size: info.size, mode: info.mode & 0o7777 } : { size: 0, mode: 0 };
+    }
+    return this.info;
+  }
+
+  get size(): number {
+    return this.stat().size;
+  }
+
+  get mode(): number {
+    return this.stat().mode;
+  }
 }
 
 function direntKind(entry: Dirent): FileKind {

@@ -25,15 +25,18 @@ export interface DirEntry {
   kind: FileKind;
 }
 
-/** One entry met during a walk; links are reported as links, never followed. */
+/**
+ * One entry met during a walk; links are reported as links, never followed. `size` and `mode`
+ * may be computed on first read (a directory walk then stats only the files someone asks about).
+ */
 export interface WalkEntry {
   /** Absolute path in the tree. */
-  path: string;
-  kind: FileKind;
+  readonly path: string;
+  readonly kind: FileKind;
   /** Bytes, for regular files (0 for the rest). */
-  size: number;
+  readonly size: number;
   /** Permission bits (mode & 0o7777). */
-  mode: number;
+  readonly mode: number;
 }
 
 export interface WalkOptions {
