@@ -3,6 +3,8 @@ import { fileURLToPath } from 'node:url';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { catalogTester, memoryFile, recordingContext } from '../../../test/harness/catalog.js';
+import { dotnetDepsJsonCataloger } from '../dotnet-deps-json/index.js';
+import { dotnetPackagesLockCataloger } from '../dotnet-packages-lock/index.js';
 import { dotnetCsprojCataloger } from './index.js';
 import { exactVersion, expandProperties, isDevelopmentReference, parseProjectFile, parseProjectText, readCentralVersions } from './parse-project-file.js';
 
@@ -74,6 +76,18 @@ describe('dotnet-csproj cataloger', () => {
       '"Undefined.Property": property NotThere is not defined in the file',
       '"Ambiguous.Property": property Twice is defined more than once',
       '"No.Version.At.All" has no version (and no Directory.Packages.props gives one)',
+    ]);
+  });
+
+  it('gives the project file, its lock file and the built deps.json one purl for one package', async () => {
+    const result = await catalogTester()
+      .fromDirectory('dotnet-csproj/merged')
+      .withCatalogers(dotnetCsprojCataloger, dotnetPackagesLockCataloger, dotnetDepsJsonCataloger)
+      .expectsPackages(['Serilog@3.1.1 pkg:nuget/Serilog@3.1.1']);
+    expect(result.packages[0]!.locations.map((l) => l.path)).toEqual([
+      '/src/Worker/Worker.csproj',
+      '/src/Worker/packages.lock.json',
+      '/src/Worker/bin/Release/net8.0/Worker.deps.json',
     ]);
   });
 
