@@ -4,10 +4,18 @@
 import { VigilError } from '../errors.js';
 import type { Cataloger } from './cataloger.js';
 import { apkCataloger } from './apk/index.js';
+import { dotnetCsprojCataloger } from './dotnet-csproj/index.js';
+import { dotnetDepsJsonCataloger } from './dotnet-deps-json/index.js';
+import { dotnetPackagesConfigCataloger } from './dotnet-packages-config/index.js';
+import { dotnetPackagesLockCataloger } from './dotnet-packages-lock/index.js';
 import { dpkgCataloger } from './dpkg/index.js';
 import { npmInstalledCataloger } from './npm-installed/index.js';
 import { npmLockfileCataloger } from './npm-lockfile/index.js';
+import { phpComposerInstalledCataloger } from './php-composer-installed/index.js';
+import { phpComposerCataloger } from './php-composer/index.js';
 import { pnpmLockCataloger } from './pnpm-lock/index.js';
+import { rubyGemfileLockCataloger } from './ruby-gemfile-lock/index.js';
+import { rubyGemspecCataloger } from './ruby-gemspec/index.js';
 import { yarnLockCataloger } from './yarn-lock/index.js';
 import { rpmCataloger } from './rpm/index.js';
 
@@ -15,7 +23,20 @@ import { rpmCataloger } from './rpm/index.js';
 export const osCatalogers: readonly Cataloger[] = [apkCataloger, dpkgCataloger, rpmCataloger];
 
 /** Language ecosystems: lockfiles, installed packages, archives and binaries. */
-export const languageCatalogers: readonly Cataloger[] = [npmLockfileCataloger, yarnLockCataloger, pnpmLockCataloger, npmInstalledCataloger];
+export const languageCatalogers: readonly Cataloger[] = [
+  npmLockfileCataloger,
+  yarnLockCataloger,
+  pnpmLockCataloger,
+  npmInstalledCataloger,
+  rubyGemfileLockCataloger,
+  rubyGemspecCataloger,
+  phpComposerCataloger,
+  phpComposerInstalledCataloger,
+  dotnetPackagesLockCataloger,
+  dotnetDepsJsonCataloger,
+  dotnetPackagesConfigCataloger,
+  dotnetCsprojCataloger,
+];
 
 export const catalogers: readonly Cataloger[] = [...osCatalogers, ...languageCatalogers];
 
