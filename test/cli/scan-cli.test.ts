@@ -188,7 +188,8 @@ describe('vigil db and vigil scan (the built command)', () => {
         if (cutFirst) {
           // The first download breaks off half way, as a dropped connection does.
           cutFirst = false;
-          response.write(body.subarray(0, body.length >> 1), () => response.destroy());
+          // (The pause lets the client store what it got before the connection drops.)
+          response.write(body.subarray(0, body.length >> 1), () => setTimeout(() => response.destroy(), 300));
           return;
         }
         response.end(body);
