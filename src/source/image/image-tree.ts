@@ -18,15 +18,9 @@ import {
 import { joinTreePath, treePathSegments } from '../tree-path.js';
 import type { ContentStore } from './content-store.js';
 import { extractLayerEntry, type LayerSource } from './layer-pass.js';
-import type { FileVersion, SquashTree, TreeNode } from './squash-tree.js';
+import { resolveInTree, type FileVersion, type ResolvedNode, type SquashTree, type TreeNode } from './squash-tree.js';
 
-/** Linux's own limit on links followed in one lookup (MAXSYMLINKS). */
-const MAX_LINK_HOPS = 40;
 
-interface Resolved {
-  segments: string[];
-  node: TreeNode;
-}
 
 async function collect(stream: AsyncIterable<Buffer>): Promise<Buffer> {
   const chunks: Buffer[] = [];
@@ -47,40 +41,8 @@ export class ImageTree implements FileTree {
   ) {}
 
   /** Resolves a path inside the tree, following symbolic links (the last one too) chroot-style. */
-  private resolve(path: string): Resolved | undefined {
-    const pending = treePathSegments(path).reverse();
-    const current: string[] = [];
-    const nodes: TreeNode[] = [this.tree.root];
-    let hops = 0;
-    while (pending.length > 0) {
-      const segment = pending.pop()!;
-      if (segment === '..') {
-        if (current.length > 0) {
-          current.pop();
-          nodes.pop();
-        }
-        continue;
-      }
-      const parent = nodes[nodes.length - 1]!;
-      if (parent.kind !== 'directory') return undefined;
-      const node = parent.children?.get(segment);
-      if (!node) return undefined;
-      if (node.kind === 'symlink') {
-        if (++hops > MAX_LINK_HOPS) return undefined;
-        const target = node.linkTarget ?? '';
-        if (target.startsWith('/')) {
-          current.length = 0;
-          nodes.length = 1;
-        }
-        // Raw segments, '..' included: they are interpreted against the link's own directory.
-        const targetSegments = target.split('/').filter((s) => s !== '' && s !== '.');
-        for (let i = targetSegments.length - 1; i >= 0; i--) pending.push(targetSegments[i]!);
-        continue;
-      }
-      current.push(segment);
-      nodes.push(node);
-    }
-    return { segments: current, node: nodes[nodes.length - 1]! };
+  private resolve(path: string): ResolvedNode | undefined {
+    return resolveInTree(this.tree, treePathSegments(path));
   }
 
   private layerRef(index: number): LayerRef | undefined {

@@ -209,3 +209,53 @@ export class SquashTree {
     }
   }
 }
+
+/** Linux's own limit on links followed in one lookup (MAXSYMLINKS). */
+const MAX_LINK_HOPS = 40;
+
+export interface ResolvedNode {
+  /** Segments of the path after every link is followed. */
+  segments: string[];
+  node: TreeNode;
+}
+
+/**
+ * Resolves a path inside a squashed tree, following symbolic links (the last one too) as if the
+ * tree's root were chroot'ed: absolute targets start again at the root and '..' never climbs
+ * above it. Undefined for a missing path, a path through a non-directory, or a link loop.
+ */
+export function resolveInTree(tree: SquashTree, segmentsOfPath: readonly string[]): ResolvedNode | undefined {
+  const pending = [...segmentsOfPath].reverse();
+  const current: string[] = [];
+  const nodes: TreeNode[] = [tree.root];
+  let hops = 0;
+  while (pending.length > 0) {
+    const segment = pending.pop()!;
+    if (segment === '..') {
+      if (current.length > 0) {
+        current.pop();
+        nodes.pop();
+      }
+      continue;
+    }
+    const parent = nodes[nodes.length - 1]!;
+    if (parent.kind !== 'directory') return undefined;
+    const node = parent.children?.get(segment);
+    if (!node) return undefined;
+    if (node.kind === 'symlink') {
+      if (++hops > MAX_LINK_HOPS) return undefined;
+      const target = node.linkTarget ?? '';
+      if (target.startsWith('/')) {
+        current.length = 0;
+        nodes.length = 1;
+      }
+      // Raw segments, '..' included: they are interpreted against the link's own directory.
+      const targetSegments = target.split('/').filter((s) => s !== '' && s !== '.');
+      for (let i = targetSegments.length - 1; i >= 0; i--) pending.push(targetSegments[i]!);
+      continue;
+    }
+    current.push(segment);
+    nodes.push(node);
+  }
+  return { segments: current, node: nodes[nodes.length - 1]! };
+}
