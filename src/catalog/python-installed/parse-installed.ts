@@ -18,11 +18,11 @@ export function packageFromCoreMetadata(text: string, ctx: CatalogContext, extra
   const headers = parseCoreMetadataHeaders(text);
   const name = firstHeader(headers, 'name');
   const version = firstHeader(headers, 'version');
-  if (!isDistributionName(name)) {
+  if (name === undefined || !isDistributionName(name)) {
     ctx.skip(name === undefined ? 'no Name header' : `Name "${name.slice(0, 80)}" is not a distribution name`);
     return undefined;
   }
-  if (!isRecordedVersion(version)) {
+  if (version === undefined || !isRecordedVersion(version)) {
     ctx.skip(version === undefined ? `${name} has no Version header` : `${name} has an unusable Version "${version.slice(0, 80)}"`);
     return undefined;
   }

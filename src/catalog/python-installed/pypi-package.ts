@@ -15,8 +15,8 @@ import { buildPurl } from '../../model/purl.js';
 /** A valid distribution name (PEP 508 / core metadata "Name"): ASCII letters, digits, '-', '_', '.', alphanumeric at both ends. */
 const distributionName = /^[A-Za-z0-9](?:[A-Za-z0-9._-]*[A-Za-z0-9])?$/;
 
-export function isDistributionName(name: unknown): name is string {
-  return typeof name === 'string' && name.length <= 200 && distributionName.test(name);
+export function isDistributionName(name: string): boolean {
+  return name.length <= 200 && distributionName.test(name);
 }
 
 /** PEP 503: "Foo.Bar__baz" → "foo-bar-baz". */
@@ -30,8 +30,8 @@ export function normalizePypiName(name: string): string {
  * may carry legacy versions, "===" pins are arbitrary strings); the matcher reports what it cannot
  * compare.
  */
-export function isRecordedVersion(version: unknown): version is string {
-  return typeof version === 'string' && version.length > 0 && version.length <= 256 && !/[\s,;"'\\]/.test(version);
+export function isRecordedVersion(version: string): boolean {
+  return version.length > 0 && version.length <= 256 && !/[\s,;"'\\]/.test(version);
 }
 
 export interface PypiPackageFields {

@@ -8,6 +8,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { fixturesRoot } from '../../../test/harness/catalog.js';
 import { runCatalogers } from '../run.js';
 import { DirectoryTree } from '../../source/directory.js';
 import { defaultSourceLimits } from '../../source/file-tree.js';
@@ -76,6 +77,16 @@ describe.skipIf(skipReason !== undefined)('python-installed against the real Pyt
     }
     expect(compared).toBeGreaterThan(0);
   }, 300_000);
+
+  it('agrees with pip list on each site-packages folder of the site fixture', async () => {
+    const root = `${fixturesRoot}python-installed/site`;
+    const folders = ['usr/lib/python3.11/site-packages', 'usr/lib/python3/dist-packages', 'opt/eggs', 'srv/app/.venv/lib/python3.12/site-packages'];
+    for (const folder of folders) {
+      const expected = pipList('python3', `${root}/${folder}`);
+      expect(expected?.length, folder).toBeGreaterThan(0);
+      expect((await catalogued(`${root}/${folder}`)).lines, folder).toEqual(expected);
+    }
+  }, 120_000);
 
   it('lists what pip list lists in a fresh virtual environment', async (context) => {
     const dir = mkdtempSync(join(tmpdir(), 'vigil-venv-'));
