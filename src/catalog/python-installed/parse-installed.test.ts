@@ -113,7 +113,7 @@ describe('python-installed cataloger', () => {
       ['MALFORMED_RECORD', `${dir}/noname-1.0.dist-info/METADATA`],
       ['MALFORMED_RECORD', `${dir}/noversion-1.0.dist-info/METADATA`],
     ].sort(([, a], [, b]) => (a! < b! ? -1 : 1)));
-    expect(result.warnings.find((w) => w.path.endsWith('hollow-1.0-py3.11.egg'))!.message).toContain('no EGG-INFO/PKG-INFO');
+    expect(result.warnings.find((w) => w.path?.endsWith('hollow-1.0-py3.11.egg'))!.message).toContain('no EGG-INFO/PKG-INFO');
   });
 
   it.each([
