@@ -1,0 +1,121 @@
+import { execFileSync } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { buildElf, buildFatMachO, buildMachO, buildPe, type SectionSpec } from '../../../test/fixtures/catalog/binary/make-executable.js';
+import { hasTool } from '../../../test/harness/tools.js';
+import { executableFormatOf, readExecutable, type Executable } from './executable.js';
+import { executableSniff } from './sniff.js';
+
+const sections: SectionSpec[] = [
+  { name: '.text', data: Buffer.from('code code code'), address: 0x401000 },
+  { name: '.dep-v0', data: Buffer.from('dependency list'), address: 0x402000, writable: true },
+  { name: '.a-long-section-name', data: Buffer.from('long'), address: 0x403000 },
+];
+
+function summary(exe: Executable | undefined) {
+  if (!exe) return undefined;
+  return exe.sections.filter((s) => s.name !== '' && s.name !== '.shstrtab').map((s) => `${s.name}@${s.address.toString(16)}=${exe.sectionData(s).toString()}`);
+}
+
+describe('readExecutable', () => {
+  it.each([
+    ['ELF64 little-endian', buildElf({ bits: 64, littleEndian: true }, sections)],
+    ['ELF64 big-endian', buildElf({ bits: 64, littleEndian: false }, sections)],
+    ['ELF32 little-endian', buildElf({ bits: 32, littleEndian: true }, sections)],
+    ['ELF32 big-endian', buildElf({ bits: 32, littleEndian: false }, sections)],
+    ['PE32+', buildPe(64, 0x400000, sections)],
+    ['PE32', buildPe(32, 0x400000, sections)],
+    ['Mach-O 64 little-endian', buildMachO({ bits: 64, littleEndian: true }, sections.slice(0, 2))],
+    ['Mach-O 32 big-endian', buildMachO({ bits: 32, littleEndian: false }, sections.slice(0, 2))],
+  ])('reads section names, addresses and bytes of %s', (_label, bytes) => {
+    const exe = readExecutable(bytes)!;
+    const expected = ['.text@401000=code code code', '.dep-v0@402000=dependency list', '.a-long-section-name@403000=long'];
+    expect(summary(exe)).toEqual(exe.format === 'macho' ? expected.slice(0, 2) : expected);
+    // Addresses resolve through the segments, stopping at a segment's end.
+    expect(exe.readAddress(0x402000 + 11, 100)?.toString()).toBe('list');
+    expect(exe.readAddress(0x500000, 4)).toBeUndefined();
+    if (exe.format === 'macho') expect(exe.section('.dep-v0', '__DATA')).toBeDefined();
+  });
+
+  it('describes formats, word sizes and byte orders', () => {
+    const describe = (b: Buffer) => {
+      const exe = readExecutable(b)!;
+      return `${exe.format}/${exe.bits}/${exe.littleEndian ? 'le' : 'be'}`;
+    };
+    expect(describe(buildElf({ bits: 32, littleEndian: false }, sections))).toBe('elf/32/be');
+    expect(describe(buildPe(64, 0x140000000, sections))).toBe('pe/64/le');
+    expect(describe(buildMachO({ bits: 64, littleEndian: true }, sections.slice(0, 1)))).toBe('macho/64/le');
+  });
+
+  it('takes the first architecture of a universal Mach-O binary', () => {
+    const arm = buildMachO({ bits: 64, littleEndian: true }, [{ name: '.dep-v0', data: Buffer.from('first'), address: 0x1000, writable: true }]);
+    const x86 = buildMachO({ bits: 64, littleEndian: true }, [{ name: '.dep-v0', data: Buffer.from('second'), address: 0x1000, writable: true }]);
+    const exe = readExecutable(buildFatMachO([arm, x86]))!;
+    expect(exe.sectionData(exe.section('.dep-v0')!).toString()).toBe('first');
+    expect(exe.readAddress(0x1000, 5)?.toString()).toBe('first');
+  });
+
+  it('reads ELF segments without section headers', () => {
+    const exe = readExecutable(buildElf({ bits: 64, littleEndian: true }, sections, { withSectionHeaders: false }))!;
+    expect(exe.sections).toEqual([]);
+    expect(exe.segments.map((s) => [s.address, s.writable])).toEqual([
+      [0x401000, false],
+      [0x402000, true],
+      [0x403000, false],
+    ]);
+  });
+
+  it('rejects what is not an executable, and Java classes that share the fat magic', () => {
+    expect(readExecutable(Buffer.from('#!/bin/sh\necho hi\n'))).toBeUndefined();
+    expect(readExecutable(Buffer.from('MZ but nothing else'))).toBeUndefined();
+    expect(readExecutable(Buffer.from([0x7f, 0x45, 0x4c, 0x46, 2, 1, 1]))).toBeUndefined();
+    expect(executableFormatOf(Buffer.from([0xca, 0xfe, 0xba, 0xbe, 0, 0, 0, 52]))).toBeUndefined();
+    expect(executableFormatOf(Buffer.from([0xca, 0xfe, 0xba, 0xbe, 0, 0, 0, 2]))).toBe('macho');
+  });
+
+  it('never throws on random bytes or damaged executables', () => {
+    const real = [buildElf({ bits: 64, littleEndian: true }, sections), buildPe(32, 0x400000, sections), buildMachO({ bits: 64, littleEndian: false }, sections.slice(0, 2))];
+    fc.assert(
+      fc.property(fc.uint8Array({ maxLength: 600 }), (bytes) => {
+        readExecutable(Buffer.from(bytes));
+      }),
+    );
+    fc.assert(
+      fc.property(fc.constantFrom(...real), fc.array(fc.tuple(fc.nat(), fc.nat(255)), { maxLength: 12 }), fc.option(fc.nat()), (base, edits, cut) => {
+        const bytes = Buffer.from(base);
+        for (const [at, value] of edits) bytes[at % bytes.length] = value;
+        const exe = readExecutable(cut === null ? bytes : bytes.subarray(0, cut % bytes.length));
+        if (exe) for (const s of exe.sections) exe.sectionData(s);
+      }),
+      { numRuns: 500 },
+    );
+  });
+
+  it.skipIf(!hasTool('readelf') || !existsSync('/bin/ls'))('agrees with readelf on a real ELF file', () => {
+    const exe = readExecutable(readFileSync('/bin/ls'))!;
+    const listing = execFileSync('readelf', ['-SW', '/bin/ls'], { encoding: 'utf8' });
+    const expected = [...listing.matchAll(/^\s*\[\s*\d+\]\s+(\S+)\s+\S+\s+([0-9a-f]+)\s+([0-9a-f]+)\s+([0-9a-f]+)/gm)].map(
+      ([, name, addr, off, size]) => `${name} ${parseInt(addr!, 16)} ${parseInt(off!, 16)} ${parseInt(size!, 16)}`,
+    ).filter((line) => !line.startsWith('NULL '));
+    const ours = exe.sections.filter((s) => s.name !== '').map((s) => `${s.name} ${s.address} ${s.offset} ${s.fileSize || parseInt(listing.match(new RegExp(`\\s${s.name.replace(/\./g, '\\.')}\\s+NOBITS\\s+\\S+\\s+\\S+\\s+([0-9a-f]+)`))?.[1] ?? '0', 16)}`);
+    expect(ours).toEqual(expected);
+  });
+});
+
+describe('executableSniff', () => {
+  const candidate = (path: string, mode: number, size = 1000) => executableSniff.candidate({ path, mode, size });
+  it('offers files with an execute bit or an .exe name, up to 512 MB', () => {
+    expect(candidate('/usr/bin/app', 0o755)).toBe(true);
+    expect(candidate('/srv/app.EXE', 0o644)).toBe(true);
+    expect(candidate('/etc/passwd', 0o644)).toBe(false);
+    expect(candidate('/usr/bin/huge', 0o755, 513 * 1024 * 1024)).toBe(false);
+    expect(candidate('/usr/bin/empty', 0o755, 0)).toBe(false);
+  });
+  it('tests the magic of ELF, PE and Mach-O files', () => {
+    expect(executableSniff.test(Buffer.from('\x7fELF\x02\x01\x01\x00', 'latin1'))).toBe(true);
+    expect(executableSniff.test(Buffer.from('MZ\x90\x00', 'latin1'))).toBe(true);
+    expect(executableSniff.test(Buffer.from([0xcf, 0xfa, 0xed, 0xfe, 7, 0, 0, 1]))).toBe(true);
+    expect(executableSniff.test(Buffer.from('#!/bin/sh'))).toBe(false);
+  });
+});
