@@ -22,6 +22,7 @@ export function unusableVersion(version: string | undefined): string | undefined
   if (version.length > 256) return 'a version longer than 256 characters';
   if (/\s/.test(version)) return `version "${version}" contains white space`;
   if (version.includes('${')) return `version "${version}" refers to a property that is not defined here`;
+  if (/&[A-Za-z_][\w.-]*;/.test(version)) return `version "${version}" refers to an XML entity, which is never expanded`;
   if (/^[[(]|[\])]$/.test(version) || version.includes(',')) return `version "${version}" is a range, not one release`;
   return undefined;
 }
