@@ -1,0 +1,16 @@
+/**
+ * @module Go binaries: the module list and toolchain version the Go linker embeds in every
+ * executable (ELF, PE, Mach-O; Go 1.13 and later), found by content, not by name.
+ * @see https://pkg.go.dev/debug/buildinfo
+ */
+import { executableSniff } from '../binary/sniff.js';
+import { defineCataloger, type Cataloger } from '../cataloger.js';
+import { parseGoBinaryBytes } from './parse-go-binary.js';
+
+export const goBinaryCataloger = defineCataloger({
+  name: 'go-binary',
+  version: 1,
+  patterns: [],
+  sniff: executableSniff,
+  parse: async (file, ctx) => parseGoBinaryBytes(await file.read(), ctx),
+}) satisfies Cataloger;
