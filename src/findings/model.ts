@@ -1,0 +1,116 @@
+/**
+ * @module The service's finding: a scan finding (the `vigil scan --format json` shape) with an
+ * identity, a lifecycle status and the times that lifecycle happened at, plus its Vigil score.
+ */
+import type { Finding } from '../model/finding.js';
+import { packageKey } from '../model/ecosystem.js';
+
+export type FindingType = 'PACKAGE_VULNERABILITY' | 'NETWORK_REACHABILITY' | 'CODE_VULNERABILITY';
+export const findingTypes: readonly FindingType[] = ['PACKAGE_VULNERABILITY', 'NETWORK_REACHABILITY', 'CODE_VULNERABILITY'];
+
+export type FindingStatus = 'ACTIVE' | 'SUPPRESSED' | 'CLOSED';
+export const findingStatuses: readonly FindingStatus[] = ['ACTIVE', 'SUPPRESSED', 'CLOSED'];
+
+export type ResourceType = 'HOST' | 'CONTAINER_IMAGE' | 'FUNCTION';
+export const resourceTypes: readonly ResourceType[] = ['HOST', 'CONTAINER_IMAGE', 'FUNCTION'];
+
+/** Why a finding was closed: a scan no longer saw it, or its resource was deleted (purged sooner). */
+export type CloseReason = 'NOT_OBSERVED' | 'RESOURCE_DELETED';
+
+/** What the criteria and the Vigil score may know of a finding's resource. */
+export interface ResourceFacts {
+  accountId: string;
+  region: string;
+  resourceId: string;
+  resourceType: ResourceType;
+  resourceTags: Readonly<Record<string, string>>;
+}
+
+/** One change the Vigil score made to the base score, and why. */
+export interface ScoreAdjustment {
+  metric: string;
+  reason: string;
+}
+
+/** The lifecycle part of a finding; CLOSED alone has a close time and reason. */
+export type FindingLifecycle =
+  | { status: 'ACTIVE' | 'SUPPRESSED'; closedAt: null; closeReason: null }
+  | { status: 'CLOSED'; closedAt: string; closeReason: CloseReason };
+
+/** A finding as the service stores it. Times are ISO 8601 UTC strings ("2024-05-01T10:00:00.000Z"). */
+export type StoredFinding = {
+  id: string;
+  accountId: string;
+  region: string;
+  resourceId: string;
+  resourceType: ResourceType;
+  type: FindingType;
+  /** Identity parts kept as columns: the package's ecosystem and name, and the file that listed it. */
+  packageEcosystem: string;
+  packageName: string;
+  /** The first location of the package ("" when the scan gave none). */
+  filePath: string;
+  firstObservedAt: string;
+  lastObservedAt: string;
+  updatedAt: string;
+  /** The Vigil score: the finding's chosen CVSS base score adjusted by what is known of the resource. */
+  vigilScore: number | null;
+  scoreAdjustments: ScoreAdjustment[];
+  /** Ids of the suppression rules that matched when the finding was last evaluated (empty unless SUPPRESSED). */
+  suppressedBy: string[];
+  /** Everything the scan said about the finding. */
+  body: Finding;
+} & FindingLifecycle;
+
+/** The file path that is part of a finding's identity: its package's first location. */
+export function findingFilePath(finding: Finding): string {
+  return finding.package.locations[0]?.path ?? '';
+}
+
+/**
+ * The identity of a finding as one string: account, resource, type, vulnerability id, package
+ * ecosystem and name (compared in the ecosystem's own name form, so "Django" and "django" on PyPI
+ * are one package), and file path. The installed version is not part of it: an upgrade that still
+ * leaves the package vulnerable updates the same finding.
+ */
+export function identityKey(parts: {
+  accountId: string;
+  resourceId: string;
+  type: FindingType;
+  vulnerabilityId: string;
+  packageEcosystem: string;
+  packageName: string;
+  filePath: string;
+}): string {
+  return [parts.accountId, parts.resourceId, parts.type, parts.vulnerabilityId, packageKey(parts.packageEcosystem, parts.packageName), parts.filePath].join('\u0000');
+}
+
+export function storedIdentityKey(finding: StoredFinding): string {
+  return identityKey({
+    accountId: finding.accountId,
+    resourceId: finding.resourceId,
+    type: finding.type,
+    vulnerabilityId: finding.body.vulnerabilityId,
+    packageEcosystem: finding.packageEcosystem,
+    packageName: finding.packageName,
+    filePath: finding.filePath,
+  });
+}
+
+export type FindingEventType =
+  | 'FINDING_CREATED'
+  | 'FINDING_UPDATED'
+  | 'FINDING_CLOSED'
+  | 'FINDING_REOPENED'
+  | 'FINDING_SUPPRESSED'
+  | 'FINDING_UNSUPPRESSED';
+
+/** One change to one finding, for the outbox. The payload is small: enough to act on without a read. */
+export interface FindingEvent {
+  type: FindingEventType;
+  findingId: string;
+  accountId: string;
+  resourceId: string;
+  at: string;
+  payload: Record<string, unknown>;
+}
