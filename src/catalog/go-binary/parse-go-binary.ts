@@ -29,13 +29,17 @@ const platformSettings = new Set(['GOOS', 'GOARCH']);
 export function goBuildInfoPackages(goVersion: string, info: GoModInfo, ctx: CatalogContext): ParsedPackage[] {
   for (const problem of info.problems) ctx.skip(problem);
   const packages: ParsedPackage[] = [];
+  const add = (made: ParsedPackage | string) => {
+    if (typeof made === 'string') ctx.skip(made);
+    else packages.push(made);
+  };
   const settings = Object.fromEntries(info.settings) as Record<string, string>;
 
   const main = info.main;
   if (main && main.version !== '' && main.version !== '(devel)' && !main.replace) {
     const metadata: PackageMetadata = { main: true, ...(info.path ? { mainPackage: info.path } : {}), ...settings };
     if (main.sum) metadata.sum = main.sum;
-    packages.push(goModulePackage(main.path, main.version, metadata));
+    add(goModulePackage(main.path, main.version, metadata));
   }
 
   for (const dep of info.deps) {
@@ -54,14 +58,14 @@ export function goBuildInfoPackages(goVersion: string, info: GoModInfo, ctx: Cat
       metadata.replaces = dep.path;
       if (dep.version) metadata.replacesVersion = dep.version;
     }
-    packages.push(goModulePackage(module.path, module.version, metadata));
+    add(goModulePackage(module.path, module.version, metadata));
   }
 
   const version = stdlibVersion(goVersion);
   if (version) {
     const metadata: PackageMetadata = { goVersion };
     for (const [key, value] of info.settings) if (platformSettings.has(key)) metadata[key] = value;
-    packages.push(goModulePackage('stdlib', version, metadata));
+    add(goModulePackage('stdlib', version, metadata));
   } else {
     ctx.skip(`the Go toolchain "${goVersion.slice(0, 80)}" has no release version to report the standard library under`);
   }

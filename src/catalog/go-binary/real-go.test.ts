@@ -14,6 +14,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { catalogTester, memoryFile, packageLine, recordingContext } from '../../../test/harness/catalog.js';
 import { cacheDir, hasTool } from '../../../test/harness/tools.js';
 import { writeZip, zipFile } from '../../../test/harness/zip-writer.js';
+import type { ParsedPackage } from '../../model/package.js';
 import { goModulePackage } from '../go-mod/go-package.js';
 import { readExecutable } from '../binary/executable.js';
 import { readGoBuildInfo } from './build-info.js';
@@ -52,7 +53,7 @@ function expectedFromListing(listing: string): string[] {
   out.push(`stdlib@v${major}.${minor}.${patch}`);
   return out.map((line) => {
     const at = line.lastIndexOf('@');
-    return packageLine(goModulePackage(line.slice(0, at), line.slice(at + 1)));
+    return packageLine(goModulePackage(line.slice(0, at), line.slice(at + 1)) as ParsedPackage);
   });
 }
 
