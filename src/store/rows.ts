@@ -1,0 +1,136 @@
+/** @module Rows ↔ records: the one place JSON columns are parsed and written, and identities derived. */
+import type { Selectable } from 'kysely';
+import { normalizePackageName } from '../model/ecosystem.js';
+import { StoreError } from './errors.js';
+import type { AccountId, ApiKeyId, FilterId, FindingId, ResourceId } from './ids.js';
+import type { Account, ApiKey, Filter, FindingIdentity, FindingState, FindingWrite, Resource, ResourceSpec, StoredEvent, StoredFinding, Timestamp } from './records.js';
+import type { StoreDatabase } from './schema.js';
+
+type Row<Table extends keyof StoreDatabase> = Selectable<StoreDatabase[Table]>;
+
+/** Any ISO 8601 time, written as the one fixed-width UTC form so text order is time order. */
+export function toTimestamp(value: string | Date): Timestamp {
+  const time = typeof value === 'string' ? new Date(value) : value;
+  if (Number.isNaN(time.getTime())) throw new StoreError('INVALID_TIMESTAMP', `"${String(value)}" is not an ISO 8601 time`);
+  return time.toISOString();
+}
+
+export function accountFromRow(row: Row<'accounts'>): Account {
+  return { id: row.id as AccountId, name: row.name, region: row.region, createdAt: row.created_at };
+}
+
+export function apiKeyFromRow(row: Row<'api_keys'>): ApiKey {
+  return { id: row.id as ApiKeyId, accountId: row.account_id as AccountId, role: row.role, keyHash: row.key_hash, createdAt: row.created_at, revokedAt: row.revoked_at };
+}
+
+export function resourceFromRow(row: Row<'resources'>): Resource {
+  // The type column and the details written with it were checked together on the way in.
+  const spec = { type: row.type, details: JSON.parse(row.details) } as ResourceSpec;
+  return {
+    ...spec,
+    id: row.id as ResourceId,
+    accountId: row.account_id as AccountId,
+    region: row.region,
+    name: row.name,
+    tags: JSON.parse(row.tags) as Record<string, string>,
+    createdAt: row.created_at,
+    deletedAt: row.deleted_at,
+    lastScannedAt: row.last_scanned_at,
+    inventoryTimestamp: row.inventory_timestamp,
+  };
+}
+
+/** The identity of a finding, read from the scanner's finding. */
+export function identityOf(write: FindingWrite): FindingIdentity {
+  const pkg = write.finding.package;
+  return {
+    accountId: write.accountId,
+    resourceId: write.resourceId,
+    type: 'PACKAGE_VULNERABILITY',
+    vulnerabilityId: write.finding.vulnerabilityId,
+    packageEcosystem: pkg.ecosystem,
+    packageName: normalizePackageName(pkg.ecosystem, pkg.name),
+    filePath: pkg.locations[0]?.path ?? '',
+  };
+}
+
+export function identityKey(identity: FindingIdentity): string {
+  return [identity.accountId, identity.resourceId, identity.type, identity.vulnerabilityId, identity.packageEcosystem, identity.packageName, identity.filePath].join('\u0000');
+}
+
+export function findingToRow(write: FindingWrite): Row<'findings'> {
+  const identity = identityOf(write);
+  return {
+    id: write.id,
+    account_id: write.accountId,
+    region: write.region,
+    resource_id: write.resourceId,
+    resource_type: write.resourceType,
+    type: identity.type,
+    vulnerability_id: identity.vulnerabilityId,
+    package_ecosystem: identity.packageEcosystem,
+    package_name: identity.packageName,
+    file_path: identity.filePath,
+    status: write.status,
+    first_observed_at: toTimestamp(write.firstObservedAt),
+    last_observed_at: toTimestamp(write.lastObservedAt),
+    updated_at: toTimestamp(write.updatedAt),
+    closed_at: write.closedAt === null ? null : toTimestamp(write.closedAt),
+    severity: write.finding.severity,
+    score: write.finding.score,
+    epss_score: write.finding.epss?.score ?? null,
+    fix_available: write.finding.fixAvailable,
+    exploit_available: write.finding.exploitAvailable,
+    vigil_score: write.vigilScore?.score ?? null,
+    score_adjustments: JSON.stringify(write.vigilScore?.adjustments ?? []),
+    finding: JSON.stringify(write.finding),
+  };
+}
+
+export function findingFromRow(row: Row<'findings'>): StoredFinding {
+  // The CHECK constraint keeps status and closed_at consistent.
+  const state = (row.status === 'CLOSED' ? { status: 'CLOSED', closedAt: row.closed_at! } : { status: row.status, closedAt: null }) as FindingState;
+  return {
+    ...state,
+    id: row.id as FindingId,
+    accountId: row.account_id as AccountId,
+    region: row.region,
+    resourceId: row.resource_id as ResourceId,
+    resourceType: row.resource_type,
+    type: row.type,
+    vulnerabilityId: row.vulnerability_id,
+    packageEcosystem: row.package_ecosystem,
+    packageName: row.package_name,
+    filePath: row.file_path,
+    firstObservedAt: row.first_observed_at,
+    lastObservedAt: row.last_observed_at,
+    updatedAt: row.updated_at,
+    vigilScore: row.vigil_score === null ? null : { score: row.vigil_score, adjustments: JSON.parse(row.score_adjustments) },
+    finding: JSON.parse(row.finding),
+  };
+}
+
+export function filterFromRow(row: Row<'filters'>): Filter {
+  return {
+    id: row.id as FilterId,
+    accountId: row.account_id as AccountId,
+    region: row.region,
+    name: row.name,
+    criteria: JSON.parse(row.criteria),
+    action: row.action,
+    reason: row.reason,
+    createdAt: row.created_at,
+    updatedAt: row.updated_at,
+  };
+}
+
+export function eventFromRow(row: Row<'events'>): StoredEvent {
+  return {
+    seq: Number(row.seq),
+    accountId: row.account_id as AccountId,
+    type: row.type as StoredEvent['type'],
+    subjectId: row.subject_id,
+    payload: JSON.parse(row.payload),
+    createdAt: row.created_at,
+  };
+}

@@ -1,0 +1,115 @@
+/**
+ * @module The store's tables as Kysely sees them, the same on SQLite and PostgreSQL. JSON is
+ * kept as text and timestamps as ISO 8601 text: both compare and index alike on the two
+ * databases, and no driver converts them on the way in or out.
+ */
+import type { Generated } from 'kysely';
+
+type Json = string;
+type Timestamp = string;
+
+export interface AccountsTable {
+  id: string;
+  name: string;
+  region: string;
+  created_at: Timestamp;
+}
+
+export interface ApiKeysTable {
+  id: string;
+  account_id: string;
+  role: 'admin' | 'member' | 'read-only';
+  key_hash: string;
+  created_at: Timestamp;
+  revoked_at: Timestamp | null;
+}
+
+export interface ResourcesTable {
+  id: string;
+  account_id: string;
+  region: string;
+  type: 'HOST' | 'CONTAINER_IMAGE' | 'FUNCTION';
+  name: string;
+  tags: Json;
+  details: Json;
+  created_at: Timestamp;
+  deleted_at: Timestamp | null;
+  last_scanned_at: Timestamp | null;
+  inventory_timestamp: Timestamp | null;
+}
+
+export interface InventoriesTable {
+  resource_id: string;
+  account_id: string;
+  region: string;
+  inventory: Json;
+  inventory_timestamp: Timestamp;
+  stored_at: Timestamp;
+}
+
+export interface InventoryIndexTable {
+  resource_id: string;
+  account_id: string;
+  region: string;
+  ecosystem: string;
+  package_name: string;
+}
+
+export interface FindingsTable {
+  id: string;
+  account_id: string;
+  region: string;
+  resource_id: string;
+  resource_type: 'HOST' | 'CONTAINER_IMAGE' | 'FUNCTION';
+  type: 'PACKAGE_VULNERABILITY';
+  vulnerability_id: string;
+  package_ecosystem: string;
+  package_name: string;
+  file_path: string;
+  status: 'ACTIVE' | 'SUPPRESSED' | 'CLOSED';
+  first_observed_at: Timestamp;
+  last_observed_at: Timestamp;
+  updated_at: Timestamp;
+  closed_at: Timestamp | null;
+  severity: string;
+  score: number | null;
+  epss_score: number | null;
+  fix_available: 'YES' | 'NO' | 'PARTIAL';
+  exploit_available: 'YES' | 'NO';
+  vigil_score: number | null;
+  score_adjustments: Json;
+  finding: Json;
+}
+
+export interface FiltersTable {
+  id: string;
+  account_id: string;
+  region: string;
+  name: string;
+  criteria: Json;
+  action: 'NONE' | 'SUPPRESS';
+  reason: string | null;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+}
+
+export interface EventsTable {
+  /** PostgreSQL hands bigserial values back as strings; the store converts. */
+  seq: Generated<number | string>;
+  account_id: string;
+  type: string;
+  subject_id: string;
+  payload: Json;
+  created_at: Timestamp;
+}
+
+export interface StoreDatabase {
+  accounts: AccountsTable;
+  api_keys: ApiKeysTable;
+  resources: ResourcesTable;
+  inventories: InventoriesTable;
+  inventory_index: InventoryIndexTable;
+  findings: FindingsTable;
+  filters: FiltersTable;
+  events: EventsTable;
+}

@@ -1,0 +1,39 @@
+/** @module The embedded store: one SQLite file (or memory), one connection, migrated on open. */
+import Database from 'better-sqlite3';
+import { Kysely, SqliteDialect } from 'kysely';
+import { describeError } from '../errors.js';
+import { StoreError } from './errors.js';
+import { KyselyStore } from './kysely-store.js';
+import { migrateToLatest } from './migrations/index.js';
+import type { StoreDatabase } from './schema.js';
+import type { Store } from './store.js';
+
+/**
+ * Opens (creating if needed) the store at `path`, or a private one in memory for ':memory:'.
+ * Kysely serialises the single connection, so transactions in one process run one at a time;
+ * other processes wait up to the busy timeout for the file's write lock.
+ */
+export async function openSqliteStore(path: string): Promise<Store> {
+  let database: Database.Database;
+  try {
+    database = new Database(path);
+    // WAL lets readers in other processes read while this one writes; NORMAL sync is safe
+    // with WAL against a killed process (a power cut may lose the last commits, never mix them).
+    if (path !== ':memory:') {
+      database.pragma('journal_mode = WAL');
+      database.pragma('synchronous = NORMAL');
+    }
+    database.pragma('foreign_keys = ON');
+    database.pragma('busy_timeout = 5000');
+  } catch (error) {
+    throw new StoreError('STORE_UNAVAILABLE', `cannot open the SQLite store at ${path}: ${describeError(error)}`, { cause: error });
+  }
+  const db = new Kysely<StoreDatabase>({ dialect: new SqliteDialect({ database }) });
+  try {
+    await migrateToLatest(db as Kysely<unknown>, 'sqlite');
+  } catch (error) {
+    await db.destroy();
+    throw error;
+  }
+  return new KyselyStore(db, 'sqlite');
+}

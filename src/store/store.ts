@@ -1,0 +1,106 @@
+/**
+ * @module The service's state behind one interface. SQLite (`openSqliteStore`) and PostgreSQL
+ * (`openPostgresStore`) implement it with the same schema and the same queries; `contract.ts`
+ * holds both to it.
+ */
+import type { Inventory } from '../model/inventory.js';
+import type { PackageLookupKey } from '../match/lookup-keys.js';
+import type { AccountId, ApiKeyId, FilterId, FindingId, ResourceId } from './ids.js';
+import type {
+  Account,
+  ApiKey,
+  ApiKeyRole,
+  Filter,
+  FilterAction,
+  FilterChanges,
+  FindingIdentity,
+  FindingWrite,
+  NewEvent,
+  NewFilter,
+  NewResource,
+  Resource,
+  ResourceRef,
+  ResourceType,
+  StoredEvent,
+  StoredFinding,
+  Timestamp,
+} from './records.js';
+
+/** What storing an inventory did: stored it, or refused it because a newer one is stored. */
+export type PutInventoryResult =
+  | { stored: true; previousTimestamp: Timestamp | null }
+  | { stored: false; reason: 'STALE'; storedTimestamp: Timestamp };
+
+export interface Page<T> {
+  items: T[];
+  /** Pass as `after` for the next page; absent on the last. */
+  next?: string;
+}
+
+export interface Store {
+  readonly dialect: 'sqlite' | 'postgres';
+
+  createAccount(input: { id?: AccountId; name: string; region: string }): Promise<Account>;
+  getAccount(id: AccountId): Promise<Account | undefined>;
+  listAccounts(): Promise<Account[]>;
+
+  /** Stores a key by its digest; hashing the secret is the caller's job. */
+  createApiKey(input: { accountId: AccountId; role: ApiKeyRole; keyHash: string }): Promise<ApiKey>;
+  /** The unrevoked key with this digest. */
+  findApiKeyByHash(keyHash: string): Promise<ApiKey | undefined>;
+  listApiKeys(accountId: AccountId): Promise<ApiKey[]>;
+  /** False when the key is not the account's or was already revoked. */
+  revokeApiKey(accountId: AccountId, id: ApiKeyId): Promise<boolean>;
+
+  createResource(input: NewResource): Promise<Resource>;
+  /** Deleted resources only when asked for. */
+  getResource(accountId: AccountId, id: ResourceId, options?: { includeDeleted?: boolean }): Promise<Resource | undefined>;
+  listResources(accountId: AccountId, options?: { type?: ResourceType; region?: string; limit?: number; after?: string }): Promise<Page<Resource>>;
+  /**
+   * Marks the resource deleted and takes it out of the inventory index. Its findings are the
+   * reconciler's to close. False when there was nothing to delete.
+   */
+  deleteResource(accountId: AccountId, id: ResourceId): Promise<boolean>;
+
+  /**
+   * Stores a resource's latest inventory and re-indexes it, unless the stored one is newer
+   * (the caller answers 409). Locks the resource until the transaction ends, so two inventories
+   * for one resource are applied one after the other.
+   */
+  putInventory(resourceId: ResourceId, inventory: Inventory, timestamp: Timestamp): Promise<PutInventoryResult>;
+  getInventory(resourceId: ResourceId): Promise<{ inventory: Inventory; timestamp: Timestamp } | undefined>;
+  /** Records a scan or re-evaluation of the resource (coverage's lastScannedAt). */
+  markScanned(resourceId: ResourceId, at: Timestamp): Promise<void>;
+  /** Locks the resource for the rest of the transaction (re-evaluation takes it as a push does). */
+  lockResource(resourceId: ResourceId): Promise<Resource | undefined>;
+  /** Undeleted resources of any account whose inventories hold one of these packages. */
+  resourcesHolding(keys: readonly PackageLookupKey[]): Promise<ResourceRef[]>;
+
+  getFinding(accountId: AccountId, id: FindingId): Promise<StoredFinding | undefined>;
+  findFindingByIdentity(identity: FindingIdentity): Promise<StoredFinding | undefined>;
+  /** Every finding of the resource, closed ones included. */
+  listFindingsForResource(resourceId: ResourceId): Promise<StoredFinding[]>;
+  /** Inserts new identities and replaces existing ones; returns the rows as stored. */
+  upsertFindings(findings: readonly FindingWrite[]): Promise<StoredFinding[]>;
+  /** Closes the findings among these that are not closed yet; returns those it closed. */
+  closeFindings(ids: readonly FindingId[], at: Timestamp): Promise<StoredFinding[]>;
+
+  createFilter(input: NewFilter): Promise<Filter>;
+  getFilter(accountId: AccountId, id: FilterId): Promise<Filter | undefined>;
+  listFilters(accountId: AccountId, options?: { action?: FilterAction }): Promise<Filter[]>;
+  updateFilter(accountId: AccountId, id: FilterId, changes: FilterChanges): Promise<Filter | undefined>;
+  deleteFilter(accountId: AccountId, id: FilterId): Promise<boolean>;
+
+  /** Appends to the outbox; write it in the transaction of the change it reports. */
+  appendEvents(events: readonly NewEvent[]): Promise<StoredEvent[]>;
+  /** Events with seq above `after`, oldest first; one account's, or every account's. */
+  eventsAfter(after: number, limit: number, options?: { accountId?: AccountId }): Promise<StoredEvent[]>;
+
+  /**
+   * Runs `fn` in one transaction: all its writes or none. Use only `tx` inside `fn` (on SQLite
+   * the outer store waits for the transaction to end). A transaction inside a transaction joins it.
+   */
+  transaction<T>(fn: (tx: Store) => Promise<T>): Promise<T>;
+
+  close(): Promise<void>;
+}
