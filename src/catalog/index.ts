@@ -9,6 +9,16 @@ import { dotnetDepsJsonCataloger } from './dotnet-deps-json/index.js';
 import { dotnetPackagesConfigCataloger } from './dotnet-packages-config/index.js';
 import { dotnetPackagesLockCataloger } from './dotnet-packages-lock/index.js';
 import { dpkgCataloger } from './dpkg/index.js';
+import { goBinaryCataloger } from './go-binary/index.js';
+import { goModCataloger } from './go-mod/index.js';
+import { javaGradleLockfileCataloger } from './java-gradle-lockfile/index.js';
+import { javaPomCataloger } from './java-pom/index.js';
+import { pythonInstalledCataloger } from './python-installed/index.js';
+import { pythonPdmLockCataloger } from './python-pdm-lock/index.js';
+import { pythonPipfileLockCataloger } from './python-pipfile-lock/index.js';
+import { pythonPoetryLockCataloger } from './python-poetry-lock/index.js';
+import { pythonRequirementsCataloger } from './python-requirements/index.js';
+import { pythonUvLockCataloger } from './python-uv-lock/index.js';
 import { npmInstalledCataloger } from './npm-installed/index.js';
 import { npmLockfileCataloger } from './npm-lockfile/index.js';
 import { phpComposerInstalledCataloger } from './php-composer-installed/index.js';
@@ -28,6 +38,16 @@ export const languageCatalogers: readonly Cataloger[] = [
   yarnLockCataloger,
   pnpmLockCataloger,
   npmInstalledCataloger,
+  pythonInstalledCataloger,
+  pythonRequirementsCataloger,
+  pythonPoetryLockCataloger,
+  pythonPipfileLockCataloger,
+  pythonPdmLockCataloger,
+  pythonUvLockCataloger,
+  javaPomCataloger,
+  javaGradleLockfileCataloger,
+  goModCataloger,
+  goBinaryCataloger,
   rubyGemfileLockCataloger,
   rubyGemspecCataloger,
   phpComposerCataloger,
