@@ -1,0 +1,318 @@
+/**
+ * @module Reads a Java archive (jar, war, ear and kin) from its bytes, in memory: each
+ * META-INF/maven/<groupId>/<artifactId>/pom.properties is a package; without any, the manifest
+ * and the file name identify the archive when they can. Archives inside it (BOOT-INF/lib,
+ * WEB-INF/lib, EAR modules, jars in jars) are read the same way, to a bounded depth.
+ * @see https://docs.oracle.com/en/java/javase/17/docs/specs/jar/jar.html
+ */
+import { createHash } from 'node:crypto';
+import type yauzl from 'yauzl';
+import type { PackageMetadata, ParsedPackage } from '../../model/package.js';
+import type { CatalogContext, CatalogFile } from '../cataloger.js';
+import { isMavenCoordinate, mavenPackage, unusableVersion } from '../java-pom/maven-package.js';
+import { readPom } from '../java-pom/parse-pom.js';
+import { isJavaArchiveName, parseArchiveFileName } from './file-name.js';
+import { parseManifest, type Manifest } from './manifest.js';
+import { firstLine, listEntries, openMemoryZip, readEntryBytes, type MemoryZipEntry } from './memory-zip.js';
+import { parseJavaProperties } from './properties.js';
+
+/**
+ * The caps that keep a hostile archive from exhausting memory or time. Reaching one of the
+ * per-archive caps is a warning, and that archive is read no further (what was found in it so
+ * far is kept); the per-file caps stop the whole file the same way.
+ */
+export const javaArchiveLimits = {
+  /** Archives inside archives followed: the file is depth 0, BOOT-INF/lib/x.jar in it depth 1. */
+  maxDepth: 4,
+  /** Central directory entries read from one archive (a large fat jar has some tens of thousands). */
+  maxEntries: 200_000,
+  /** Uncompressed bytes inflated from one archive: its manifest, properties and nested archives. */
+  maxArchiveBytes: 512 * 1024 * 1024,
+  /** Uncompressed bytes inflated from one file, nested archives at every depth included. */
+  maxFileBytes: 1024 * 1024 * 1024,
+  /** Archives opened for one file, itself included. */
+  maxArchives: 10_000,
+  /** Largest manifest, pom.properties or pom.xml read (they are a few KB). */
+  maxTextBytes: 1024 * 1024,
+  /** Highest uncompressed : compressed ratio accepted for an entry over `ratioFloorBytes` (deflate tops out near 1032:1). */
+  maxRatio: 100,
+  /** Entries declaring at most this many bytes are never judged by their ratio. */
+  ratioFloorBytes: 1024 * 1024,
+};
+
+export type JavaArchiveLimits = typeof javaArchiveLimits;
+
+/** Archive types whose extension other formats share (RAR, NAR…): one that is not a zip is not ours, silently. */
+const AMBIGUOUS_EXTENSIONS = /\.(rar|nar|kar|par|sar)$/i;
+
+const POM_PROPERTIES = /^META-INF\/maven\/([^/]+)\/([^/]+)\/pom\.properties$/;
+const POM_XML = /^META-INF\/maven\/([^/]+)\/([^/]+)\/pom\.xml$/;
+
+interface FileState {
+  limits: JavaArchiveLimits;
+  ctx: CatalogContext;
+  inflated: number;
+  archives: number;
+  /** Set once a per-file cap is reached: nothing more is read. */
+  stopped: boolean;
+  /** Depth warnings are given once per file. */
+  warnedDepth: boolean;
+}
+
+class ArchiveStop extends Error {}
+
+function isZip(bytes: Buffer): boolean {
+  return bytes.length >= 4 && bytes[0] === 0x50 && bytes[1] === 0x4b;
+}
+
+function baseName(path: string): string {
+  return path.slice(path.lastIndexOf('/') + 1);
+}
+
+function sha1(bytes: Buffer): string {
+  return createHash('sha1').update(bytes).digest('hex');
+}
+
+/** An archive being read: where it is, and what was gathered from it. */
+interface ArchiveReading {
+  /** "/app/app.jar" or "/app/app.jar!/BOOT-INF/lib/x.jar". */
+  display: string;
+  depth: number;
+  sha1: string;
+  /** pom.properties by entry name, in archive order. */
+  pomProperties: Array<{ entry: string; folderGroup: string; folderArtifact: string; properties: Map<string, string> }>;
+  /** pom.xml licenses by "<group folder>/<artifact folder>". */
+  pomLicenses: Map<string, string[]>;
+  manifest?: Manifest;
+}
+
+function checkEntry(state: FileState, reading: ArchiveReading, entry: MemoryZipEntry, archiveBytes: { used: number }): void {
+  const { limits, ctx } = state;
+  if (entry.size > limits.ratioFloorBytes && entry.size > entry.compressedSize * limits.maxRatio) {
+    ctx.warn(
+      'ZIP_BOMB',
+      `${reading.display}: entry ${entry.name} expands from ${entry.compressedSize} to ${entry.size} bytes, more than ${limits.maxRatio}:1 (a zip bomb?); the archive was read no further`,
+    );
+    throw new ArchiveStop();
+  }
+  if (archiveBytes.used + entry.size > limits.maxArchiveBytes) {
+    ctx.warn('ARCHIVE_TOO_LARGE', `${reading.display}: reading ${entry.name} would inflate more than ${limits.maxArchiveBytes} bytes from one archive; the archive was read no further`);
+    throw new ArchiveStop();
+  }
+  if (state.inflated + entry.size > limits.maxFileBytes) {
+    ctx.warn('ARCHIVE_TOO_LARGE', `${reading.display}: reading ${entry.name} would inflate more than ${limits.maxFileBytes} bytes from one file; the file was read no further`);
+    state.stopped = true;
+    throw new ArchiveStop();
+  }
+}
+
+async function inflate(zip: yauzl.ZipFile, entry: MemoryZipEntry, state: FileState, reading: ArchiveReading, archiveBytes: { used: number }): Promise<Buffer | undefined> {
+  checkEntry(state, reading, entry, archiveBytes);
+  archiveBytes.used += entry.size;
+  state.inflated += entry.size;
+  try {
+    return await readEntryBytes(zip, entry);
+  } catch (error) {
+    state.ctx.warn('ARCHIVE_ENTRY_UNREADABLE', `${reading.display}: entry ${entry.name} cannot be read: ${firstLine(error)}`);
+    return undefined;
+  }
+}
+
+async function readArchive(bytes: Buffer, display: string, depth: number, state: FileState): Promise<ParsedPackage[]> {
+  const { ctx, limits } = state;
+  if (state.stopped) return [];
+  if (++state.archives > limits.maxArchives) {
+    ctx.warn('ARCHIVE_TOO_MANY_NESTED', `${display}: more than ${limits.maxArchives} archives in one file; the rest were not read`);
+    state.stopped = true;
+    return [];
+  }
+  let zip: yauzl.ZipFile;
+  try {
+    zip = await openMemoryZip(bytes);
+  } catch (error) {
+    ctx.warn('ARCHIVE_UNREADABLE', `${display} is not a readable zip archive: ${firstLine(error)}`);
+    return [];
+  }
+  const reading: ArchiveReading = { display, depth, sha1: sha1(bytes), pomProperties: [], pomLicenses: new Map() };
+  const nested: ParsedPackage[] = [];
+  const rejected = { unsafe: [] as string[], duplicate: [] as string[] };
+  try {
+    const { entries, problem } = await listEntries(zip, limits.maxEntries, (reason, name) => void rejected[reason].push(name));
+    if (rejected.unsafe.length > 0) {
+      ctx.warn('UNSAFE_PATH', `${display}: ${rejected.unsafe.length} entr${rejected.unsafe.length === 1 ? 'y' : 'ies'} named outside the archive root (first: ${rejected.unsafe[0]}) ignored`);
+    }
+    if (rejected.duplicate.length > 0) {
+      ctx.warn('DUPLICATE_ENTRY', `${display}: ${rejected.duplicate.length} entr${rejected.duplicate.length === 1 ? 'y' : 'ies'} named like an earlier one (first: ${rejected.duplicate[0]}); the first of each name was read`);
+    }
+    if (problem) ctx.warn(problem.code, `${display}: ${problem.message}`);
+    const archiveBytes = { used: 0 };
+    for (const entry of entries) {
+      if (state.stopped) break;
+      const properties = POM_PROPERTIES.exec(entry.name);
+      const pomXml = properties ? null : POM_XML.exec(entry.name);
+      const isManifest = entry.name.toUpperCase() === 'META-INF/MANIFEST.MF';
+      if (properties || pomXml || isManifest) {
+        if (entry.size > limits.maxTextBytes) {
+          ctx.skip(`${display}!/${entry.name} is ${entry.size} bytes, more than the ${limits.maxTextBytes} read`);
+          continue;
+        }
+        const data = await inflate(zip, entry, state, reading, archiveBytes);
+        if (!data) continue;
+        if (properties) {
+          reading.pomProperties.push({
+            entry: entry.name,
+            folderGroup: properties[1]!,
+            folderArtifact: properties[2]!,
+            properties: parseJavaProperties(data.toString('utf8')),
+          });
+        } else if (pomXml) {
+          const pom = readPom(data);
+          if ('model' in pom && pom.model.licenses.length > 0) reading.pomLicenses.set(`${pomXml[1]}/${pomXml[2]}`, pom.model.licenses);
+        } else if (!reading.manifest) {
+          reading.manifest = parseManifest(data);
+        }
+        continue;
+      }
+      if (!isJavaArchiveName(entry.name)) continue;
+      if (depth + 1 > limits.maxDepth) {
+        if (!state.warnedDepth) {
+          ctx.warn('ARCHIVE_TOO_DEEP', `${display}!/${entry.name}: archives nested more than ${limits.maxDepth} levels deep are not read`);
+          state.warnedDepth = true;
+        }
+        continue;
+      }
+      const data = await inflate(zip, entry, state, reading, archiveBytes);
+      if (!data) continue;
+      const inner = `${display}!/${entry.name}`;
+      if (!isZip(data) && AMBIGUOUS_EXTENSIONS.test(entry.name)) continue;
+      nested.push(...(await readArchive(data, inner, depth + 1, state)));
+    }
+  } catch (error) {
+    if (!(error instanceof ArchiveStop)) throw error;
+  } finally {
+    zip.close();
+  }
+  return [...packagesOf(reading, ctx), ...nested];
+}
+
+/** The package each pom.properties names; the manifest and file name when there is none. */
+function packagesOf(reading: ArchiveReading, ctx: CatalogContext): ParsedPackage[] {
+  const locationPath = reading.depth === 0 ? undefined : reading.display;
+  const extra = { sha1: reading.sha1, ...(locationPath ? { locationPath } : {}) };
+  if (reading.pomProperties.length === 0) {
+    const fallback = packageFromManifest(reading, ctx);
+    return fallback ? [mavenPackage(fallback.coordinates, { ...extra, metadata: fallback.metadata, licenses: fallback.licenses })] : [];
+  }
+  const packages: ParsedPackage[] = [];
+  for (const { entry, folderGroup, folderArtifact, properties } of reading.pomProperties) {
+    // The folder names are what maven-archiver wrote the file under; the file's own values win.
+    const groupId = properties.get('groupId') || folderGroup;
+    const artifactId = properties.get('artifactId') || folderArtifact;
+    const version = properties.get('version');
+    const where = `${reading.display}!/${entry}`;
+    if (!isMavenCoordinate(groupId) || !isMavenCoordinate(artifactId)) {
+      ctx.skip(`${where}: invalid groupId or artifactId "${groupId}:${artifactId}"`);
+      continue;
+    }
+    const problem = unusableVersion(version);
+    if (problem || version === undefined) {
+      ctx.skip(`${where}: ${problem ?? 'no version'}`);
+      continue;
+    }
+    const metadata: PackageMetadata = { evidence: 'pom.properties', pomProperties: entry };
+    const licenses = reading.pomLicenses.get(`${folderGroup}/${folderArtifact}`) ?? [];
+    packages.push(mavenPackage({ groupId, artifactId, version }, { ...extra, metadata, licenses }));
+  }
+  return packages;
+}
+
+/** A manifest value usable as a coordinate, or undefined. */
+function coordinate(value: string | undefined): string | undefined {
+  return isMavenCoordinate(value) ? value : undefined;
+}
+
+/** "org.example.lib;singleton:=true" → "org.example.lib". */
+function symbolicName(manifest: Manifest): string | undefined {
+  return manifest.get('bundle-symbolicname')?.split(';')[0]?.trim() || undefined;
+}
+
+/**
+ * Coordinates an archive without pom.properties states about itself. artifactId: the file name
+ * ("artifact-1.2.3.jar"), else an Implementation-Title that is a plain name. version:
+ * Implementation-Version, else the file name's, else Bundle-Version. groupId:
+ * Implementation-Vendor-Id, else the Bundle-SymbolicName when it is "<groupId>.<artifactId>".
+ * Nothing is guessed beyond that: without all three there is no package.
+ */
+function packageFromManifest(
+  reading: ArchiveReading,
+  ctx: CatalogContext,
+): { coordinates: { groupId: string; artifactId: string; version: string }; metadata: PackageMetadata; licenses: string[] } | undefined {
+  const manifest = reading.manifest ?? new Map<string, string>();
+  const fromName = parseArchiveFileName(baseName(reading.display));
+  const bsn = symbolicName(manifest);
+  let usedFileName = false;
+  // A file name is Maven's "<artifactId>-<version>" only when it has a version part; "app.jar"
+  // may be any name someone chose, so alone it names nothing.
+  let artifactId = fromName?.version !== undefined ? coordinate(fromName.artifactId) : undefined;
+  if (artifactId) usedFileName = true;
+  else artifactId = coordinate(manifest.get('implementation-title'));
+  // A versionless file name is taken only where the symbolic name states it too ("org.x.lib" in lib.jar).
+  if (!artifactId && fromName && bsn?.endsWith(`.${fromName.artifactId}`)) artifactId = coordinate(fromName.artifactId);
+
+  let version: string | undefined;
+  for (const [candidate, fromFile] of [
+    [manifest.get('implementation-version'), false],
+    [fromName?.version, true],
+    [manifest.get('bundle-version'), false],
+  ] as const) {
+    if (candidate !== undefined && unusableVersion(candidate) === undefined) {
+      version = candidate;
+      usedFileName ||= fromFile;
+      break;
+    }
+  }
+
+  let groupId = coordinate(manifest.get('implementation-vendor-id'));
+  // "<groupId>.<artifactId>" is the symbolic name Maven's bundle plugin writes by default. (A
+  // project may choose another: Guava's is "com.google.guava" for com.google.guava:guava, which
+  // this reads as group "com.google"; Guava ships pom.properties, so it never comes here.)
+  if (!groupId && bsn && artifactId && bsn.endsWith(`.${artifactId}`)) groupId = coordinate(bsn.slice(0, -artifactId.length - 1));
+
+  if (!artifactId || !version) {
+    ctx.skip(`${reading.display}: no pom.properties, and neither the manifest nor the file name gives ${[artifactId ? '' : 'an artifactId', version ? '' : 'a version'].filter(Boolean).join(' or ')}`);
+    return undefined;
+  }
+  if (!groupId) {
+    ctx.skip(`${reading.display}: no pom.properties, and neither Implementation-Vendor-Id nor Bundle-SymbolicName gives the groupId of ${artifactId} ${version}`);
+    return undefined;
+  }
+  const metadata: PackageMetadata = { evidence: usedFileName ? 'filename' : 'manifest' };
+  for (const [key, name] of [
+    ['implementation-title', 'implementationTitle'],
+    ['implementation-vendor', 'implementationVendor'],
+    ['bundle-symbolicname', 'bundleSymbolicName'],
+    ['automatic-module-name', 'automaticModuleName'],
+  ] as const) {
+    const value = manifest.get(key);
+    if (value) metadata[name] = value;
+  }
+  const license = manifest.get('bundle-license');
+  const licenses = license ? [license.split(';')[0]!.trim()].filter(Boolean) : [];
+  return { coordinates: { groupId, artifactId, version }, metadata, licenses };
+}
+
+/** Reads an archive given as bytes; `path` names it in locations and messages. */
+export async function parseJavaArchiveBytes(
+  bytes: Buffer,
+  path: string,
+  ctx: CatalogContext,
+  limits: JavaArchiveLimits = javaArchiveLimits,
+): Promise<ParsedPackage[]> {
+  if (!isZip(bytes) && AMBIGUOUS_EXTENSIONS.test(path)) return [];
+  const state: FileState = { limits, ctx, inflated: 0, archives: 0, stopped: false, warnedDepth: false };
+  return readArchive(bytes, path, 0, state);
+}
+
+export async function parseJavaArchive(file: CatalogFile, ctx: CatalogContext): Promise<ParsedPackage[]> {
+  return parseJavaArchiveBytes(await file.read(), file.path, ctx);
+}
