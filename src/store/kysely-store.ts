@@ -63,7 +63,30 @@ export class KyselyStore implements Store {
 
   async transaction<T>(fn: (tx: Store) => Promise<T>): Promise<T> {
     if (this.inTransaction) return fn(this);
+    if (this.dialect === 'sqlite') return this.sqliteTransaction(fn);
     return this.db.transaction().execute((trx: Transaction<StoreDatabase>) => fn(new KyselyStore(trx, this.dialect, true)));
+  }
+
+  /**
+   * SQLite transactions take the write lock when they begin (BEGIN IMMEDIATE), not at their
+   * first write as Kysely's plain BEGIN does. Another process on the same file (a `vigil keys`
+   * command beside the server) may have written in between: a transaction that read first would
+   * then fail with SQLITE_BUSY instead of waiting its turn and reading what was committed.
+   */
+  private sqliteTransaction<T>(fn: (tx: Store) => Promise<T>): Promise<T> {
+    return this.db.connection().execute(async (connection) => {
+      await sql`begin immediate`.execute(connection);
+      let result: T;
+      try {
+        result = await fn(new KyselyStore(connection, this.dialect, true));
+      } catch (error) {
+        // SQLite has already rolled back after some errors (a full disk); the caller wants the cause, not that.
+        await sql`rollback`.execute(connection).catch(() => {});
+        throw error;
+      }
+      await sql`commit`.execute(connection);
+      return result;
+    });
   }
 
   /** Runs a multi-statement method atomically, inside the caller's transaction when there is one. */

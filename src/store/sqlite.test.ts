@@ -1,3 +1,5 @@
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -19,5 +21,30 @@ describe('openSqliteStore', () => {
     const error = await openSqliteStore(join(dir, 'missing', 'state.db')).catch((e: unknown) => e);
     expect(isStoreError(error, 'STORE_UNAVAILABLE')).toBe(true);
     expect(String(error)).toContain('missing');
+  });
+});
+
+describe('the SQLite store beside another process', () => {
+  it('waits for a transaction another process holds on the file, then reads what it committed', async () => {
+    const path = join(dir, 'shared.db');
+    const store = await openSqliteStore(path);
+    const account = await store.createAccount({ name: 'a', region: 'eu-west-1' });
+    const resource = await store.createResource({ accountId: account.id, region: 'eu-west-1', name: 'h', type: 'HOST', details: {} });
+    // The other process: a raw connection that writes a newer inventory time and holds its lock a while.
+    const script = `
+      const Database = require('better-sqlite3');
+      const db = new Database(process.argv[1]);
+      db.pragma('busy_timeout = 5000');
+      db.exec('begin immediate');
+      db.prepare('update resources set inventory_timestamp = ? where id = ?').run('2026-03-02T00:00:00.000Z', process.argv[2]);
+      process.stdout.write('locked\\n');
+      setTimeout(() => { db.exec('commit'); db.close(); }, 300);`;
+    const child = spawn(process.execPath, ['-e', script, path, resource.id], { stdio: ['ignore', 'pipe', 'inherit'] });
+    await once(child.stdout, 'data');
+    const inventory = { target: { kind: 'directory' as const, name: 'x', path: '/' }, packages: [], warnings: [], catalogers: [], createdAt: '', tool: { name: 'vigil', version: 'test' } };
+    const result = await store.transaction((tx) => tx.putInventory(resource.id, inventory, '2026-03-01T00:00:00.000Z'));
+    expect(result).toEqual({ stored: false, reason: 'STALE', storedTimestamp: '2026-03-02T00:00:00.000Z' });
+    await once(child, 'exit');
+    await store.close();
   });
 });
