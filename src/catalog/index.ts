@@ -11,6 +11,7 @@ import { dotnetPackagesLockCataloger } from './dotnet-packages-lock/index.js';
 import { dpkgCataloger } from './dpkg/index.js';
 import { goBinaryCataloger } from './go-binary/index.js';
 import { goModCataloger } from './go-mod/index.js';
+import { javaArchiveCataloger } from './java-archive/index.js';
 import { javaGradleLockfileCataloger } from './java-gradle-lockfile/index.js';
 import { javaPomCataloger } from './java-pom/index.js';
 import { pythonInstalledCataloger } from './python-installed/index.js';
@@ -26,6 +27,7 @@ import { phpComposerCataloger } from './php-composer/index.js';
 import { pnpmLockCataloger } from './pnpm-lock/index.js';
 import { rubyGemfileLockCataloger } from './ruby-gemfile-lock/index.js';
 import { rubyGemspecCataloger } from './ruby-gemspec/index.js';
+import { rustCargoLockCataloger } from './rust-cargo-lock/index.js';
 import { yarnLockCataloger } from './yarn-lock/index.js';
 import { rpmCataloger } from './rpm/index.js';
 
@@ -44,10 +46,12 @@ export const languageCatalogers: readonly Cataloger[] = [
   pythonPipfileLockCataloger,
   pythonPdmLockCataloger,
   pythonUvLockCataloger,
+  javaArchiveCataloger,
   javaPomCataloger,
   javaGradleLockfileCataloger,
   goModCataloger,
   goBinaryCataloger,
+  rustCargoLockCataloger,
   rubyGemfileLockCataloger,
   rubyGemspecCataloger,
   phpComposerCataloger,
