@@ -1,0 +1,16 @@
+/**
+ * @module Rust binaries built with cargo-auditable: the crate list embedded in their `.dep-v0`
+ * section (ELF, PE, Mach-O), found by content, not by name.
+ * @see https://github.com/rust-secure-code/cargo-auditable
+ */
+import { executableSniff } from '../binary/sniff.js';
+import { defineCataloger, type Cataloger } from '../cataloger.js';
+import { parseAuditBinaryBytes } from './parse-audit-data.js';
+
+export const rustAuditBinaryCataloger = defineCataloger({
+  name: 'rust-audit-binary',
+  version: 1,
+  patterns: [],
+  sniff: executableSniff,
+  parse: async (file, ctx) => parseAuditBinaryBytes(await file.read(), ctx),
+}) satisfies Cataloger;
