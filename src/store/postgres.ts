@@ -3,7 +3,7 @@ import { Kysely, PostgresDialect } from 'kysely';
 import pg from 'pg';
 import { describeError } from '../errors.js';
 import { StoreError } from './errors.js';
-import { KyselyStore } from './kysely-store.js';
+import { createKyselyStore } from './kysely-store.js';
 import { migrateToLatest } from './migrations/index.js';
 import type { StoreDatabase } from './schema.js';
 import type { Store } from './store.js';
@@ -27,7 +27,7 @@ export async function openPostgresStore(url: string, options: PostgresStoreOptio
     if (error instanceof StoreError) throw error;
     throw new StoreError('STORE_UNAVAILABLE', `cannot open the PostgreSQL store at ${redact(url)}: ${describeError(error)}`, { cause: error });
   }
-  return new KyselyStore(db, 'postgres');
+  return createKyselyStore(db, 'postgres');
 }
 
 /** The URL without its password, for messages. */

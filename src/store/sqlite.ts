@@ -3,7 +3,7 @@ import Database from 'better-sqlite3';
 import { Kysely, SqliteDialect } from 'kysely';
 import { describeError } from '../errors.js';
 import { StoreError } from './errors.js';
-import { KyselyStore } from './kysely-store.js';
+import { createKyselyStore } from './kysely-store.js';
 import { migrateToLatest } from './migrations/index.js';
 import type { StoreDatabase } from './schema.js';
 import type { Store } from './store.js';
@@ -35,5 +35,5 @@ export async function openSqliteStore(path: string): Promise<Store> {
     await db.destroy();
     throw error;
   }
-  return new KyselyStore(db, 'sqlite');
+  return createKyselyStore(db, 'sqlite');
 }
