@@ -27,6 +27,7 @@ import { phpComposerCataloger } from './php-composer/index.js';
 import { pnpmLockCataloger } from './pnpm-lock/index.js';
 import { rubyGemfileLockCataloger } from './ruby-gemfile-lock/index.js';
 import { rubyGemspecCataloger } from './ruby-gemspec/index.js';
+import { rustAuditBinaryCataloger } from './rust-audit-binary/index.js';
 import { rustCargoLockCataloger } from './rust-cargo-lock/index.js';
 import { yarnLockCataloger } from './yarn-lock/index.js';
 import { rpmCataloger } from './rpm/index.js';
@@ -52,6 +53,7 @@ export const languageCatalogers: readonly Cataloger[] = [
   goModCataloger,
   goBinaryCataloger,
   rustCargoLockCataloger,
+  rustAuditBinaryCataloger,
   rubyGemfileLockCataloger,
   rubyGemspecCataloger,
   phpComposerCataloger,
