@@ -156,7 +156,7 @@ describe('java-archive cataloger', () => {
     [
       'an OSGi bundle named without a version',
       '/plugins/widgets-core.jar',
-      { 'Bundle-SymbolicName': 'org.example.widgets.widgets-core;singleton:=true', 'Bundle-Version': '2.1.0.v20231201', 'Bundle-License': 'EPL-2.0;link="https://www.eclipse.org/legal/epl-2.0"' },
+      { 'Bundle-SymbolicName': 'org.example.widgets.widgets-core;singleton:=true', 'Bundle-Vendor': 'org.example.widgets', 'Bundle-Version': '2.1.0.v20231201', 'Bundle-License': 'EPL-2.0;link="https://www.eclipse.org/legal/epl-2.0"' },
       { line: 'org.example.widgets:widgets-core@2.1.0.v20231201', evidence: 'manifest', licenses: ['EPL-2.0'] },
     ],
     [
@@ -185,6 +185,15 @@ describe('java-archive cataloger', () => {
     ['a versionless file name alone', '/lib/foo.jar', { 'Implementation-Vendor-Id': 'com.foo', 'Implementation-Version': '1.0' }, 'gives an artifactId'],
     ['no name anywhere', '/lib/app.jar', { 'Implementation-Title': 'My Great App', 'Implementation-Version': '1.0', 'Implementation-Vendor-Id': 'com.foo' }, 'an artifactId'],
     ['a symbolic name that does not end in the artifact', '/lib/widgets-2.0.jar', { 'Bundle-SymbolicName': 'org.example.other' }, 'groupId'],
+    // commons-logging 1.1's real manifest: Apache's organisation, not the group commons-logging.
+    ['an organisation-wide vendor id', '/lib/commons-logging-1.1.jar', { 'Implementation-Vendor-Id': 'org.apache', 'Implementation-Version': '1.1' }, 'groupId'],
+    // Caffeine's real manifest: its symbolic name is its groupId, not "<groupId>.<artifactId>".
+    [
+      'a symbolic name no vendor confirms',
+      '/lib/caffeine-3.1.8.jar',
+      { 'Bundle-SymbolicName': 'com.github.ben-manes.caffeine', 'Bundle-Version': '3.1.8', 'Implementation-Title': 'A high performance caching library' },
+      'groupId',
+    ],
   ])('never guesses: %s is a skip, not a package', async (_what, path, manifest, reason) => {
     const { packages, skipped } = await parse(buildJar({ manifest }), path);
     expect(packages).toEqual([]);

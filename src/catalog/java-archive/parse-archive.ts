@@ -226,6 +226,13 @@ function packagesOf(reading: ArchiveReading, ctx: CatalogContext): ParsedPackage
   return packages;
 }
 
+/**
+ * Implementation-Vendor-Id values that name an organisation, not a Maven group: Apache's parent
+ * POMs long wrote "org.apache" into every project's manifest (commons-logging 1.1, velocity 1.7,
+ * whose groups are commons-logging and org.apache.velocity), so it says nothing of the group.
+ */
+const ORGANISATION_VENDOR_IDS = new Set(['org.apache']);
+
 /** A manifest value usable as a coordinate, or undefined. */
 function coordinate(value: string | undefined): string | undefined {
   return isMavenCoordinate(value) ? value : undefined;
@@ -238,9 +245,10 @@ function symbolicName(manifest: Manifest): string | undefined {
 
 /**
  * Coordinates an archive without pom.properties states about itself. artifactId: the file name
- * ("artifact-1.2.3.jar"), else an Implementation-Title that is a plain name. version:
- * Implementation-Version, else the file name's, else Bundle-Version. groupId:
- * Implementation-Vendor-Id, else the Bundle-SymbolicName when it is "<groupId>.<artifactId>".
+ * ("artifact-1.2.3.jar"), else an Implementation-Title that is a plain name, else a versionless
+ * file name the Bundle-SymbolicName ends with. version: Implementation-Version, else the file
+ * name's, else Bundle-Version. groupId: Implementation-Vendor-Id, else the Bundle-SymbolicName
+ * "<groupId>.<artifactId>" when a vendor attribute names the same group.
  * Nothing is guessed beyond that: without all three there is no package.
  */
 function packageFromManifest(
@@ -273,10 +281,17 @@ function packageFromManifest(
   }
 
   let groupId = coordinate(manifest.get('implementation-vendor-id'));
-  // "<groupId>.<artifactId>" is the symbolic name Maven's bundle plugin writes by default. (A
-  // project may choose another: Guava's is "com.google.guava" for com.google.guava:guava, which
-  // this reads as group "com.google"; Guava ships pom.properties, so it never comes here.)
-  if (!groupId && bsn && artifactId && bsn.endsWith(`.${artifactId}`)) groupId = coordinate(bsn.slice(0, -artifactId.length - 1));
+  if (groupId && ORGANISATION_VENDOR_IDS.has(groupId)) groupId = undefined;
+  // "<groupId>.<artifactId>" is the symbolic name Maven's bundle plugin writes by default, but a
+  // project may set its groupId instead: Caffeine's "com.github.ben-manes.caffeine" is the
+  // groupId of com.github.ben-manes.caffeine:caffeine, not "com.github.ben-manes". So the
+  // prefix is taken only when a vendor attribute states the same group (zstd-jni's
+  // "com.github.luben.zstd-jni" with Bundle-Vendor "com.github.luben").
+  if (!groupId && bsn && artifactId && bsn.endsWith(`.${artifactId}`)) {
+    const prefix = bsn.slice(0, -artifactId.length - 1);
+    const vendors = ['bundle-vendor', 'implementation-vendor', 'specification-vendor'].map((key) => manifest.get(key)?.trim());
+    if (vendors.includes(prefix)) groupId = coordinate(prefix);
+  }
 
   if (!artifactId || !version) {
     ctx.skip(`${reading.display}: no pom.properties, and neither the manifest nor the file name gives ${[artifactId ? '' : 'an artifactId', version ? '' : 'a version'].filter(Boolean).join(' or ')}`);

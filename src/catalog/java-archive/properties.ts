@@ -34,7 +34,8 @@ export function parseJavaProperties(text: string): Map<string, string> {
     const key = unescape(line.slice(0, Math.min(end, line.length)));
     let rest = line.slice(end).replace(/^[ \t\f]*/, '');
     if (rest.startsWith('=') || rest.startsWith(':')) rest = rest.slice(1).replace(/^[ \t\f]*/, '');
-    if (!properties.has(key)) properties.set(key, unescape(rest));
+    // As Properties.load: a later line with the same key replaces the earlier one.
+    properties.set(key, unescape(rest));
   }
   return properties;
 }
