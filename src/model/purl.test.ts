@@ -91,3 +91,9 @@ describe('purl', () => {
     });
   });
 });
+
+describe('buildPurl on parts packageurl-js chokes on', () => {
+  it('gives a plain error, not a ReferenceError', () => {
+    expect(() => buildPurl({ type: 'golang', namespace: 'example.com', name: 'mod', version: 'v1.2.3.4.5-x+y' })).toThrow(/cannot build a golang purl/);
+  });
+});

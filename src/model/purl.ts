@@ -41,14 +41,21 @@ export function buildPurl(parts: PurlParts): string {
   for (const [key, value] of Object.entries(parts.qualifiers ?? {})) {
     if (value !== undefined && value !== '') qualifiers[key.toLowerCase()] = value;
   }
-  const purl = new PackageURL(
-    parts.type,
-    parts.namespace || undefined,
-    parts.name,
-    parts.version || undefined,
-    Object.keys(qualifiers).length > 0 ? qualifiers : undefined,
-    parts.subpath || undefined,
-  );
+  let purl: PackageURL;
+  try {
+    purl = new PackageURL(
+      parts.type,
+      parts.namespace || undefined,
+      parts.name,
+      parts.version || undefined,
+      Object.keys(qualifiers).length > 0 ? qualifiers : undefined,
+      parts.subpath || undefined,
+    );
+  } catch (error) {
+    // packageurl-js 2.0.1 throws a ReferenceError from its golang version check on a "v"
+    // version that is not semver; every failure becomes one plain, explained error.
+    throw new Error(`cannot build a ${parts.type} purl for ${parts.name}@${parts.version ?? ''}: ${error instanceof Error && !(error instanceof ReferenceError) ? error.message : 'invalid parts'}`);
+  }
   let text = `pkg:${purl.type}/`;
   if (purl.namespace) text += `${encodeSegments(purl.namespace)}/`;
   text += encodeComponent(purl.name);
