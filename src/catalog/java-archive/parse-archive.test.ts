@@ -333,3 +333,34 @@ describe('java-archive cataloger', () => {
     expect(packageLine({ name: 'a:b', version: '1', purl: 'pkg:maven/a/b@1' })).toBe('a:b@1 pkg:maven/a/b@1');
   });
 });
+
+describe('java-archive with the other Java catalogers', () => {
+  it('merges a project built from a POM with the jars it produced into one package per artifact', async () => {
+    const { javaPomCataloger } = await import('../java-pom/index.js');
+    const { javaGradleLockfileCataloger } = await import('../java-gradle-lockfile/index.js');
+    const appJar = buildJar({ poms: [{ groupId: 'com.example', artifactId: 'app', version: '1.0.0' }] });
+    const slf4j = buildJar({ poms: [{ groupId: 'org.slf4j', artifactId: 'slf4j-api', version: '2.0.9' }] });
+    const pom = `<project><groupId>com.example</groupId><artifactId>app</artifactId><version>1.0.0</version>
+      <dependencies><dependency><groupId>org.slf4j</groupId><artifactId>slf4j-api</artifactId><version>2.0.9</version></dependency></dependencies></project>`;
+    const result = await catalogTester()
+      .fromDirectory(
+        tree({
+          'src/app/pom.xml': Buffer.from(pom),
+          'src/app/target/app-1.0.0.jar': appJar,
+          'src/app/target/lib/slf4j-api-2.0.9.jar': slf4j,
+        }),
+      )
+      // The archive cataloger first, so the merged packages keep the archive's SHA-1 (the driver
+      // keeps the first finder's fields and adds later locations only).
+      .withCatalogers(javaArchiveCataloger, javaPomCataloger, javaGradleLockfileCataloger)
+      .expectsPackages(['com.example:app@1.0.0 pkg:maven/com.example/app@1.0.0', 'org.slf4j:slf4j-api@2.0.9 pkg:maven/org.slf4j/slf4j-api@2.0.9']);
+    const app = result.packages.find((p) => p.name === 'com.example:app')!;
+    expect(app.locations.map((l) => l.path)).toEqual(['/src/app/target/app-1.0.0.jar', '/src/app/pom.xml']);
+    expect(app.hashes).toEqual([{ algorithm: 'SHA-1', value: sha1(appJar) }]);
+    expect(result.packages.find((p) => p.name === 'org.slf4j:slf4j-api')!.locations.map((l) => l.path)).toEqual([
+      '/src/app/target/lib/slf4j-api-2.0.9.jar',
+      '/src/app/pom.xml',
+    ]);
+    expect(result.warnings).toEqual([]);
+  });
+});
