@@ -152,6 +152,14 @@ describe('java-archive cataloger', () => {
     ]);
   });
 
+  it('reads a fully executable jar: a launch script before the zip', async () => {
+    const jar = writeZip([{ name: 'META-INF/maven/com.example/svc/pom.properties', data: 'groupId=com.example\nartifactId=svc\nversion=2.0.0\n' }], {
+      prefix: Buffer.from('#!/bin/bash\n# launch script\nexec java -jar "$0" "$@"\n'),
+    });
+    const { lines, warnings } = await parse(jar, '/opt/svc/svc.jar');
+    expect({ lines, warnings }).toEqual({ lines: ['com.example:svc@2.0.0'], warnings: [] });
+  });
+
   it.each([
     [
       'an OSGi bundle named without a version',

@@ -67,8 +67,8 @@ describe.skipIf(repositories.length === 0 || !hasUnzip)('java-archive on real Ma
   for (const root of repositories) {
     it(`agrees with unzip and the folder layout in ${root}`, async () => {
       const all = repositoryJars(root);
-      // Every jar is parsed; a spread sample of at most 150 is compared with unzip (a process each).
-      const step = Math.max(1, Math.ceil(all.length / 150));
+      // Every jar is parsed; a spread sample of at most 80 is compared with unzip (a process each).
+      const step = Math.max(1, Math.ceil(all.length / 80));
       let compared = 0;
       let fromFolders = 0;
       let guessed = 0;
