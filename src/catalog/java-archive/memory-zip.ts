@@ -6,6 +6,7 @@
  */
 import { crc32 } from 'node:zlib';
 import yauzl from 'yauzl';
+import { nextZipEntry } from '../../archive/yauzl.js';
 
 export interface MemoryZipEntry {
   /** The name as the archive writes it (backslashes turned into slashes). */
@@ -38,23 +39,6 @@ export function openMemoryZip(bytes: Buffer): Promise<yauzl.ZipFile> {
   });
 }
 
-function nextEntry(zip: yauzl.ZipFile): Promise<yauzl.Entry | undefined> {
-  return new Promise((resolve, reject) => {
-    const cleanup = () => {
-      zip.off('entry', onEntry);
-      zip.off('end', onEnd);
-      zip.off('error', onError);
-    };
-    const onEntry = (entry: yauzl.Entry) => (cleanup(), resolve(entry));
-    const onEnd = () => (cleanup(), resolve(undefined));
-    const onError = (error: Error) => (cleanup(), reject(error));
-    zip.on('entry', onEntry);
-    zip.on('end', onEnd);
-    zip.on('error', onError);
-    zip.readEntry();
-  });
-}
-
 /** A name that would lead outside the archive root: absolute, a drive letter, or a ".." segment. */
 export function isUnsafeEntryName(name: string): boolean {
   return name.startsWith('/') || /^[A-Za-z]:/.test(name) || name.split('/').includes('..') || name.includes('\0');
@@ -81,7 +65,7 @@ export async function listEntries(
   for (let index = 0; ; index++) {
     let entry: yauzl.Entry | undefined;
     try {
-      entry = await nextEntry(zip);
+      entry = await nextZipEntry(zip);
     } catch (error) {
       return { entries, problem: { code: 'ARCHIVE_DAMAGED', message: `its central directory is damaged after ${index} entries (${firstLine(error)})` } };
     }

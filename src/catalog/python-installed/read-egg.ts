@@ -5,6 +5,7 @@
  * @see https://setuptools.pypa.io/en/latest/deprecated/python_eggs.html
  */
 import yauzl from 'yauzl';
+import { nextZipEntry } from '../../archive/yauzl.js';
 
 /** PKG-INFO is a few KB; a larger entry is not one. */
 const MAX_PKG_INFO_BYTES = 4 * 1024 * 1024;
@@ -18,23 +19,6 @@ function openZip(bytes: Buffer): Promise<yauzl.ZipFile> {
     yauzl.fromBuffer(bytes, { lazyEntries: true, validateEntrySizes: true, strictFileNames: false }, (error, zip) =>
       error || !zip ? reject(error ?? new Error('no zip file')) : resolve(zip),
     );
-  });
-}
-
-function nextEntry(zip: yauzl.ZipFile): Promise<yauzl.Entry | undefined> {
-  return new Promise((resolve, reject) => {
-    const cleanup = () => {
-      zip.off('entry', onEntry);
-      zip.off('end', onEnd);
-      zip.off('error', onError);
-    };
-    const onEntry = (entry: yauzl.Entry) => (cleanup(), resolve(entry));
-    const onEnd = () => (cleanup(), resolve(undefined));
-    const onError = (error: Error) => (cleanup(), reject(error));
-    zip.on('entry', onEntry);
-    zip.on('end', onEnd);
-    zip.on('error', onError);
-    zip.readEntry();
   });
 }
 
@@ -61,7 +45,7 @@ export async function readEggPkgInfo(bytes: Buffer): Promise<EggReadResult> {
   try {
     zip = await openZip(bytes);
     for (let seen = 0; seen < MAX_ENTRIES; seen++) {
-      const entry = await nextEntry(zip);
+      const entry = await nextZipEntry(zip);
       if (!entry) return { missing: true };
       if (entry.fileName === 'EGG-INFO/PKG-INFO') return { text: (await readEntry(zip, entry)).toString('utf8') };
     }

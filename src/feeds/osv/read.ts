@@ -15,6 +15,7 @@ import { parseAllDocuments } from 'yaml';
 import type { FeedRejection } from '../../model/advisory.js';
 import { describeError } from '../../errors.js';
 import { feedPathError, isZip, mb, readHead, statFeedPath } from '../files.js';
+import { nextZipEntry } from '../../archive/yauzl.js';
 
 export type OsvSourceItem = { json: unknown; origin: string } | { error: FeedRejection };
 
@@ -106,23 +107,6 @@ function openZip(fd: number): Promise<yauzl.ZipFile> {
   });
 }
 
-function nextEntry(zip: yauzl.ZipFile): Promise<yauzl.Entry | undefined> {
-  return new Promise((resolve, reject) => {
-    const cleanup = () => {
-      zip.off('entry', onEntry);
-      zip.off('end', onEnd);
-      zip.off('error', onError);
-    };
-    const onEntry = (entry: yauzl.Entry) => (cleanup(), resolve(entry));
-    const onEnd = () => (cleanup(), resolve(undefined));
-    const onError = (error: Error) => (cleanup(), reject(error));
-    zip.on('entry', onEntry);
-    zip.on('end', onEnd);
-    zip.on('error', onError);
-    zip.readEntry();
-  });
-}
-
 /** An entry's bytes, read as a stream and stopped as soon as they pass `cap`. */
 async function readEntry(zip: yauzl.ZipFile, entry: yauzl.Entry, cap: number): Promise<Buffer> {
   const stream = await new Promise<NodeJS.ReadableStream>((resolve, reject) =>
@@ -158,7 +142,7 @@ async function* readZip(path: string, cap: number): AsyncGenerator<OsvSourceItem
     for (;;) {
       let entry: yauzl.Entry | undefined;
       try {
-        entry = await nextEntry(zip);
+        entry = await nextZipEntry(zip);
       } catch (error) {
         yield { error: { id: path, reason: `zip archive is damaged, reading stopped: ${describeError(error)}` } };
         return;
