@@ -65,8 +65,8 @@ try {
       clone.id = `${record.id}-S${copy}`;
       clone.aliases = (record.aliases ?? []).map((a) => `${a}-S${copy}`);
       for (const affected of clone.affected ?? []) {
+        if (copy === 0 && affected.package.name !== 'stdlib' && affected.package.name !== 'toolchain') modules.push(affected.package.name);
         if (affected.package.name !== 'stdlib' && affected.package.name !== 'toolchain') affected.package.name = `${affected.package.name}/s${copy}`;
-        if (copy === 0) modules.push(affected.package.name);
       }
       const parsed = parseOsvRecord(clone, 'bench');
       if (parsed.ok) builder.upsertAdvisory(parsed.advisory);

@@ -8,7 +8,7 @@ import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
 import type { Advisory, CveRecord, EpssScore, KevEntry } from '../model/advisory.js';
 import { packageKey } from '../model/ecosystem.js';
-import { schemaStatements, VULNDB_SCHEMA_VERSION } from './schema.js';
+import { cveKey, schemaStatements, VULNDB_SCHEMA_VERSION } from './schema.js';
 
 export type UpsertOutcome = 'added' | 'changed' | 'unchanged';
 
@@ -65,7 +65,7 @@ export class VulnDbBuilder {
       putCve: db.prepare('INSERT OR REPLACE INTO cves (id, modified, record) VALUES (?, ?, ?)'),
       getKev: db.prepare<[string], { record: string }>('SELECT record FROM kev WHERE cve_id = ?'),
       putKev: db.prepare('INSERT OR REPLACE INTO kev (cve_id, record) VALUES (?, ?)'),
-      putEpss: db.prepare('INSERT OR REPLACE INTO epss (cve_id, score, percentile) VALUES (?, ?, ?)'),
+      putEpss: db.prepare('INSERT OR REPLACE INTO epss (cve_key, score, percentile) VALUES (?, ?, ?)'),
       advisoriesWithAlias: db.prepare<[string, string], { advisory_id: string }>(
         'SELECT advisory_id FROM aliases WHERE alias = ? UNION SELECT id FROM advisories WHERE id = ?',
       ),
@@ -152,7 +152,8 @@ export class VulnDbBuilder {
    * re-evaluate which packages are affected, so they mark nothing as changed.
    */
   putEpss(score: EpssScore): void {
-    this.statements.putEpss.run(score.cveId, score.score, score.percentile);
+    const key = cveKey(score.cveId);
+    if (key !== undefined) this.statements.putEpss.run(key, score.score, score.percentile);
   }
 
   recordSource(source: SourceRecord): void {

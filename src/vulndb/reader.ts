@@ -8,7 +8,7 @@ import Database from 'better-sqlite3';
 import type { Advisory, CveRecord, EpssScore, KevEntry } from '../model/advisory.js';
 import { normalizePackageName } from '../model/ecosystem.js';
 import { VigilError } from '../errors.js';
-import { VULNDB_SCHEMA_VERSION } from './schema.js';
+import { cveKey, VULNDB_SCHEMA_VERSION } from './schema.js';
 
 export interface VulnDbStatus {
   path: string;
@@ -41,7 +41,7 @@ export class VulnDbReader {
       byAlias: db.prepare<[string], { advisory_id: string }>('SELECT advisory_id FROM aliases WHERE alias = ? ORDER BY advisory_id'),
       cve: db.prepare<[string], { record: string }>('SELECT record FROM cves WHERE id = ?'),
       kev: db.prepare<[string], { record: string }>('SELECT record FROM kev WHERE cve_id = ?'),
-      epss: db.prepare<[string], { score: number; percentile: number }>('SELECT score, percentile FROM epss WHERE cve_id = ?'),
+      epss: db.prepare<[number], { score: number; percentile: number }>('SELECT score, percentile FROM epss WHERE cve_key = ?'),
       changesSince: db.prepare<[number], { import_seq: number; ecosystem: string; name: string }>(
         'SELECT import_seq, ecosystem, name FROM changes WHERE import_seq > ? ORDER BY import_seq',
       ),
@@ -122,7 +122,8 @@ export class VulnDbReader {
   }
 
   epss(cveId: string): EpssScore | undefined {
-    const row = this.statements.epss.get(cveId);
+    const key = cveKey(cveId);
+    const row = key === undefined ? undefined : this.statements.epss.get(key);
     return row ? { cveId, score: row.score, percentile: row.percentile } : undefined;
   }
 
