@@ -26,6 +26,14 @@ export interface CommitSummary {
   changedPackages: Array<{ ecosystem: string; name: string }>;
 }
 
+/** The record matching reads, and the per-package specifics kept beside it (null when none). */
+function splitRecord(advisory: Advisory): { record: string; specifics: string | null } {
+  const specifics = advisory.affected.map((a) => ({ ecosystemSpecific: a.ecosystemSpecific, databaseSpecific: a.databaseSpecific }));
+  const slim = { ...advisory, affected: advisory.affected.map(({ ecosystemSpecific: _e, databaseSpecific: _d, ...rest }) => rest) };
+  const any = specifics.some((s) => s.ecosystemSpecific !== undefined || s.databaseSpecific !== undefined);
+  return { record: JSON.stringify(slim), specifics: any ? JSON.stringify(specifics) : null };
+}
+
 function digestOf(text: string): string {
   return createHash('sha256').update(text).digest('base64url').slice(0, 22);
 }
@@ -54,7 +62,7 @@ export class VulnDbBuilder {
     this.statements = {
       getAdvisory: db.prepare<[string], { digest: string }>('SELECT digest FROM advisories WHERE id = ?'),
       putAdvisory: db.prepare(
-        'INSERT OR REPLACE INTO advisories (id, modified, withdrawn, source, digest, record) VALUES (?, ?, ?, ?, ?, ?)',
+        'INSERT OR REPLACE INTO advisories (id, modified, withdrawn, source, digest, record, specifics) VALUES (?, ?, ?, ?, ?, ?, ?)',
       ),
       affectedOf: db.prepare<[string], { ecosystem: string; name: string }>('SELECT ecosystem, name FROM affected WHERE advisory_id = ?'),
       deleteAffected: db.prepare('DELETE FROM affected WHERE advisory_id = ?'),
@@ -97,7 +105,7 @@ export class VulnDbBuilder {
   }
 
   upsertAdvisory(advisory: Advisory): UpsertOutcome {
-    const record = JSON.stringify(advisory);
+    const { record, specifics } = splitRecord(advisory);
     // Where a record was read from is not part of what it says: the same record from another
     // copy of a feed is unchanged.
     const { origin: _origin, ...content } = advisory;
@@ -106,7 +114,7 @@ export class VulnDbBuilder {
     if (existing?.digest === digest) return 'unchanged';
     const before = this.statements.affectedOf.all(advisory.id).map((row) => [row.ecosystem, row.name] as [string, string]);
     const after = affectedKeys(advisory);
-    this.statements.putAdvisory.run(advisory.id, advisory.modified, advisory.withdrawn ?? null, advisory.source, digest, record);
+    this.statements.putAdvisory.run(advisory.id, advisory.modified, advisory.withdrawn ?? null, advisory.source, digest, record, specifics);
     this.statements.deleteAffected.run(advisory.id);
     for (const [ecosystem, name] of after) this.statements.putAffected.run(ecosystem, name, advisory.id);
     this.statements.deleteAliases.run(advisory.id);

@@ -16,6 +16,8 @@ export const schemaStatements: readonly string[] = [
      origin TEXT
    ) WITHOUT ROWID`,
   // One row per advisory: the normalised record as compact JSON, and a digest to see changes.
+  // Matching parses `record` for every advisory of a package, so the bulky, rarely needed
+  // ecosystem_specific / database_specific objects (Go's symbol lists) live apart in `specifics`.
   // A rowid table: records are a few kilobytes, and WITHOUT ROWID stores large rows poorly.
   `CREATE TABLE IF NOT EXISTS advisories (
      id TEXT NOT NULL UNIQUE,
@@ -23,7 +25,8 @@ export const schemaStatements: readonly string[] = [
      withdrawn TEXT,
      source TEXT NOT NULL,
      digest TEXT NOT NULL,
-     record TEXT NOT NULL
+     record TEXT NOT NULL,
+     specifics TEXT
    )`,
   // What each live (not withdrawn) advisory affects, by ecosystem as written and normalised name.
   `CREATE TABLE IF NOT EXISTS affected (
