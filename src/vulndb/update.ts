@@ -1,8 +1,9 @@
 /**
- * @module `vigil db update`: fetches the public feeds (resumable downloads under
- * $VIGIL_HOME/downloads) and imports them like `vigil db import` does.
+ * @module `vigil db update`: fetches the public feeds — OSV per-ecosystem zips, CISA KEV, EPSS and
+ * the NVD API's pages — as resumable downloads under $VIGIL_HOME/downloads, and imports them like
+ * `vigil db import` does.
  */
-import { createWriteStream, existsSync, mkdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { createWriteStream, existsSync, mkdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { Readable, Transform } from 'node:stream';
@@ -24,6 +25,8 @@ interface UpdateSource {
   url: string;
   mirrorPath: string;
   file: string;
+  /** Sources served in pages (the NVD API) fetch themselves; the rest are one download. */
+  paged?: true;
 }
 
 function osvSource(ecosystem: string): UpdateSource {
@@ -45,7 +48,48 @@ export const updateSources: readonly UpdateSource[] = [
     file: 'kev.json',
   },
   { name: 'epss', url: 'https://epss.cyentia.com/epss_scores-current.csv.gz', mirrorPath: 'epss/epss_scores-current.csv.gz', file: 'epss.csv.gz' },
+  { name: 'nvd', url: 'https://services.nvd.nist.gov/rest/json/cves/2.0', mirrorPath: 'nvd/cves/2.0', file: 'nvd', paged: true },
 ];
+
+/** The NVD API's largest page. */
+const NVD_PAGE_SIZE = 2000;
+
+/**
+ * Fetches every page of the NVD CVE API into FOLDER/page-<start>.json. Pages already fetched by an
+ * interrupted run are kept, so a second run continues where the first stopped; a finished run is
+ * marked, and the next update starts afresh. The public API asks for a pause between requests
+ * (6 s without an API key, NVD_API_KEY; 0.6 s with one); a mirror is asked without pause.
+ */
+async function downloadNvd(base: string, folder: string, options: { progress: boolean; mirror: boolean }): Promise<string[]> {
+  const done = join(folder, 'complete');
+  if (existsSync(done)) rmSync(folder, { recursive: true, force: true });
+  mkdirSync(folder, { recursive: true });
+  const apiKey = process.env.NVD_API_KEY;
+  const pause = options.mirror ? 0 : apiKey ? 600 : 6000;
+  const pages: string[] = [];
+  let total = Number.POSITIVE_INFINITY;
+  let first = true;
+  for (let start = 0; start < total; start += NVD_PAGE_SIZE) {
+    const page = join(folder, `page-${String(start).padStart(7, '0')}.json`);
+    if (!existsSync(page)) {
+      if (!first && pause > 0) await new Promise((resolve) => setTimeout(resolve, pause));
+      first = false;
+      await download(`${base}?startIndex=${start}&resultsPerPage=${NVD_PAGE_SIZE}`, page, options.progress, apiKey ? { apiKey } : {});
+    }
+    let totalResults: unknown;
+    try {
+      totalResults = (JSON.parse(readFileSync(page, 'utf8')) as { totalResults?: unknown }).totalResults;
+    } catch {
+      rmSync(page, { force: true });
+      throw new VigilError('NETWORK_UNAVAILABLE', `the NVD page at ${start} is not JSON; run "vigil db update" again to fetch it anew`);
+    }
+    if (typeof totalResults !== 'number') throw new VigilError('NETWORK_UNAVAILABLE', `the NVD page at ${start} gives no totalResults`);
+    total = totalResults;
+    pages.push(page);
+  }
+  writeFileSync(done, new Date().toISOString());
+  return pages;
+}
 
 function chooseSources(names: readonly string[] | undefined): UpdateSource[] {
   if (!names || names.length === 0) return [...updateSources];
@@ -65,12 +109,12 @@ function chooseSources(names: readonly string[] | undefined): UpdateSource[] {
  * Downloads to FILE.part and renames to FILE when complete. A .part left by an interrupted run is
  * continued with an HTTP Range request; a server that ignores Range sends it whole again.
  */
-async function download(url: string, destination: string, progress: boolean): Promise<void> {
+async function download(url: string, destination: string, progress: boolean, headers: Record<string, string> = {}): Promise<void> {
   const partial = `${destination}.part`;
   const have = existsSync(partial) ? statSync(partial).size : 0;
   let response: Response;
   try {
-    response = await fetch(url, { headers: have > 0 ? { Range: `bytes=${have}-` } : {}, redirect: 'follow' });
+    response = await fetch(url, { headers: { ...headers, ...(have > 0 ? { Range: `bytes=${have}-` } : {}) }, redirect: 'follow' });
   } catch (error) {
     const cause = (error as { cause?: { code?: string; message?: string } }).cause;
     throw new VigilError(
@@ -129,6 +173,10 @@ export async function updateFeeds(database: string, options: UpdateOptions = {})
   for (const source of sources) {
     const url = options.mirror ? `${options.mirror.replace(/\/+$/, '')}/${source.mirrorPath}` : source.url;
     const destination = join(downloads, source.file);
+    if (source.paged) {
+      files.push(...(await downloadNvd(url, destination, { progress: options.progress ?? false, mirror: options.mirror !== undefined })));
+      continue;
+    }
     rmSync(destination, { force: true });
     await download(url, destination, options.progress ?? false);
     files.push(destination);

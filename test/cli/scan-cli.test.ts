@@ -173,9 +173,37 @@ describe('vigil db and vigil scan (the built command)', () => {
       ],
     }).padEnd(64 * 1024, ' ');
     const ranges: string[] = [];
+    const nvdRequests: number[] = [];
+    let nvdFailedOnce = false;
+    const nvdCve = (id: string, vector: string, score: number) => ({
+      id,
+      sourceIdentifier: 'cve@mitre.org',
+      published: '2021-12-10T10:15:09.143',
+      lastModified: '2025-02-04T14:25:34.527',
+      vulnStatus: 'Analyzed',
+      descriptions: [{ lang: 'en', value: `${id} description` }],
+      metrics: { cvssMetricV31: [{ source: 'nvd@nist.gov', type: 'Primary', cvssData: { version: '3.1', vectorString: vector, baseScore: score } }] },
+      weaknesses: [{ source: 'nvd@nist.gov', type: 'Primary', description: [{ lang: 'en', value: 'CWE-502' }] }],
+      references: [{ url: `https://nvd.nist.gov/vuln/detail/${id}`, source: 'nvd@nist.gov' }],
+    });
 
     beforeAll(async () => {
       server = createServer((request, response) => {
+        const nvdPage = /^\/nvd\/cves\/2\.0\?startIndex=(\d+)&resultsPerPage=2000$/.exec(request.url ?? '');
+        if (nvdPage) {
+          nvdRequests.push(Number(nvdPage[1]));
+          // The second page fails once, as an overloaded API does; a rerun must not fetch page one again.
+          if (nvdPage[1] === '2000' && !nvdFailedOnce) {
+            nvdFailedOnce = true;
+            response.writeHead(503).end();
+            return;
+          }
+          const cve = nvdPage[1] === '0' ? nvdCve('CVE-2021-44228', 'CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:C/C:H/I:H/A:H', 10) : nvdCve('CVE-2021-23337', 'CVSS:3.1/AV:N/AC:L/PR:H/UI:N/S:U/C:H/I:H/A:H', 7.2);
+          response.writeHead(200, { 'content-type': 'application/json' }).end(
+            JSON.stringify({ resultsPerPage: 1, startIndex: Number(nvdPage[1]), totalResults: 4000, format: 'NVD_CVE', version: '2.0', timestamp: '2026-11-01T00:00:00.000', vulnerabilities: [{ cve }] }),
+          );
+          return;
+        }
         if (request.url !== '/kev/known_exploited_vulnerabilities.json') {
           response.writeHead(404).end();
           return;
@@ -213,6 +241,21 @@ describe('vigil db and vigil scan (the built command)', () => {
       expect(ranges[1]).toMatch(/^bytes=\d+-$/);
       expect(resumed.stdout).toMatch(/^kev .*: 1 records/m);
       expect(readFileSync(join(home, 'downloads/kev.json'), 'utf8')).toBe(kev);
+    });
+
+    it('pages through the NVD API, continuing after a failed page without fetching the first again', async () => {
+      const env = { VIGIL_HOME: join(work, 'home-nvd') };
+      const args = ['db', '--db', db, 'update', '--source', 'nvd', '--mirror', `http://127.0.0.1:${port}`];
+      const failed = await vigilAsync(args, env);
+      expect(failed.code).toBe(2);
+      expect(failed.stderr).toMatch(/answered 503/);
+      const resumed = await vigilAsync(args, env);
+      expect(resumed.stderr).toBe('');
+      expect(resumed.code).toBe(0);
+      expect(nvdRequests).toEqual([0, 2000, 2000]);
+      expect(resumed.stdout).toMatch(/^nvd .*page-0000000\.json: 1 records/m);
+      const entry = JSON.parse(vigil(['db', '--db', db, 'search', 'CVE-2021-23337', '--json']).stdout);
+      expect(entry.cvss).toEqual(expect.arrayContaining([expect.objectContaining({ source: 'nvd@nist.gov', baseScore: 7.2, version: '3.1' })]));
     });
 
     it('says what to do when the network is not there', async () => {
