@@ -53,7 +53,13 @@ interface FileOutcome {
   warnings: Warning[];
 }
 
-async function parseFile(tree: FileTree, cataloger: Cataloger, file: FileRef, distro: Distro | undefined): Promise<FileOutcome> {
+async function parseFile(
+  tree: FileTree,
+  cataloger: Cataloger,
+  file: FileRef,
+  distro: Distro | undefined,
+  input: CatalogFile = catalogFile(tree, file),
+): Promise<FileOutcome> {
   const warnings: Warning[] = [];
   const skipped: string[] = [];
   const ctx: CatalogContext = {
@@ -63,7 +69,7 @@ async function parseFile(tree: FileTree, cataloger: Cataloger, file: FileRef, di
   };
   let packages: ParsedPackage[] = [];
   try {
-    packages = await cataloger.parse(catalogFile(tree, file), ctx);
+    packages = await cataloger.parse(input, ctx);
   } catch (error) {
     if (error instanceof FileTooLargeError) {
       warnings.push({
@@ -246,33 +252,56 @@ export async function runCatalogers(
     }
     return undefined;
   };
-  catalogers: for (const cataloger of catalogers) {
-    for (const file of await filesFor(tree, cataloger, candidates)) {
-      if (stopped || (stopped = limitReached())) break catalogers;
-      options.onFile?.(cataloger.name, file.realPath);
-      const outcome = await parseFile(tree, cataloger, file, options.distro);
-      warnings.push(...outcome.warnings);
-      const history = await tree.versions(file);
-      const layers = history.length > 1 ? await introducingLayers(tree, cataloger, history, outcome.packages, options.distro) : undefined;
-      for (const { locationPath, ...parsed } of outcome.packages) {
-        const layer = layers ? layers.get(parsed.purl) : file.layer;
-        const location = { path: locationPath ?? file.realPath, ...(file.layer ? { layer: file.layer } : {}) };
-        // The same package listed again (a second database, a lockfile and the installed copy
-        // it describes) is one package with several locations.
-        const existing = byKey.get(parsed.purl);
-        if (existing) {
-          if (!existing.locations.some((l) => l.path === location.path)) existing.locations.push(location);
-          noteDevelopment(parsed.purl, parsed.development);
-          continue;
-        }
-        if (options.maxPackages !== undefined && byKey.size >= options.maxPackages) {
-          stopped ??= limitReached();
-          continue;
-        }
-        const { development, ...rest } = parsed;
-        noteDevelopment(parsed.purl, development);
-        byKey.set(parsed.purl, { ...rest, locations: [location], ...(layer ? { layer } : {}), foundBy: cataloger.name });
+  const record = async (cataloger: Cataloger, file: FileRef, input: CatalogFile): Promise<void> => {
+    options.onFile?.(cataloger.name, file.realPath);
+    const outcome = await parseFile(tree, cataloger, file, options.distro, input);
+    warnings.push(...outcome.warnings);
+    const history = await tree.versions(file);
+    const layers = history.length > 1 ? await introducingLayers(tree, cataloger, history, outcome.packages, options.distro) : undefined;
+    for (const { locationPath, ...parsed } of outcome.packages) {
+      const layer = layers ? layers.get(parsed.purl) : file.layer;
+      const location = { path: locationPath ?? file.realPath, ...(file.layer ? { layer: file.layer } : {}) };
+      // The same package listed again (a second database, a lockfile and the installed copy
+      // it describes) is one package with several locations.
+      const existing = byKey.get(parsed.purl);
+      if (existing) {
+        if (!existing.locations.some((l) => l.path === location.path)) existing.locations.push(location);
+        noteDevelopment(parsed.purl, parsed.development);
+        continue;
       }
+      if (options.maxPackages !== undefined && byKey.size >= options.maxPackages) {
+        stopped ??= limitReached();
+        continue;
+      }
+      const { development, ...rest } = parsed;
+      noteDevelopment(parsed.purl, development);
+      byKey.set(parsed.purl, { ...rest, locations: [location], ...(layer ? { layer } : {}), foundBy: cataloger.name });
+    }
+  };
+  // Catalogers that read files by name run in registry order, which decides who finds a package
+  // first (a jar's cataloger before the POM's, so the jar's SHA-1 is kept).
+  const byName = catalogers.filter((c) => !c.sniff);
+  named: for (const cataloger of byName) {
+    for (const file of await filesFor(tree, cataloger, candidates)) {
+      if (stopped || (stopped = limitReached())) break named;
+      await record(cataloger, file, catalogFile(tree, file));
+    }
+  }
+  // Catalogers that recognise files by content run in file order: an executable both binary
+  // catalogers recognise is read once, handed to each, and let go before the next is read.
+  const byContent = new Map<string, { file: FileRef; readers: Cataloger[] }>();
+  for (const cataloger of catalogers.filter((c) => c.sniff)) {
+    for (const file of await filesFor(tree, cataloger, candidates)) {
+      const item = byContent.get(file.realPath);
+      if (item) item.readers.push(cataloger);
+      else byContent.set(file.realPath, { file, readers: [cataloger] });
+    }
+  }
+  content: for (const { file, readers } of [...byContent.values()].sort((a, b) => compareText(a.file.realPath, b.file.realPath))) {
+    const input = catalogFile(tree, file);
+    for (const cataloger of readers) {
+      if (stopped || (stopped = limitReached())) break content;
+      await record(cataloger, file, input);
     }
   }
   if (stopped) warnings.push(stopped);
