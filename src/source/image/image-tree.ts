@@ -8,17 +8,16 @@ import type { LayerRef } from '../../model/package.js';
 import {
   FileTooLargeError,
   type DirEntry,
-  type FileKind,
   type FileRef,
   type FileTree,
   type SourceLimits,
   type WalkDecision,
   type WalkEntry,
 } from '../file-tree.js';
-import { joinTreePath, treePathSegments } from '../tree-path.js';
+import { treePathSegments } from '../tree-path.js';
 import type { ContentStore } from './content-store.js';
 import { extractLayerEntry, type LayerSource } from './layer-pass.js';
-import { resolveInTree, type FileVersion, type ResolvedNode, type SquashTree, type TreeNode } from './squash-tree.js';
+import { nodeFileKind, resolveInTree, walkSquashTree, type FileVersion, type ResolvedNode, type SquashTree, type TreeNode } from './squash-tree.js';
 
 
 
@@ -72,7 +71,7 @@ export class ImageTree implements FileTree {
   async readDir(path: string): Promise<DirEntry[] | undefined> {
     const resolved = this.resolve(path);
     if (!resolved || resolved.node.kind !== 'directory') return undefined;
-    return [...(resolved.node.children ?? new Map<string, TreeNode>())].map(([name, child]) => ({ name, kind: direntKind(child) }));
+    return [...(resolved.node.children ?? new Map<string, TreeNode>())].map(([name, child]) => ({ name, kind: nodeFileKind(child) }));
   }
 
   /** The node and version a FileRef stands for. */
@@ -101,18 +100,7 @@ export class ImageTree implements FileTree {
 
   async walk(root: string, visit: (entry: WalkEntry) => WalkDecision): Promise<void> {
     const start = this.resolve(root);
-    if (!start || start.node.kind !== 'directory') return;
-    const stack: Array<{ path: string; node: TreeNode }> = [{ path: '/' + start.segments.join('/'), node: start.node }];
-    while (stack.length > 0) {
-      const dir = stack.pop()!;
-      for (const [name, node] of dir.node.children ?? []) {
-        const path = joinTreePath(dir.path, name);
-        const kind = direntKind(node);
-        const size = kind === 'file' ? (node.versions?.[node.versions.length - 1]?.size ?? 0) : 0;
-        const decision = visit({ path, kind, size, mode: node.mode & 0o7777 });
-        if (kind === 'directory' && decision !== 'skip') stack.push({ path, node });
-      }
-    }
+    if (start?.node.kind === 'directory') walkSquashTree('/' + start.segments.join('/'), start.node, visit);
   }
 
   async readFile(file: FileRef): Promise<Buffer> {
@@ -169,16 +157,3 @@ export class ImageTree implements FileTree {
   }
 }
 
-function direntKind(node: TreeNode): FileKind {
-  switch (node.kind) {
-    case 'file':
-    case 'hardlink':
-      return 'file';
-    case 'directory':
-      return 'directory';
-    case 'symlink':
-      return 'symlink';
-    default:
-      return 'other';
-  }
-}

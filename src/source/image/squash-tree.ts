@@ -5,6 +5,9 @@
  * @see https://github.com/opencontainers/image-spec/blob/main/layer.md#whiteouts
  */
 
+import type { FileKind, WalkDecision, WalkEntry } from '../file-tree.js';
+import { joinTreePath } from '../tree-path.js';
+
 export type NodeKind = 'file' | 'directory' | 'symlink' | 'hardlink' | 'other';
 
 /** One version of a regular file's content: the layer entry that wrote it. */
@@ -206,6 +209,36 @@ export class SquashTree {
         child.layer = layer;
         this.pruneLower(child, layer);
       }
+    }
+  }
+}
+
+/** The kind a walk or listing reports for a node: a hard link is a file like any other. */
+export function nodeFileKind(node: TreeNode): FileKind {
+  switch (node.kind) {
+    case 'file':
+    case 'hardlink':
+      return 'file';
+    case 'directory':
+      return 'directory';
+    case 'symlink':
+      return 'symlink';
+    default:
+      return 'other';
+  }
+}
+
+/** Visits every node below `start` (at tree path `startPath`), depth first, links not followed. */
+export function walkSquashTree(startPath: string, start: TreeNode, visit: (entry: WalkEntry) => WalkDecision): void {
+  const stack: Array<{ path: string; node: TreeNode }> = [{ path: startPath, node: start }];
+  while (stack.length > 0) {
+    const dir = stack.pop()!;
+    for (const [name, node] of dir.node.children ?? []) {
+      const path = joinTreePath(dir.path, name);
+      const kind = nodeFileKind(node);
+      const size = kind === 'file' ? (node.versions?.[node.versions.length - 1]?.size ?? 0) : 0;
+      const decision = visit({ path, kind, size, mode: node.mode & 0o7777 });
+      if (kind === 'directory' && decision !== 'skip') stack.push({ path, node });
     }
   }
 }

@@ -9,7 +9,6 @@ import type { LayerRef } from '../../model/package.js';
 import {
   FileTooLargeError,
   type DirEntry,
-  type FileKind,
   type FileRef,
   type FileTree,
   type SourceLimits,
@@ -17,8 +16,8 @@ import {
   type WalkEntry,
 } from '../file-tree.js';
 import type { ContentStore } from '../image/content-store.js';
-import { resolveInTree, type FileVersion, type ResolvedNode, type SquashTree, type TreeNode } from '../image/squash-tree.js';
-import { joinTreePath, treePathSegments } from '../tree-path.js';
+import { nodeFileKind, resolveInTree, walkSquashTree, type FileVersion, type ResolvedNode, type SquashTree, type TreeNode } from '../image/squash-tree.js';
+import { treePathSegments } from '../tree-path.js';
 import type { MemberData, ZipArchive } from './zip-archive.js';
 
 
@@ -71,23 +70,12 @@ export class ZipTree implements FileTree {
   async readDir(path: string): Promise<DirEntry[] | undefined> {
     const resolved = this.resolve(path);
     if (!resolved || resolved.node.kind !== 'directory') return undefined;
-    return [...(resolved.node.children ?? new Map<string, TreeNode>())].map(([name, child]) => ({ name, kind: fileKind(child) }));
+    return [...(resolved.node.children ?? new Map<string, TreeNode>())].map(([name, child]) => ({ name, kind: nodeFileKind(child) }));
   }
 
   async walk(root: string, visit: (entry: WalkEntry) => WalkDecision): Promise<void> {
     const start = this.resolve(root);
-    if (!start || start.node.kind !== 'directory') return;
-    const stack: Array<{ path: string; node: TreeNode }> = [{ path: '/' + start.segments.join('/'), node: start.node }];
-    while (stack.length > 0) {
-      const dir = stack.pop()!;
-      for (const [name, node] of dir.node.children ?? []) {
-        const path = joinTreePath(dir.path, name);
-        const kind = fileKind(node);
-        const size = kind === 'file' ? (node.versions?.[node.versions.length - 1]?.size ?? 0) : 0;
-        const decision = visit({ path, kind, size, mode: node.mode & 0o7777 });
-        if (kind === 'directory' && decision !== 'skip') stack.push({ path, node });
-      }
-    }
+    if (start?.node.kind === 'directory') walkSquashTree('/' + start.segments.join('/'), start.node, visit);
   }
 
   /** The version a FileRef stands for: the one of its layer, else the current one. */
@@ -165,16 +153,3 @@ export class ZipTree implements FileTree {
   }
 }
 
-function fileKind(node: TreeNode): FileKind {
-  switch (node.kind) {
-    case 'file':
-    case 'hardlink':
-      return 'file';
-    case 'directory':
-      return 'directory';
-    case 'symlink':
-      return 'symlink';
-    default:
-      return 'other';
-  }
-}
