@@ -2,10 +2,12 @@
  * @module File helpers the feed readers share: errors for paths that cannot be read at all,
  * capped reads, and a look at a file's first bytes.
  */
-import { open, stat } from 'node:fs/promises';
+import { stat } from 'node:fs/promises';
 import type { Stats } from 'node:fs';
 import { constants as zlibConstants, gunzipSync } from 'node:zlib';
 import { VigilError } from '../errors.js';
+
+export { isGzip, isZip, readFileHead as readHead } from '../archive/file-head.js';
 
 /** Stats a feed path; a path that is missing or unreadable becomes a VigilError. */
 export async function statFeedPath(path: string): Promise<Stats> {
@@ -24,26 +26,8 @@ export function feedPathError(path: string, error: unknown): VigilError {
   return new VigilError('TARGET_UNREADABLE', `${path}: cannot be read (${code ?? String(error)})`, { cause: error });
 }
 
-/** The first `length` bytes of a file (fewer when it is shorter). */
-export async function readHead(path: string, length: number): Promise<Buffer> {
-  const handle = await open(path, 'r');
-  try {
-    const buffer = Buffer.alloc(length);
-    const { bytesRead } = await handle.read(buffer, 0, length, 0);
-    return buffer.subarray(0, bytesRead);
-  } finally {
-    await handle.close();
-  }
-}
 
-export function isGzip(head: Uint8Array): boolean {
-  return head.length >= 2 && head[0] === 0x1f && head[1] === 0x8b;
-}
 
-export function isZip(head: Uint8Array): boolean {
-  // Local file header, or the end-of-central-directory record of an empty archive.
-  return head.length >= 4 && head[0] === 0x50 && head[1] === 0x4b && ((head[2] === 3 && head[3] === 4) || (head[2] === 5 && head[3] === 6));
-}
 
 /**
  * The start of a gzip stream's content, from its first compressed bytes `head` (a truncated stream

@@ -3,11 +3,12 @@
  * gzip-compressed tar (which is first decompressed into the private temporary folder).
  */
 import { createReadStream, createWriteStream } from 'node:fs';
-import { open, stat } from 'node:fs/promises';
+import { stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { createGunzip } from 'node:zlib';
+import { isGzip, readFileHead } from '../../archive/file-head.js';
 import { VigilError } from '../../errors.js';
 import { hostError } from '../directory.js';
 import { indexTarFile, normalizeMemberName, openTarMember, resolveTarMember } from './tar-index.js';
@@ -53,23 +54,6 @@ export function folderFiles(root: string): ArchiveFiles {
   };
 }
 
-const GZIP_MAGIC = [0x1f, 0x8b];
-
-/** The first bytes of a file (fewer when it is shorter). */
-export async function readMagic(path: string, length = 8): Promise<Buffer> {
-  const handle = await open(path, 'r');
-  try {
-    const buffer = Buffer.alloc(length);
-    const { bytesRead } = await handle.read(buffer, 0, length, 0);
-    return buffer.subarray(0, bytesRead);
-  } finally {
-    await handle.close();
-  }
-}
-
-export function isGzip(magic: Buffer): boolean {
-  return magic[0] === GZIP_MAGIC[0] && magic[1] === GZIP_MAGIC[1];
-}
 
 /**
  * The members of a tar archive. A gzip-compressed one is decompressed into `tempDir` first; an
@@ -78,7 +62,7 @@ export function isGzip(magic: Buffer): boolean {
 export async function tarFiles(path: string, tempDir: string): Promise<ArchiveFiles> {
   let tarPath = path;
   try {
-    if (isGzip(await readMagic(path))) {
+    if (isGzip(await readFileHead(path, 2))) {
       tarPath = join(tempDir, 'outer-archive.tar');
       try {
         await pipeline(createReadStream(path), createGunzip(), createWriteStream(tarPath, { mode: 0o600 }));

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { createGunzip } from 'node:zlib';
 import tar from 'tar-stream';
-import { isGzip, readMagic } from './archive-files.js';
+import { isGzip, readFileHead } from '../../archive/file-head.js';
 import { indexTarFile, normalizeMemberName } from './tar-index.js';
 
 export type ImageArchiveKind = 'docker-archive' | 'oci-archive' | 'oci-dir';
@@ -63,7 +63,7 @@ export async function sniffImageArchive(path: string): Promise<ImageArchiveKind 
   }
   if (!info.isFile()) return undefined;
   try {
-    if (isGzip(await readMagic(path))) {
+    if (isGzip(await readFileHead(path, 2))) {
       const names = await gzipTarTopNames(path);
       return names ? kindFromNames(names) : undefined;
     }
