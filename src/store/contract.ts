@@ -384,6 +384,44 @@ export function runStoreContract(name: string, open: () => Promise<Store>, close
       });
     });
 
+    describe('scans and settings', () => {
+      it('runs a scan once: queued, started, finished; a second start or finish does nothing', async () => {
+        const resource = await host();
+        const scan = await store.createScan({ accountId, region: 'eu-west-1', resourceId: resource.id, target: '/srv/rootfs' });
+        expect(scan).toMatchObject({ status: 'QUEUED', attempts: 0, startedAt: null, result: null, error: null });
+        expect((await store.listUnfinishedScans()).map((s) => s.id)).toContain(scan.id);
+
+        const started = await store.startScan(scan.id, T2);
+        expect(started).toMatchObject({ status: 'RUNNING', attempts: 1, startedAt: T2 });
+        // A crashed worker's scan is started again, and the attempt is counted.
+        expect(await store.startScan(scan.id, T3)).toMatchObject({ status: 'RUNNING', attempts: 2, startedAt: T3 });
+
+        const result = { packages: 3, warnings: 0, created: 2, updated: 0, closed: 0, reopened: 0, unchanged: 0 };
+        expect(await store.finishScan(scan.id, { status: 'SUCCEEDED', result }, T3)).toMatchObject({ status: 'SUCCEEDED', result, finishedAt: T3, error: null });
+        expect(await store.startScan(scan.id, T3)).toBeUndefined();
+        expect(await store.finishScan(scan.id, { status: 'FAILED', error: 'late' }, T3)).toBeUndefined();
+        expect(await store.getScan(accountId, scan.id)).toMatchObject({ status: 'SUCCEEDED', attempts: 2, result });
+        expect((await store.listUnfinishedScans()).map((s) => s.id)).not.toContain(scan.id);
+      });
+
+      it("keeps a failed scan's error, and shows a scan only to its own account", async () => {
+        const resource = await host();
+        const scan = await store.createScan({ accountId, region: 'eu-west-1', resourceId: resource.id, target: 'zip:/nowhere.zip' });
+        expect(await store.finishScan(scan.id, { status: 'FAILED', error: 'no such file' }, T2)).toMatchObject({ status: 'FAILED', error: 'no such file', startedAt: null, result: null });
+        const other = await store.createAccount({ name: unique('other'), region: 'eu-west-1' });
+        expect(await store.getScan(other.id, scan.id)).toBeUndefined();
+        await expectStoreError(store.createScan({ accountId: newId('AccountId'), region: 'eu-west-1', resourceId: resource.id, target: '/x' }), 'ACCOUNT_NOT_FOUND');
+      });
+
+      it('stores a setting and replaces it', async () => {
+        const key = unique('setting');
+        expect(await store.getSetting(key)).toBeUndefined();
+        await store.putSetting(key, 'one');
+        await store.putSetting(key, 'two');
+        expect(await store.getSetting(key)).toBe('two');
+      });
+    });
+
     describe('transactions', () => {
       it('commits everything the callback wrote and returns its value', async () => {
         const value = await store.transaction(async (tx) => {

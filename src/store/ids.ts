@@ -9,8 +9,9 @@ export type ApiKeyId = Id<'ApiKeyId'>;
 export type ResourceId = Id<'ResourceId'>;
 export type FindingId = Id<'FindingId'>;
 export type FilterId = Id<'FilterId'>;
+export type ScanId = Id<'ScanId'>;
 
-const prefixes = { AccountId: 'acct', ApiKeyId: 'key', ResourceId: 'res', FindingId: 'fnd', FilterId: 'flt' } as const;
+const prefixes = { AccountId: 'acct', ApiKeyId: 'key', ResourceId: 'res', FindingId: 'fnd', FilterId: 'flt', ScanId: 'scan' } as const;
 
 let lastTime = '';
 let sequence = 0;

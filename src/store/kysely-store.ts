@@ -11,6 +11,8 @@ import { eventQueries } from './queries/events.js';
 import { filterQueries } from './queries/filters.js';
 import { findingQueries } from './queries/findings.js';
 import { resourceQueries } from './queries/resources.js';
+import { scanQueries } from './queries/scans.js';
+import { settingQueries } from './queries/settings.js';
 import type { StoreDatabase } from './schema.js';
 import type { Store } from './store.js';
 
@@ -52,6 +54,8 @@ function build(db: Kysely<StoreDatabase>, dialect: DialectName, inTransaction: b
     ...findingQueries(ctx),
     ...filterQueries(ctx),
     ...eventQueries(ctx),
+    ...scanQueries(ctx),
+    ...settingQueries(ctx),
     // A transaction inside a transaction joins it.
     transaction: (fn) => (inTransaction ? fn(store) : inNewTransaction(db, dialect, (tx) => fn(build(tx, dialect, true).store))),
     close: async () => {

@@ -4,7 +4,7 @@
  * as text the same way on every database.
  */
 import type { Finding, Severity } from '../model/finding.js';
-import type { AccountId, ApiKeyId, FilterId, FindingId, ResourceId } from './ids.js';
+import type { AccountId, ApiKeyId, FilterId, FindingId, ResourceId, ScanId } from './ids.js';
 
 export type Timestamp = string;
 
@@ -157,6 +157,41 @@ export interface Filter {
 
 export type NewFilter = Pick<Filter, 'accountId' | 'region' | 'name' | 'criteria' | 'action'> & { reason?: string | null };
 export type FilterChanges = Partial<Pick<Filter, 'name' | 'criteria' | 'action' | 'reason'>>;
+
+/** What a finished scan found and did to the resource's findings. */
+export interface ScanResult {
+  packages: number;
+  warnings: number;
+  created: number;
+  updated: number;
+  closed: number;
+  reopened: number;
+  unchanged: number;
+}
+
+/** A scan's state decides which of its times, result and error exist. */
+export type ScanState =
+  | { status: 'QUEUED'; startedAt: null; finishedAt: null; result: null; error: null }
+  | { status: 'RUNNING'; startedAt: Timestamp; finishedAt: null; result: null; error: null }
+  | { status: 'SUCCEEDED'; startedAt: Timestamp; finishedAt: Timestamp; result: ScanResult; error: null }
+  | { status: 'FAILED'; startedAt: Timestamp | null; finishedAt: Timestamp; result: null; error: string };
+export type ScanStatus = ScanState['status'];
+
+/** A scan the server runs as a job: a target it can read, on behalf of one resource. */
+export type Scan = ScanState & {
+  id: ScanId;
+  accountId: AccountId;
+  region: string;
+  resourceId: ResourceId;
+  /** The target as given (a path, `oci-archive:...`, a zip). */
+  target: string;
+  /** How many times a worker has started it (a crashed worker's scan is started again). */
+  attempts: number;
+  createdAt: Timestamp;
+};
+
+export type NewScan = Pick<Scan, 'accountId' | 'region' | 'resourceId' | 'target'>;
+export type ScanOutcome = { status: 'SUCCEEDED'; result: ScanResult } | { status: 'FAILED'; error: string };
 
 export type EventType =
   | 'FINDING_CREATED'

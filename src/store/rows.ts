@@ -2,8 +2,8 @@
 import type { Selectable } from 'kysely';
 import { normalizePackageName } from '../model/ecosystem.js';
 import { StoreError } from './errors.js';
-import type { AccountId, ApiKeyId, FilterId, FindingId, ResourceId } from './ids.js';
-import type { Account, ApiKey, Filter, FindingIdentity, FindingState, FindingWrite, Resource, ResourceSpec, StoredEvent, StoredFinding, Timestamp } from './records.js';
+import type { AccountId, ApiKeyId, FilterId, FindingId, ResourceId, ScanId } from './ids.js';
+import type { Account, ApiKey, Filter, Scan, ScanState, FindingIdentity, FindingState, FindingWrite, Resource, ResourceSpec, StoredEvent, StoredFinding, Timestamp } from './records.js';
 import type { StoreDatabase } from './schema.js';
 
 type Row<Table extends keyof StoreDatabase> = Selectable<StoreDatabase[Table]>;
@@ -131,6 +131,21 @@ export function eventFromRow(row: Row<'events'>): StoredEvent {
     type: row.type as StoredEvent['type'],
     subjectId: row.subject_id,
     payload: JSON.parse(row.payload),
+    createdAt: row.created_at,
+  };
+}
+
+export function scanFromRow(row: Row<'scans'>): Scan {
+  // The writers in queries/scans.ts set times, result and error together with the status.
+  const state = { status: row.status, startedAt: row.started_at, finishedAt: row.finished_at, result: row.result === null ? null : JSON.parse(row.result), error: row.error } as ScanState;
+  return {
+    ...state,
+    id: row.id as ScanId,
+    accountId: row.account_id as AccountId,
+    region: row.region,
+    resourceId: row.resource_id as ResourceId,
+    target: row.target,
+    attempts: Number(row.attempts),
     createdAt: row.created_at,
   };
 }

@@ -103,6 +103,27 @@ export interface EventsTable {
   created_at: Timestamp;
 }
 
+export interface ScansTable {
+  id: string;
+  account_id: string;
+  region: string;
+  resource_id: string;
+  target: string;
+  status: 'QUEUED' | 'RUNNING' | 'SUCCEEDED' | 'FAILED';
+  attempts: number;
+  result: Json | null;
+  error: string | null;
+  created_at: Timestamp;
+  started_at: Timestamp | null;
+  finished_at: Timestamp | null;
+}
+
+export interface SettingsTable {
+  key: string;
+  value: string;
+  updated_at: Timestamp;
+}
+
 export interface StoreDatabase {
   accounts: AccountsTable;
   api_keys: ApiKeysTable;
@@ -112,4 +133,6 @@ export interface StoreDatabase {
   findings: FindingsTable;
   filters: FiltersTable;
   events: EventsTable;
+  scans: ScansTable;
+  settings: SettingsTable;
 }

@@ -5,7 +5,7 @@
  */
 import type { Inventory } from '../model/inventory.js';
 import type { PackageLookupKey } from '../match/lookup-keys.js';
-import type { AccountId, ApiKeyId, FilterId, FindingId, ResourceId } from './ids.js';
+import type { AccountId, ApiKeyId, FilterId, FindingId, ResourceId, ScanId } from './ids.js';
 import type {
   Account,
   ApiKey,
@@ -18,9 +18,12 @@ import type {
   NewEvent,
   NewFilter,
   NewResource,
+  NewScan,
   Resource,
   ResourceRef,
   ResourceType,
+  Scan,
+  ScanOutcome,
   StoredEvent,
   StoredFinding,
   Timestamp,
@@ -95,6 +98,21 @@ export interface Store {
   appendEvents(events: readonly NewEvent[]): Promise<StoredEvent[]>;
   /** Events with seq above `after`, oldest first; one account's, or every account's. */
   eventsAfter(after: number, limit: number, options?: { accountId?: AccountId }): Promise<StoredEvent[]>;
+
+  createScan(input: NewScan): Promise<Scan>;
+  getScan(accountId: AccountId, id: ScanId): Promise<Scan | undefined>;
+  /**
+   * Marks a queued (or a crashed worker's running) scan RUNNING and counts the attempt; undefined
+   * when it has finished already, so a job delivered twice does its work once.
+   */
+  startScan(id: ScanId, at: Timestamp): Promise<Scan | undefined>;
+  /** Records the outcome of an unfinished scan; undefined when it had finished already. */
+  finishScan(id: ScanId, outcome: ScanOutcome, at: Timestamp): Promise<Scan | undefined>;
+  /** Scans queued or running, oldest first (an in-process queue requeues them on start). */
+  listUnfinishedScans(): Promise<Scan[]>;
+
+  getSetting(key: string): Promise<string | undefined>;
+  putSetting(key: string, value: string): Promise<void>;
 
   /**
    * Runs `fn` in one transaction: all its writes or none. Use only `tx` inside `fn` (on SQLite
