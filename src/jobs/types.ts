@@ -1,0 +1,39 @@
+/**
+ * @module The jobs the service runs, by name, with what each carries. Payloads are plain JSON (pg-boss
+ * stores them as jsonb); a handler looks everything else up in the store when it runs.
+ */
+import type { ServiceContext } from '../service/context.js';
+
+export interface JobPayloads {
+  /** Scan a target the server can read for one resource (`POST /v1/scans`). */
+  scan: { scanId: string };
+  /** Re-match the stored inventories that hold packages whose advisories changed. */
+  reevaluate: { reason: string };
+  /** Purge closed findings past their retention. */
+  retention: Record<string, never>;
+  /** Re-apply an account's suppression rules to its findings after a rule changed. */
+  suppression: { accountId: string };
+}
+
+export type JobName = keyof JobPayloads;
+
+export interface SendOptions {
+  /** At most one queued job with this key at a time (a second send is dropped). */
+  singletonKey?: string;
+  /** Attempts after the first failure (default 2). */
+  retryLimit?: number;
+}
+
+export type JobHandler<N extends JobName> = (payload: JobPayloads[N], ctx: ServiceContext, job: { id: string; name: N }) => Promise<void>;
+
+/** Where jobs go: run in this process (SQLite) or through pg-boss (PostgreSQL, any number of workers). */
+export interface JobQueue {
+  readonly kind: 'in-process' | 'pg-boss';
+  start(): Promise<void>;
+  /** Queues a job; resolves to its id, or null when a singleton of the same key is already queued. */
+  send<N extends JobName>(name: N, payload: JobPayloads[N], options?: SendOptions): Promise<string | null>;
+  /** Runs jobs of `name` in this process with `handler` (a server or a worker calls this). */
+  work<N extends JobName>(name: N, handler: JobHandler<N>): Promise<void>;
+  /** Stops taking jobs and waits for the running ones to end. */
+  stop(): Promise<void>;
+}
