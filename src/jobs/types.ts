@@ -34,6 +34,11 @@ export interface JobQueue {
   send<N extends JobName>(name: N, payload: JobPayloads[N], options?: SendOptions): Promise<string | null>;
   /** Runs jobs of `name` in this process with `handler` (a server or a worker calls this). */
   work<N extends JobName>(name: N, handler: JobHandler<N>): Promise<void>;
+  /**
+   * Resolves once no job this process has sent or taken is queued or running (tests and
+   * benchmarks wait on it; for pg-boss, the jobs this process's workers are running).
+   */
+  idle(): Promise<void>;
   /** Stops taking jobs and waits for the running ones to end. */
   stop(): Promise<void>;
 }
