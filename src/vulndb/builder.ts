@@ -2,7 +2,7 @@
  * @module Builds a new vulnerability database beside the live one and swaps it in by rename, so a
  * reader sees the old file or the new one, never half of either; a crash leaves the old intact.
  */
-import { createHash } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import { closeSync, copyFileSync, existsSync, fsyncSync, mkdirSync, openSync, renameSync, rmSync } from 'node:fs';
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
@@ -96,6 +96,10 @@ export class VulnDbBuilder {
     db.pragma('synchronous = OFF');
     for (const statement of schemaStatements) db.exec(statement);
     db.prepare('INSERT OR IGNORE INTO meta (key, value) VALUES (?, ?)').run('schema_version', String(VULNDB_SCHEMA_VERSION));
+    // Who this database is: kept by every later import (they start from a copy), new when a build
+    // starts from nothing. The service compares it to tell "the same database, newer imports"
+    // (re-evaluate what changed since the import it applied) from "another database entirely".
+    db.prepare('INSERT OR IGNORE INTO meta (key, value) VALUES (?, ?)').run('database_id', randomUUID());
     db.exec('BEGIN');
     return new VulnDbBuilder(db, livePath, buildPath);
   }
