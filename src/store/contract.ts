@@ -11,6 +11,7 @@ import type { Distro } from '../model/distro.js';
 import type { Finding } from '../model/finding.js';
 import type { Inventory } from '../model/inventory.js';
 import type { Package } from '../model/package.js';
+import { runFindingSearchContract } from './contract-search.js';
 import { isStoreError, type StoreErrorCode } from './errors.js';
 import { newId, type AccountId, type FindingId } from './ids.js';
 import type { FindingWrite, Resource, ResourceSpec } from './records.js';
@@ -421,6 +422,8 @@ export function runStoreContract(name: string, open: () => Promise<Store>, close
         expect(await store.getSetting(key)).toBe('two');
       });
     });
+
+    runFindingSearchContract(() => store);
 
     describe('transactions', () => {
       it('commits everything the callback wrote and returns its value', async () => {

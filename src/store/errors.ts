@@ -9,6 +9,8 @@ export type StoreErrorCode =
   | 'DUPLICATE_FINDING_IDENTITY'
   /** A timestamp that is not ISO 8601. */
   | 'INVALID_TIMESTAMP'
+  /** A search or aggregation cursor made for another query, or not made by the store. */
+  | 'INVALID_CURSOR'
   /** The database could not be opened or migrated. */
   | 'STORE_UNAVAILABLE';
 

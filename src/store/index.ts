@@ -1,6 +1,8 @@
 /** @module The service's state: one Store interface, on SQLite or PostgreSQL. @see https://kysely.dev/docs/migrations */
 export type { Store, PutInventoryResult, Page } from './store.js';
 export type * from './records.js';
+export type * from './search.js';
+export { findingAggregationTypes, findingAggregationSortBys } from './search.js';
 export type { AccountId, ApiKeyId, ResourceId, FindingId, FilterId, ScanId } from './ids.js';
 export { newId, asId } from './ids.js';
 export { apiKeyRoles, resourceTypes } from './records.js';

@@ -9,8 +9,11 @@ import { accountQueries } from './queries/accounts.js';
 import type { QueryContext } from './queries/context.js';
 import { eventQueries } from './queries/events.js';
 import { filterQueries } from './queries/filters.js';
+import { findingAggregationQueries } from './queries/finding-aggregations.js';
+import { findingSearchQueries } from './queries/finding-search.js';
 import { findingQueries } from './queries/findings.js';
 import { resourceQueries } from './queries/resources.js';
+import { retentionQueries } from './queries/retention.js';
 import { scanQueries } from './queries/scans.js';
 import { settingQueries } from './queries/settings.js';
 import type { StoreDatabase } from './schema.js';
@@ -52,6 +55,9 @@ function build(db: Kysely<StoreDatabase>, dialect: DialectName, inTransaction: b
     ...accountQueries(ctx),
     ...resourceQueries(ctx),
     ...findingQueries(ctx),
+    ...findingSearchQueries(ctx),
+    ...findingAggregationQueries(ctx),
+    ...retentionQueries(ctx),
     ...filterQueries(ctx),
     ...eventQueries(ctx),
     ...scanQueries(ctx),

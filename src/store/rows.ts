@@ -1,6 +1,10 @@
 /** @module Rows ↔ records: the one place JSON columns are parsed and written, and identities derived. */
 import type { Selectable } from 'kysely';
+import { packageParts } from '../findings/criteria.js';
+import type { StoredFinding as LifecycleFinding } from '../findings/model.js';
 import { normalizePackageName } from '../model/ecosystem.js';
+import type { Finding } from '../model/finding.js';
+import { SEVERITIES } from '../scoring/severity.js';
 import { StoreError } from './errors.js';
 import type { AccountId, ApiKeyId, FilterId, FindingId, ResourceId, ScanId } from './ids.js';
 import type { Account, ApiKey, Filter, Scan, ScanState, FindingIdentity, FindingState, FindingWrite, Resource, ResourceSpec, StoredEvent, StoredFinding, Timestamp } from './records.js';
@@ -84,7 +88,47 @@ export function findingToRow(write: FindingWrite): Row<'findings'> {
     vigil_score: write.vigilScore?.score ?? null,
     score_adjustments: JSON.stringify(write.vigilScore?.adjustments ?? []),
     finding: JSON.stringify(write.finding),
+    ...findingSearchColumns(write.finding),
   };
+}
+
+/**
+ * The columns finding search reads that the scan finding holds inside: its title, the package
+ * as installed (name as spelled, version, and the epoch, release and architecture the criteria's
+ * `packageParts` reads from them, so the database and the in-memory predicate cannot disagree),
+ * the layer that brought the package, and the severity's rank for sorting.
+ */
+export function findingSearchColumns(finding: Finding) {
+  let parts: ReturnType<typeof packageParts>;
+  try {
+    // packageParts reads nothing but the scan finding's package.
+    parts = packageParts({ body: finding } as LifecycleFinding);
+  } catch {
+    // An architecture that is not valid percent-encoding: kept as none.
+    parts = packageParts({ body: { ...finding, package: { ...finding.package, purl: finding.package.purl.replace(/[?&]arch=[^&#]*/g, '') } } } as LifecycleFinding);
+  }
+  return {
+    title: finding.title,
+    package_raw_name: finding.package.name,
+    package_version: finding.package.version,
+    package_epoch: parts.epoch,
+    package_release: parts.release ?? null,
+    package_arch: parts.architecture ?? null,
+    layer_digest: finding.package.locations[0]?.layer?.digest ?? null,
+    severity_rank: SEVERITIES.indexOf(finding.severity),
+  };
+}
+
+/** The resource details aggregations group by, as columns: an image's repository, a function's runtime. */
+export function resourceDetailColumns(spec: ResourceSpec): { repository: string | null; runtime: string | null } {
+  switch (spec.type) {
+    case 'CONTAINER_IMAGE':
+      return { repository: spec.details.repository ?? null, runtime: null };
+    case 'FUNCTION':
+      return { repository: null, runtime: spec.details.runtime ?? null };
+    case 'HOST':
+      return { repository: null, runtime: null };
+  }
 }
 
 export function findingFromRow(row: Row<'findings'>): StoredFinding {

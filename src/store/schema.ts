@@ -36,6 +36,17 @@ export interface ResourcesTable {
   deleted_at: Timestamp | null;
   last_scanned_at: Timestamp | null;
   inventory_timestamp: Timestamp | null;
+  /** A CONTAINER_IMAGE's details.repository (aggregation by REPOSITORY, IMAGE_LAYER). */
+  repository: string | null;
+  /** A FUNCTION's details.runtime (aggregation by FUNCTION). */
+  runtime: string | null;
+}
+
+/** A resource's tags, one row each, kept with resources.tags (the resourceTags criteria read these). */
+export interface ResourceTagsTable {
+  resource_id: string;
+  key: string;
+  value: string;
 }
 
 export interface InventoriesTable {
@@ -79,6 +90,15 @@ export interface FindingsTable {
   vigil_score: number | null;
   score_adjustments: Json;
   finding: Json;
+  /** Read from `finding` on write (rows.findingSearchColumns), for the criteria and sorts. */
+  title: string;
+  package_raw_name: string;
+  package_version: string;
+  package_epoch: number;
+  package_release: string | null;
+  package_arch: string | null;
+  layer_digest: string | null;
+  severity_rank: number;
 }
 
 export interface FiltersTable {
@@ -128,6 +148,7 @@ export interface StoreDatabase {
   accounts: AccountsTable;
   api_keys: ApiKeysTable;
   resources: ResourcesTable;
+  resource_tags: ResourceTagsTable;
   inventories: InventoriesTable;
   inventory_index: InventoryIndexTable;
   findings: FindingsTable;

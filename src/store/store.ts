@@ -28,6 +28,7 @@ import type {
   StoredFinding,
   Timestamp,
 } from './records.js';
+import type { FindingAggregationPage, FindingAggregationRequest, FindingCount, FindingSearch, FindingSearchPage, PurgeResult, RetentionCutoffs } from './search.js';
 
 /** What storing an inventory did: stored it, or refused it because a newer one is stored. */
 export type PutInventoryResult =
@@ -87,6 +88,18 @@ export interface Store {
   upsertFindings(findings: readonly FindingWrite[]): Promise<StoredFinding[]>;
   /** Closes the findings among these that are not closed yet; returns those it closed. */
   closeFindings(ids: readonly FindingId[], at: Timestamp): Promise<StoredFinding[]>;
+  /**
+   * One page of the account's findings that the criteria match, in the sort's order
+   * (`compileCriteria`, `sortFindings` and `pageFindings` of src/findings, run in the database).
+   * A cursor of another sort is INVALID_CURSOR.
+   */
+  searchFindings(accountId: AccountId, request: FindingSearch): Promise<FindingSearchPage>;
+  /** The matching findings grouped by the request's type, with counts per severity, fix and exploit; paged. */
+  aggregateFindings(accountId: AccountId, request: FindingAggregationRequest): Promise<FindingAggregationPage>;
+  /** Findings by status and severity, every status included: one account's, or every account's. */
+  countFindings(accountId?: AccountId): Promise<FindingCount[]>;
+  /** Deletes the CLOSED findings retention lets go, and deleted resources left with no findings. */
+  purgeFindings(cutoffs: RetentionCutoffs): Promise<PurgeResult>;
 
   createFilter(input: NewFilter): Promise<Filter>;
   getFilter(accountId: AccountId, id: FilterId): Promise<Filter | undefined>;

@@ -15,7 +15,7 @@ export interface QueryContext {
 
 /**
  * Rows per statement: under SQLite's 32,766 and PostgreSQL's 65,535 bound parameters with the
- * widest table (findings, 23 columns).
+ * widest table (findings, 31 columns).
  */
 export const BATCH = 500;
 

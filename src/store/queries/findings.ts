@@ -26,6 +26,14 @@ const findingMutableColumns = [
   'vigil_score',
   'score_adjustments',
   'finding',
+  'title',
+  'package_raw_name',
+  'package_version',
+  'package_epoch',
+  'package_release',
+  'package_arch',
+  'layer_digest',
+  'severity_rank',
 ] as const;
 
 export function findingQueries(ctx: QueryContext) {

@@ -58,8 +58,13 @@ export function resourceQueries(ctx: QueryContext) {
         deleted_at: null,
         last_scanned_at: null,
         inventory_timestamp: null,
+        ...rows.resourceDetailColumns(input),
       };
-      await ctx.db.insertInto('resources').values(row).execute();
+      const tags = Object.entries(input.tags ?? {}).map(([key, value]) => ({ resource_id: row.id, key, value }));
+      await ctx.atomically(async (tx) => {
+        await tx.db.insertInto('resources').values(row).execute();
+        for (const chunk of chunks(tags)) await tx.db.insertInto('resource_tags').values(chunk).execute();
+      });
       return rows.resourceFromRow(row);
     },
 

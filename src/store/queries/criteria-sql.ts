@@ -1,0 +1,196 @@
+/**
+ * @module Inspector's filter criteria as a SQL condition over `findings`, meaning exactly what
+ * `compileCriteria` (src/findings/criteria.ts) means over a finding and its resource:
+ * - keys AND-ed; within a key EQUALS and PREFIX OR-ed, NOT_EQUALS AND-ed, the two groups AND-ed;
+ *   number and date ranges OR-ed; vulnerablePackages entries OR-ed, each the AND of its fields;
+ * - a value the finding lacks (a NULL column) fails EQUALS, PREFIX and ranges and passes
+ *   NOT_EQUALS (`col IS NULL OR col <> v`: SQL's three-valued logic is never left to decide);
+ * - comparisons are binary: SQLite's default BINARY collation, PostgreSQL's "C" on these columns
+ *   (migration 0003). PREFIX is never LIKE (case-insensitive on SQLite, and % and _ are
+ *   wildcards): it is the range `col >= p AND col < p⁺`, where p⁺ is p with its last code point
+ *   raised by one, which holds exactly the strings starting with p in code point order (the
+ *   order of UTF-8 bytes) and can walk an index;
+ * - without a findingStatus key only ACTIVE findings match, unless told otherwise.
+ * The same SQL on both databases, except one case named below (NUL characters on PostgreSQL).
+ */
+import { sql, type Expression, type ExpressionBuilder, type SqlBool } from 'kysely';
+import type { DateFilter, FilterCriteria, MapFilter, NumberFilter, PackageFilter, StringFilter } from '../../findings/criteria.js';
+import type { DialectName } from '../migrations/index.js';
+import type { StoreDatabase } from '../schema.js';
+
+type FindingsEb = ExpressionBuilder<StoreDatabase, 'findings'>;
+type Condition = Expression<SqlBool>;
+
+type FindingColumn = keyof StoreDatabase['findings'];
+interface TextColumn {
+  column: FindingColumn;
+  /** Whether a finding may lack the value (NULL). */
+  nullable: boolean;
+}
+
+type StringKey = { [K in keyof FilterCriteria]-?: NonNullable<FilterCriteria[K]> extends StringFilter[] ? K : never }[keyof FilterCriteria];
+type NumberKey = 'vigilScore' | 'epssScore';
+type DateKey = 'firstObservedAt' | 'lastObservedAt' | 'updatedAt';
+
+/**
+ * The column each string key reads. The resource's facts (account, region, id, type) are the
+ * finding's own columns: a finding is written with its resource's.
+ */
+const STRING_COLUMNS: Record<StringKey, TextColumn> = {
+  accountId: { column: 'account_id', nullable: false },
+  region: { column: 'region', nullable: false },
+  resourceId: { column: 'resource_id', nullable: false },
+  resourceType: { column: 'resource_type', nullable: false },
+  severity: { column: 'severity', nullable: false },
+  findingStatus: { column: 'status', nullable: false },
+  findingType: { column: 'type', nullable: false },
+  vulnerabilityId: { column: 'vulnerability_id', nullable: false },
+  fixAvailable: { column: 'fix_available', nullable: false },
+  exploitAvailable: { column: 'exploit_available', nullable: false },
+  title: { column: 'title', nullable: false },
+  packageEcosystem: { column: 'package_ecosystem', nullable: false },
+  filePath: { column: 'file_path', nullable: false },
+};
+
+const NUMBER_COLUMNS: Record<NumberKey, FindingColumn> = { vigilScore: 'vigil_score', epssScore: 'epss_score' };
+const DATE_COLUMNS: Record<DateKey, FindingColumn> = { firstObservedAt: 'first_observed_at', lastObservedAt: 'last_observed_at', updatedAt: 'updated_at' };
+
+const PACKAGE_COLUMNS: Record<Exclude<keyof PackageFilter, 'epoch'>, TextColumn> = {
+  name: { column: 'package_raw_name', nullable: false },
+  version: { column: 'package_version', nullable: false },
+  release: { column: 'package_release', nullable: true },
+  architecture: { column: 'package_arch', nullable: true },
+  filePath: { column: 'file_path', nullable: false },
+  sourceLayerHash: { column: 'layer_digest', nullable: true },
+};
+
+const TRUE = sql<SqlBool>`1 = 1`;
+const FALSE = sql<SqlBool>`1 = 0`;
+
+function all(eb: FindingsEb, conditions: Condition[]): Condition {
+  if (conditions.length === 0) return TRUE;
+  return conditions.length === 1 ? conditions[0]! : eb.and(conditions);
+}
+
+function any(eb: FindingsEb, conditions: Condition[]): Condition {
+  if (conditions.length === 0) return FALSE;
+  return conditions.length === 1 ? conditions[0]! : eb.or(conditions);
+}
+
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+
+/**
+ * The least string above every string that starts with `prefix`, in code point order: the last
+ * code point below U+10FFFF raised by one (skipping the surrogate range), what follows it dropped.
+ * Undefined when there is none (a prefix of U+10FFFF only), or for a string with lone surrogates.
+ */
+export function prefixUpperBound(prefix: string): string | undefined {
+  if (LONE_SURROGATE.test(prefix)) return undefined;
+  const points = Array.from(prefix, (c) => c.codePointAt(0)!);
+  while (points.length > 0) {
+    const last = points.pop()!;
+    if (last < 0x10ffff) return String.fromCodePoint(...points, last === 0xd7ff ? 0xe000 : last + 1);
+  }
+  return undefined;
+}
+
+function stringCondition(eb: FindingsEb, dialect: DialectName, { column, nullable }: TextColumn, filter: StringFilter): Condition {
+  const ref = eb.ref(`findings.${column}`);
+  const { value } = filter;
+  // PostgreSQL's text cannot hold U+0000 (it refuses the parameter), so no stored value contains
+  // one: such a value is never equal to, nor a prefix of, anything stored there.
+  if (dialect === 'postgres' && value.includes('\u0000')) return filter.comparison === 'NOT_EQUALS' ? TRUE : FALSE;
+  switch (filter.comparison) {
+    case 'EQUALS':
+      return eb(ref, '=', value);
+    case 'NOT_EQUALS':
+      return nullable ? eb.or([eb(ref, 'is', null), eb(ref, '<>', value)]) : eb(ref, '<>', value);
+    case 'PREFIX': {
+      const upper = prefixUpperBound(value);
+      if (upper !== undefined) return eb.and([eb(ref, '>=', value), eb(ref, '<', upper)]);
+      // No upper bound to walk to: compare the first characters (code points, on both databases).
+      return eb.and([eb(ref, '>=', value), eb(eb.fn('substr', [ref, sql.lit(1), sql.lit(Array.from(value).length)]), '=', value)]);
+    }
+  }
+}
+
+/** EQUALS/PREFIX entries OR-ed, NOT_EQUALS entries AND-ed, the two groups AND-ed. */
+function stringFiltersCondition(eb: FindingsEb, dialect: DialectName, column: TextColumn, filters: readonly StringFilter[]): Condition {
+  const positive = filters.filter((f) => f.comparison !== 'NOT_EQUALS').map((f) => stringCondition(eb, dialect, column, f));
+  const negative = filters.filter((f) => f.comparison === 'NOT_EQUALS').map((f) => stringCondition(eb, dialect, column, f));
+  return all(eb, [...(positive.length > 0 ? [any(eb, positive)] : []), ...negative]);
+}
+
+/** Inclusive bounds; a NULL column fails (the comparisons are not true). */
+function rangeCondition(eb: FindingsEb, column: FindingColumn, filter: NumberFilter): Condition {
+  const ref = eb.ref(`findings.${column}`);
+  // The bound as a double on both databases: PostgreSQL would otherwise type it as the column
+  // (an integer epoch against 0.5 is an error there).
+  const bound = (n: number) => sql<number>`cast(${n} as double precision)`;
+  const parts: Condition[] = [eb(ref, 'is not', null)];
+  if (filter.lowerInclusive !== undefined) parts.push(eb(ref, '>=', bound(filter.lowerInclusive)));
+  if (filter.upperInclusive !== undefined) parts.push(eb(ref, '<=', bound(filter.upperInclusive)));
+  return all(eb, parts);
+}
+
+/** The stored form of a bound: times are stored as fixed-width UTC ISO text, so text order is time order. */
+function storedTime(text: string): string {
+  return new Date(Date.parse(text)).toISOString();
+}
+
+function dateCondition(eb: FindingsEb, column: FindingColumn, filter: DateFilter): Condition {
+  const ref = eb.ref(`findings.${column}`);
+  const parts: Condition[] = [];
+  if (filter.startInclusive !== undefined) parts.push(eb(ref, '>=', storedTime(filter.startInclusive)));
+  if (filter.endInclusive !== undefined) parts.push(eb(ref, '<=', storedTime(filter.endInclusive)));
+  return all(eb, parts);
+}
+
+/** Any entry holds: the resource has the key (with the value, when one is given). */
+function tagsCondition(eb: FindingsEb, tags: readonly MapFilter[]): Condition {
+  if (tags.length === 0) return FALSE;
+  return eb(
+    'findings.resource_id',
+    'in',
+    eb
+      .selectFrom('resource_tags')
+      .select('resource_tags.resource_id')
+      .where((tb) => tb.or(tags.map((tag) => (tag.value === undefined ? tb('resource_tags.key', '=', tag.key) : tb.and([tb('resource_tags.key', '=', tag.key), tb('resource_tags.value', '=', tag.value)]))))),
+  );
+}
+
+function packageCondition(eb: FindingsEb, dialect: DialectName, filter: PackageFilter): Condition {
+  const parts: Condition[] = [];
+  for (const field of Object.keys(PACKAGE_COLUMNS) as (keyof typeof PACKAGE_COLUMNS)[]) {
+    const sub = filter[field];
+    if (sub) parts.push(stringFiltersCondition(eb, dialect, PACKAGE_COLUMNS[field], [sub]));
+  }
+  if (filter.epoch) parts.push(rangeCondition(eb, 'package_epoch', filter.epoch));
+  return all(eb, parts);
+}
+
+export interface CriteriaConditionOptions {
+  /** Leave out SUPPRESSED and CLOSED findings when the criteria have no findingStatus (default true). */
+  defaultStatusFilter?: boolean;
+}
+
+/** The condition of parsed criteria over `findings` (the query must select from findings). */
+export function criteriaCondition(eb: FindingsEb, dialect: DialectName, criteria: FilterCriteria, options: CriteriaConditionOptions = {}): Condition {
+  const parts: Condition[] = [];
+  for (const key of Object.keys(STRING_COLUMNS) as StringKey[]) {
+    const filters = criteria[key];
+    if (filters) parts.push(stringFiltersCondition(eb, dialect, STRING_COLUMNS[key], filters));
+  }
+  if (!criteria.findingStatus && options.defaultStatusFilter !== false) parts.push(eb('findings.status', '=', 'ACTIVE'));
+  for (const key of Object.keys(NUMBER_COLUMNS) as NumberKey[]) {
+    const filters = criteria[key];
+    if (filters) parts.push(any(eb, filters.map((f) => rangeCondition(eb, NUMBER_COLUMNS[key], f))));
+  }
+  for (const key of Object.keys(DATE_COLUMNS) as DateKey[]) {
+    const filters = criteria[key];
+    if (filters) parts.push(any(eb, filters.map((f) => dateCondition(eb, DATE_COLUMNS[key], f))));
+  }
+  if (criteria.resourceTags) parts.push(tagsCondition(eb, criteria.resourceTags));
+  if (criteria.vulnerablePackages) parts.push(any(eb, criteria.vulnerablePackages.map((p) => packageCondition(eb, dialect, p))));
+  return all(eb, parts);
+}

@@ -1,0 +1,135 @@
+/**
+ * @module Finding search in the database: the criteria as a WHERE clause (criteria-sql.ts), the
+ * order and cursor of src/findings/sort.ts as ORDER BY and a row-value comparison, one index walk
+ * per page; and the counts by status and severity /metrics reports.
+ *
+ * The order, for a sort column c: findings with a value by (c, id) in the sort's direction, then
+ * findings without one (a NULL Vigil or EPSS score) by id in the same direction. The two databases
+ * put NULLs at opposite ends of an index, so the page is read in two steps instead of with
+ * `ORDER BY c IS NULL, …` (which no index delivers): first the rows with a value after the cursor,
+ * then, only when the page is not full yet, the rows without. Each step is an index range read
+ * in order and stops at the page size.
+ */
+import { sql, type SqlBool } from 'kysely';
+import type { Cursor, SortCriteria, SortField } from '../../findings/sort.js';
+import { StoreError } from '../errors.js';
+import type { AccountId } from '../ids.js';
+import type { FindingStatus, Severity } from '../records.js';
+import * as rows from '../rows.js';
+import type { FindingCount, FindingSearch, FindingSearchPage } from '../search.js';
+import type { Store } from '../store.js';
+import type { QueryContext } from './context.js';
+import { criteriaCondition } from './criteria-sql.js';
+
+export const MAX_SEARCH_PAGE = 100;
+
+interface SortColumn {
+  column: 'severity_rank' | 'vigil_score' | 'epss_score' | 'first_observed_at' | 'last_observed_at' | 'vulnerability_id';
+  nullable: boolean;
+  /** How a cursor value (sortValue's) becomes a column value and back. */
+  kind: 'rank' | 'score' | 'time' | 'text';
+}
+
+const SORT_COLUMNS: Record<SortField, SortColumn> = {
+  SEVERITY: { column: 'severity_rank', nullable: false, kind: 'rank' },
+  VIGIL_SCORE: { column: 'vigil_score', nullable: true, kind: 'score' },
+  EPSS_SCORE: { column: 'epss_score', nullable: true, kind: 'score' },
+  FIRST_OBSERVED_AT: { column: 'first_observed_at', nullable: false, kind: 'time' },
+  LAST_OBSERVED_AT: { column: 'last_observed_at', nullable: false, kind: 'time' },
+  VULNERABILITY_ID: { column: 'vulnerability_id', nullable: false, kind: 'text' },
+};
+
+function invalidCursor(why: string): never {
+  throw new StoreError('INVALID_CURSOR', `the search cursor ${why}; start again without one`);
+}
+
+/** The cursor's value as the column holds it: a rank, a score, ISO text for a time (sortValue gives milliseconds), an id. */
+function columnValueOf(sort: SortColumn, value: Cursor['value']): number | string | null {
+  if (value === null) return null;
+  switch (sort.kind) {
+    case 'rank':
+      if (typeof value !== 'number' || !Number.isInteger(value)) invalidCursor('holds a severity rank that is not one');
+      return value;
+    case 'score':
+      if (typeof value !== 'number' || !Number.isFinite(value)) invalidCursor('holds a score that is not a number');
+      return value;
+    case 'time':
+      if (typeof value !== 'number' || !Number.isInteger(value) || Math.abs(value) > 8.64e15) invalidCursor('holds a time that is not one');
+      return new Date(value).toISOString();
+    case 'text':
+      if (typeof value !== 'string') invalidCursor('holds a vulnerability id that is not text');
+      return value;
+  }
+}
+
+/** The cursor value of a row: what sortValue gives for the finding it holds. */
+function cursorValueOf(row: { severity_rank: number; vigil_score: number | null; epss_score: number | null; first_observed_at: string; last_observed_at: string; vulnerability_id: string }, sort: SortColumn): Cursor['value'] {
+  const value = row[sort.column];
+  return sort.kind === 'time' ? Date.parse(value as string) : value;
+}
+
+function sameSort(a: SortCriteria, b: SortCriteria): boolean {
+  return a.field === b.field && a.sortOrder === b.sortOrder;
+}
+
+export function findingSearchQueries(ctx: QueryContext) {
+  return {
+    async searchFindings(accountId: AccountId, request: FindingSearch): Promise<FindingSearchPage> {
+      const { sort, after } = request;
+      const limit = Math.min(MAX_SEARCH_PAGE, Math.max(1, Math.trunc(request.limit) || 1));
+      if (after && !sameSort(after.sort, sort)) invalidCursor(`belongs to a search sorted by ${after.sort.field} ${after.sort.sortOrder}, not ${sort.field} ${sort.sortOrder}`);
+      const column = SORT_COLUMNS[sort.field];
+      const ref = `findings.${column.column}` as const;
+      const direction = sort.sortOrder === 'DESC' ? 'desc' : 'asc';
+      const beyond = sql.raw(sort.sortOrder === 'DESC' ? '<' : '>');
+      const afterValue = after && columnValueOf(column, after.value);
+
+      const matching = () =>
+        ctx.db
+          .selectFrom('findings')
+          .selectAll('findings')
+          .where('findings.account_id', '=', accountId)
+          .where((eb) => criteriaCondition(eb, ctx.dialect, request.criteria));
+
+      const found = [];
+      // 1. Rows with a value, after the cursor's (value, id) when it has a value.
+      if (!after || afterValue !== null) {
+        const withValue = await matching()
+          .$if(column.nullable, (qb) => qb.where(ref, 'is not', null))
+          .$if(after !== undefined, (qb) => qb.where(sql<SqlBool>`(${sql.ref(ref)}, ${sql.ref('findings.id')}) ${beyond} (${afterValue}, ${after!.id})`))
+          .orderBy(ref, direction)
+          .orderBy('findings.id', direction)
+          .limit(limit + 1)
+          .execute();
+        found.push(...withValue);
+      }
+      // 2. Rows without a value, after the cursor's id when it is among them.
+      if (column.nullable && found.length <= limit) {
+        const withoutValue = await matching()
+          .where(ref, 'is', null)
+          .$if(after !== undefined && afterValue === null, (qb) => qb.where(sql<SqlBool>`${sql.ref('findings.id')} ${beyond} ${after!.id}`))
+          .orderBy('findings.id', direction)
+          .limit(limit + 1 - found.length)
+          .execute();
+        found.push(...withoutValue);
+      }
+      const page = found.slice(0, limit);
+      const last = page.at(-1);
+      const findings = page.map(rows.findingFromRow);
+      return found.length > limit && last ? { findings, next: { sort, value: cursorValueOf(last, column), id: last.id } } : { findings };
+    },
+
+    async countFindings(accountId?: AccountId): Promise<FindingCount[]> {
+      const counted = await ctx.db
+        .selectFrom('findings')
+        .select(['findings.status', 'findings.severity', (eb) => eb.fn.countAll().as('count')])
+        .$if(accountId !== undefined, (qb) => qb.where('findings.account_id', '=', accountId!))
+        .groupBy(['findings.status', 'findings.severity'])
+        .orderBy('findings.status')
+        .orderBy('findings.severity')
+        .execute();
+      // PostgreSQL counts in bigint, which its driver hands back as text.
+      return counted.map((row) => ({ status: row.status as FindingStatus, severity: row.severity as Severity, count: Number(row.count) }));
+    },
+  } satisfies Partial<Store>;
+}
