@@ -5,9 +5,10 @@
  * the root, and '..' at the root stays at the root. Nothing outside the root is ever opened.
  */
 import { readdir, realpath, stat } from 'node:fs/promises';
-import { closeSync, fstatSync, lstatSync, openSync, readdirSync, readFileSync, readlinkSync, readSync, type Dirent } from 'node:fs';
+import { lstatSync, readdirSync, readlinkSync, type Dirent } from 'node:fs';
 import { VigilError } from '../errors.js';
 import {
+  checkByteRange,
   FileTooLargeError,
   type DirEntry,
   type FileKind,
@@ -18,6 +19,7 @@ import {
   type WalkEntry,
   type WalkOptions,
 } from './file-tree.js';
+import { readHostFile, readHostRange } from './host-file.js';
 import { joinTreePath, treePathSegments } from './tree-path.js';
 
 /** Linux's own limit on links followed in one lookup (MAXSYMLINKS). */
@@ -117,28 +119,22 @@ export class DirectoryTree implements FileTree {
 
   async readFile(file: FileRef): Promise<Buffer> {
     if (file.size > this.limits.maxFileBytes) throw new FileTooLargeError(file.path, file.size, this.limits.maxFileBytes);
-    // Synchronous, like the walk: package files are small local reads, where the thread-pool
-    // round trips of the promise API cost more than the reads.
-    const fd = openSync(this.hostPath(treePathSegments(file.realPath)), 'r');
-    try {
-      // The file may have grown since lookup: check again on the open descriptor.
-      const { size } = fstatSync(fd);
-      if (size > this.limits.maxFileBytes) throw new FileTooLargeError(file.path, size, this.limits.maxFileBytes);
-      return readFileSync(fd);
-    } finally {
-      closeSync(fd);
-    }
+    return readHostFile(this.filePath(file), { path: file.path, maxFileBytes: this.limits.maxFileBytes });
   }
 
   async readHead(file: FileRef, length: number): Promise<Buffer> {
-    const fd = openSync(this.hostPath(treePathSegments(file.realPath)), 'r');
-    try {
-      const buffer = Buffer.alloc(length);
-      const bytesRead = readSync(fd, buffer, 0, length, 0);
-      return buffer.subarray(0, bytesRead);
-    } finally {
-      closeSync(fd);
-    }
+    return readHostRange(this.filePath(file), 0, Math.max(0, length), { path: file.path });
+  }
+
+  async readRange(file: FileRef, offset: number, length: number): Promise<Buffer> {
+    checkByteRange(file.path, offset, length);
+    if (file.size > this.limits.maxFileBytes) throw new FileTooLargeError(file.path, file.size, this.limits.maxFileBytes);
+    return readHostRange(this.filePath(file), offset, length, { path: file.path, maxFileBytes: this.limits.maxFileBytes });
+  }
+
+  /** The host path of a file found by lookup (its realPath has no link left to follow). */
+  private filePath(file: FileRef): string {
+    return this.hostPath(treePathSegments(file.realPath));
   }
 
   /**
@@ -185,7 +181,7 @@ export class DirectoryTree implements FileTree {
   }
 
   async localPath(file: FileRef): Promise<string> {
-    return this.hostPath(treePathSegments(file.realPath));
+    return this.filePath(file);
   }
 
   async versions(file: FileRef): Promise<FileRef[]> {

@@ -70,8 +70,20 @@ export interface FileTree {
   readDir(path: string): Promise<DirEntry[] | undefined>;
   /** Reads a whole file. Throws FileTooLargeError beyond the limit. */
   readFile(file: FileRef): Promise<Buffer>;
-  /** Reads at most `length` bytes from the start of a file (to recognise it by content). */
+  /**
+   * Reads at most `length` bytes from the start of a file, to recognise it by content. Unlike
+   * readFile and readRange it reads files over the limit too: a few bytes say what a file is,
+   * and the cataloger that then reads it is the one that warns it is too large.
+   */
   readHead(file: FileRef, length: number): Promise<Buffer>;
+  /**
+   * Reads up to `length` bytes from `offset`: fewer where the file ends first, none at or past
+   * its end. For parsers that need a few parts of a large file (an executable's tables and one
+   * section, a zip's central directory and a few entries) without holding all of it. The file
+   * limit applies as for readFile: a file over it is not read in part either. Throws a
+   * RangeError for an offset or length that is negative, fractional or not a safe integer.
+   */
+  readRange(file: FileRef, offset: number, length: number): Promise<Buffer>;
   /**
    * Visits every entry below `root` (itself resolved through links), depth first, without
    * following symbolic links, so a walk can neither loop nor leave the region it was given.
@@ -98,4 +110,21 @@ export class FileTooLargeError extends Error {
     super(`${path} is ${size} bytes, over the ${limit}-byte file limit`);
     this.name = 'FileTooLargeError';
   }
+}
+
+/** Throws a RangeError unless `offset` and `length` are usable byte counts. */
+export function checkByteRange(path: string, offset: number, length: number): void {
+  for (const [name, value] of [
+    ['offset', offset],
+    ['length', length],
+  ] as const) {
+    if (!Number.isSafeInteger(value) || value < 0) {
+      throw new RangeError(`cannot read ${path}: the ${name} ${value} is not a whole number of bytes from 0 up`);
+    }
+  }
+}
+
+/** How many of `length` bytes from `offset` a file of `size` bytes holds. */
+export function clippedLength(size: number, offset: number, length: number): number {
+  return Math.max(0, Math.min(length, size - offset));
 }

@@ -6,8 +6,9 @@ import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { open, stat } from 'node:fs/promises';
 import { basename } from 'node:path';
-import { FileTooLargeError, type DirEntry, type FileRef, type FileTree, type SourceLimits, type WalkDecision, type WalkEntry } from './file-tree.js';
+import { checkByteRange, FileTooLargeError, type DirEntry, type FileRef, type FileTree, type SourceLimits, type WalkDecision, type WalkEntry } from './file-tree.js';
 import { hostError } from './directory.js';
+import { readHostFile, readHostRange } from './host-file.js';
 import { normalizeTreePath } from './tree-path.js';
 
 /** Archive kinds that catalogers read as one file, whose contents are not a file system. */
@@ -80,19 +81,17 @@ export class SingleFileTree implements FileTree {
 
   async readFile(file: FileRef): Promise<Buffer> {
     if (this.size > this.limits.maxFileBytes) throw new FileTooLargeError(file.path, this.size, this.limits.maxFileBytes);
-    const { readFile } = await import('node:fs/promises');
-    return readFile(this.hostPath);
+    return readHostFile(this.hostPath, { path: file.path, maxFileBytes: this.limits.maxFileBytes, followLink: true });
   }
 
-  async readHead(_file: FileRef, length: number): Promise<Buffer> {
-    const handle = await open(this.hostPath, 'r');
-    try {
-      const buffer = Buffer.alloc(length);
-      const { bytesRead } = await handle.read(buffer, 0, length, 0);
-      return buffer.subarray(0, bytesRead);
-    } finally {
-      await handle.close();
-    }
+  async readHead(file: FileRef, length: number): Promise<Buffer> {
+    return readHostRange(this.hostPath, 0, Math.max(0, length), { path: file.path, followLink: true });
+  }
+
+  async readRange(file: FileRef, offset: number, length: number): Promise<Buffer> {
+    checkByteRange(file.path, offset, length);
+    if (this.size > this.limits.maxFileBytes) throw new FileTooLargeError(file.path, this.size, this.limits.maxFileBytes);
+    return readHostRange(this.hostPath, offset, length, { path: file.path, maxFileBytes: this.limits.maxFileBytes, followLink: true });
   }
 
   async localPath(): Promise<string> {

@@ -6,6 +6,8 @@
 import { readFile } from 'node:fs/promises';
 import type { LayerRef } from '../../model/package.js';
 import {
+  checkByteRange,
+  clippedLength,
   FileTooLargeError,
   type DirEntry,
   type FileRef,
@@ -14,6 +16,7 @@ import {
   type WalkDecision,
   type WalkEntry,
 } from '../file-tree.js';
+import { readHostRange } from '../host-file.js';
 import { treePathSegments } from '../tree-path.js';
 import type { ContentStore } from './content-store.js';
 import { extractLayerEntry, type LayerSource } from './layer-pass.js';
@@ -30,6 +33,8 @@ async function collect(stream: AsyncIterable<Buffer>): Promise<Buffer> {
 export class ImageTree implements FileTree {
   /** Fallback extractions in flight or done, so one file is streamed out of its layer once. */
   private readonly extracting = new Map<FileVersion, Promise<string | undefined>>();
+  /** The one file last read into memory for ranged reads because it could not be kept on disk. */
+  private heldInMemory: { version: FileVersion; bytes: Buffer } | undefined;
 
   constructor(
     private readonly tree: SquashTree,
@@ -93,9 +98,28 @@ export class ImageTree implements FileTree {
   }
 
   async readHead(file: FileRef, length: number): Promise<Buffer> {
-    // Kept files are on the local disk; the rest come out of their layer in one piece anyway.
-    const bytes = await this.readFile(file);
-    return bytes.subarray(0, length);
+    // Held to the file limit like readFile, as it always was here: an image's files are read
+    // from their local copies, and a file over the limit was never kept.
+    return this.readRange(file, 0, Math.max(0, length));
+  }
+
+  async readRange(file: FileRef, offset: number, length: number): Promise<Buffer> {
+    checkByteRange(file.path, offset, length);
+    const version = this.found(file);
+    if (version.size > this.limits.maxFileBytes) throw new FileTooLargeError(file.path, version.size, this.limits.maxFileBytes);
+    const local = await this.keep(version);
+    if (local) return readHostRange(local, offset, length, { path: file.path, maxFileBytes: this.limits.maxFileBytes });
+    // The extraction budget is spent: the file comes out of its layer whole, as readFile reads it,
+    // once; the ranges a parser asks for next are cut from memory rather than streaming the layer
+    // again for each.
+    if (this.heldInMemory?.version !== version) {
+      this.heldInMemory = undefined;
+      const bytes = await this.fromLayer(version, collect);
+      if (!bytes) throw new Error(`${file.path} could not be read from layer ${version.layer}`);
+      this.heldInMemory = { version, bytes };
+    }
+    const { bytes } = this.heldInMemory;
+    return bytes.subarray(offset, offset + clippedLength(bytes.length, offset, length));
   }
 
   async walk(root: string, visit: (entry: WalkEntry) => WalkDecision): Promise<void> {
@@ -154,6 +178,7 @@ export class ImageTree implements FileTree {
 
   async close(): Promise<void> {
     this.extracting.clear();
+    this.heldInMemory = undefined;
   }
 }
 

@@ -117,6 +117,8 @@ export class ZipArchive {
     /** Lower-case hex SHA-256 of the archive file. */
     readonly sha256: string,
     private readonly zip: yauzl.ZipFile,
+    /** The descriptor yauzl reads through (it closes it), for ranged reads of stored members. */
+    private readonly fd: number,
   ) {
     // yauzl emits an error once; a listener must be there whenever it does.
     zip.on('error', () => undefined);
@@ -152,7 +154,7 @@ export class ZipArchive {
           : new VigilError('TARGET_UNRECOGNISED', `${label} is not a zip archive`, { cause: error });
       }
       // From here on yauzl owns the descriptor: closing the ZipFile closes it.
-      return new ZipArchive(label, sha256, zip);
+      return new ZipArchive(label, sha256, zip, fd);
     } catch (error) {
       await closeFd(fd).catch(() => undefined);
       throw error;
@@ -247,6 +249,37 @@ export class ZipArchive {
     }
     tally.report(this.label, warnings);
     return kept;
+  }
+
+  /** Where stored members' bytes start, by local header offset, each found once. */
+  private readonly dataStarts = new Map<number, number>();
+
+  /**
+   * Up to `length` bytes from `offset` of a stored (uncompressed) member, read straight from the
+   * archive, clipped to the member. Its CRC-32 is not checked: that needs every byte.
+   */
+  async readStoredRange(data: MemberData, name: string, offset: number, length: number): Promise<Buffer> {
+    if (data.method !== 0) throw new Error(`${this.label}: ${name} is compressed, so it has no random access`);
+    const wanted = Math.max(0, Math.min(length, data.size - offset));
+    if (wanted === 0) return Buffer.alloc(0);
+    let start = this.dataStarts.get(data.offset);
+    try {
+      if (start === undefined) {
+        const located = { relativeOffsetOfLocalHeader: data.offset, compressedSize: data.compressedSize } as yauzl.Entry;
+        start = (await this.zip.readLocalFileHeaderPromise(located, { minimal: true })).fileDataStart;
+        this.dataStarts.set(data.offset, start);
+      }
+      const buffer = Buffer.allocUnsafe(wanted);
+      let filled = 0;
+      while (filled < wanted) {
+        const { bytesRead } = await readFd(this.fd, buffer, filled, wanted - filled, start + offset + filled);
+        if (bytesRead === 0) throw new Error('it ends before the bytes it declares');
+        filled += bytesRead;
+      }
+      return buffer;
+    } catch (error) {
+      throw this.damaged(name, error);
+    }
   }
 
   /** Streams a member's bytes: never more than it declares, and its CRC-32 checked at the end. */

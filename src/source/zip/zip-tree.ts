@@ -7,6 +7,8 @@
 import { open, readFile } from 'node:fs/promises';
 import type { LayerRef } from '../../model/package.js';
 import {
+  checkByteRange,
+  clippedLength,
   FileTooLargeError,
   type DirEntry,
   type FileRef,
@@ -17,6 +19,7 @@ import {
 } from '../file-tree.js';
 import type { ContentStore } from '../image/content-store.js';
 import { nodeFileKind, resolveInTree, walkSquashTree, type FileVersion, type ResolvedNode, type SquashTree, type TreeNode } from '../image/squash-tree.js';
+import { readHostRange } from '../host-file.js';
 import { treePathSegments } from '../tree-path.js';
 import type { MemberData, ZipArchive } from './zip-archive.js';
 
@@ -39,6 +42,8 @@ export interface MemberLocation {
 export class ZipTree implements FileTree {
   /** Extractions in flight or done, so one member is written out once. */
   private readonly extracting = new Map<FileVersion, Promise<string>>();
+  /** The one member last inflated into memory for ranged reads because it could not be written out. */
+  private heldInMemory: { version: FileVersion; bytes: Buffer } | undefined;
   private closed = false;
 
   constructor(
@@ -118,15 +123,40 @@ export class ZipTree implements FileTree {
     }
   }
 
-  /** Writes the member out once (checked as it streams), under a generated name in the temporary folder. */
+  async readRange(file: FileRef, offset: number, length: number): Promise<Buffer> {
+    checkByteRange(file.path, offset, length);
+    const { version, member } = this.located(file);
+    if (version.size > this.limits.maxFileBytes) throw new FileTooLargeError(file.path, version.size, this.limits.maxFileBytes);
+    if (!version.localPath && member.data.method === 0) return member.archive.readStoredRange(member.data, member.name, offset, length);
+    // A deflated member has no random access: it is written out once, as localPath does, and its
+    // ranges read from the copy. Over the extraction budget it is inflated into memory once, as
+    // readFile would, and the ranges a parser asks for next are cut from there.
+    const local = await this.extract(file);
+    if (local) return readHostRange(local, offset, length, { path: file.path, maxFileBytes: this.limits.maxFileBytes });
+    if (this.heldInMemory?.version !== version) {
+      this.heldInMemory = undefined;
+      this.heldInMemory = { version, bytes: await member.archive.readAll(member.data, member.name) };
+    }
+    const { bytes } = this.heldInMemory;
+    return bytes.subarray(offset, offset + clippedLength(bytes.length, offset, length));
+  }
+
   async localPath(file: FileRef): Promise<string> {
+    const local = await this.extract(file);
+    if (local === undefined) throw new Error(`${file.path} cannot be extracted: the ${this.limits.maxExtractBytes}-byte extraction limit is reached`);
+    return local;
+  }
+
+  /**
+   * Writes the member out once (checked as it streams), under a generated name in the temporary
+   * folder; undefined when it does not fit in what is left of the extraction budget.
+   */
+  private async extract(file: FileRef): Promise<string | undefined> {
     const { version, member } = this.located(file);
     if (version.localPath) return version.localPath;
     let pending = this.extracting.get(version);
     if (!pending) {
-      if (!this.store.reserve(version.size)) {
-        throw new Error(`${file.path} cannot be extracted: the ${this.limits.maxExtractBytes}-byte extraction limit is reached`);
-      }
+      if (!this.store.reserve(version.size)) return undefined;
       pending = this.store.write(member.archive.stream(member.data, member.name)).then((path) => {
         version.localPath = path;
         return path;
@@ -149,6 +179,7 @@ export class ZipTree implements FileTree {
     if (this.closed) return;
     this.closed = true;
     this.extracting.clear();
+    this.heldInMemory = undefined;
     for (const layer of this.layers) layer.archive.close();
   }
 }
