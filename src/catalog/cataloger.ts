@@ -6,12 +6,18 @@
  */
 import type { Distro } from '../model/distro.js';
 import type { ParsedPackage } from '../model/package.js';
+import type { RandomAccessBytes } from './random-access-bytes.js';
 
-/** One file handed to a parser. */
-export interface CatalogFile {
+/**
+ * One file handed to a parser. A parser of small text files reads it whole; a parser of large
+ * binaries (executables, jars) reads the ranges it needs (`readRange`, from RandomAccessBytes),
+ * so a gigabyte of programs is never held in memory to find a few kilobytes in each.
+ */
+export interface CatalogFile extends RandomAccessBytes {
   /** Absolute path in the target. */
   path: string;
   size: number;
+  /** The whole file (throws FileTooLargeError over the file limit, as readRange does). */
   read(): Promise<Buffer>;
   text(): Promise<string>;
   /** A path on the local disk with the same bytes (for readers such as SQLite that need one). */
@@ -62,7 +68,9 @@ export interface Cataloger {
   /**
    * Files chosen by content rather than by name (executables, for build information embedded
    * in binaries). `candidate` decides from the path, mode and size alone which files are worth
-   * opening; `test` then looks at their first `headerBytes` bytes. Reading `mode` or `size`
+   * opening; `test` then looks at their first `headerBytes` bytes. Every cataloger that
+   * recognises a file is handed the same CatalogFile, whose small ranges are read once for all
+   * of them (an executable's header and tables), one file after another. Reading `mode` or `size`
    * may cost a system call on a directory walk, so a candidate test that can reject a file by
    * its name should do so first.
    */

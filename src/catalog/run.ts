@@ -6,7 +6,7 @@ import { posix } from 'node:path';
 import type { Distro } from '../model/distro.js';
 import type { LayerRef, Package, ParsedPackage } from '../model/package.js';
 import type { Warning } from '../model/warning.js';
-import { FileTooLargeError, type FileRef, type FileTree } from '../source/file-tree.js';
+import { checkByteRange, clippedLength, FileTooLargeError, type FileRef, type FileTree } from '../source/file-tree.js';
 import { describeError } from '../errors.js';
 import type { CatalogContext, CatalogFile, Cataloger } from './cataloger.js';
 import { compilePatterns, findFiles } from './patterns.js';
@@ -31,13 +31,39 @@ export interface RunCatalogersOptions {
   onFile?: (cataloger: string, path: string) => void;
 }
 
+/** Ranges up to this size are kept once read, for the other catalogers handed the same file. */
+const SHARED_RANGE_BYTES = 64 * 1024;
+/** At most this much of one file is kept that way. */
+const SHARED_RANGES_TOTAL = 1024 * 1024;
+
 function catalogFile(tree: FileTree, file: FileRef): CatalogFile {
   let bytes: Promise<Buffer> | undefined;
   const read = () => (bytes ??= tree.readFile(file));
+  // Both binary catalogers read an executable's header and tables: the second reads them here.
+  const shared = new Map<string, Promise<Buffer>>();
+  let sharedBytes = 0;
   return {
     path: file.realPath,
     size: file.size,
     read,
+    readRange(offset, length) {
+      if (bytes) {
+        checkByteRange(file.realPath, offset, length);
+        return bytes.then((whole) => whole.subarray(offset, offset + clippedLength(whole.length, offset, length)));
+      }
+      if (length > SHARED_RANGE_BYTES) return tree.readRange(file, offset, length);
+      const key = `${offset}:${length}`;
+      let range = shared.get(key);
+      if (!range) {
+        range = tree.readRange(file, offset, length);
+        if (sharedBytes + length <= SHARED_RANGES_TOTAL) {
+          sharedBytes += length;
+          shared.set(key, range);
+          range.catch(() => shared.delete(key));
+        }
+      }
+      return range;
+    },
     text: async () => (await read()).toString('utf8'),
     localPath: () => tree.localPath(file),
     async open(path) {
@@ -288,7 +314,8 @@ export async function runCatalogers(
     }
   }
   // Catalogers that recognise files by content run in file order: an executable both binary
-  // catalogers recognise is read once, handed to each, and let go before the next is read.
+  // catalogers recognise is handed to each as one CatalogFile, so the ranges they both read (its
+  // header and tables) are read once, and let go before the next file is opened.
   const byContent = new Map<string, { file: FileRef; readers: Cataloger[] }>();
   for (const cataloger of catalogers.filter((c) => c.sniff)) {
     for (const file of await filesFor(tree, cataloger, candidates)) {

@@ -7,6 +7,7 @@ import { fileURLToPath } from 'node:url';
 import { expect } from 'vitest';
 import type { Cataloger } from '../../src/catalog/cataloger.js';
 import { detectDistro } from '../../src/catalog/os-release/index.js';
+import { bufferBytes } from '../../src/catalog/random-access-bytes.js';
 import { runCatalogers, type CatalogResult } from '../../src/catalog/run.js';
 import { DirectoryTree } from '../../src/source/directory.js';
 import { defaultSourceLimits } from '../../src/source/file-tree.js';
@@ -89,6 +90,7 @@ export function memoryFile(
     path,
     size: bytes.length,
     read: async () => bytes,
+    readRange: bufferBytes(bytes).readRange,
     text: async () => bytes.toString('utf8'),
     localPath: async () => {
       throw new Error(`memoryFile(${path}) has no local path`);

@@ -13,9 +13,10 @@ const sections: SectionSpec[] = [
   { name: '.a-long-section-name', data: Buffer.from('long'), address: 0x403000 },
 ];
 
-function summary(exe: Executable | undefined) {
+async function summary(exe: Executable | undefined) {
   if (!exe) return undefined;
-  return exe.sections.filter((s) => s.name !== '' && s.name !== '.shstrtab').map((s) => `${s.name}@${s.address.toString(16)}=${exe.sectionData(s).toString()}`);
+  const named = exe.sections.filter((s) => s.name !== '' && s.name !== '.shstrtab');
+  return Promise.all(named.map(async (s) => `${s.name}@${s.address.toString(16)}=${(await exe.sectionData(s)).toString()}`));
 }
 
 describe('readExecutable', () => {
@@ -28,36 +29,36 @@ describe('readExecutable', () => {
     ['PE32', buildPe(32, 0x400000, sections)],
     ['Mach-O 64 little-endian', buildMachO({ bits: 64, littleEndian: true }, sections.slice(0, 2))],
     ['Mach-O 32 big-endian', buildMachO({ bits: 32, littleEndian: false }, sections.slice(0, 2))],
-  ])('reads section names, addresses and bytes of %s', (_label, bytes) => {
-    const exe = readExecutable(bytes)!;
+  ])('reads section names, addresses and bytes of %s', async (_label, bytes) => {
+    const exe = (await readExecutable(bytes))!;
     const expected = ['.text@401000=code code code', '.dep-v0@402000=dependency list', '.a-long-section-name@403000=long'];
-    expect(summary(exe)).toEqual(exe.format === 'macho' ? expected.slice(0, 2) : expected);
+    expect(await summary(exe)).toEqual(exe.format === 'macho' ? expected.slice(0, 2) : expected);
     // Addresses resolve through the segments, stopping at a segment's end.
-    expect(exe.readAddress(0x402000 + 11, 100)?.toString()).toBe('list');
-    expect(exe.readAddress(0x500000, 4)).toBeUndefined();
+    expect((await exe.readAddress(0x402000 + 11, 100))?.toString()).toBe('list');
+    expect(await exe.readAddress(0x500000, 4)).toBeUndefined();
     if (exe.format === 'macho') expect(exe.section('.dep-v0', '__DATA')).toBeDefined();
   });
 
-  it('describes formats, word sizes and byte orders', () => {
-    const describe = (b: Buffer) => {
-      const exe = readExecutable(b)!;
+  it('describes formats, word sizes and byte orders', async () => {
+    const describe = async (b: Buffer) => {
+      const exe = (await readExecutable(b))!;
       return `${exe.format}/${exe.bits}/${exe.littleEndian ? 'le' : 'be'}`;
     };
-    expect(describe(buildElf({ bits: 32, littleEndian: false }, sections))).toBe('elf/32/be');
-    expect(describe(buildPe(64, 0x140000000, sections))).toBe('pe/64/le');
-    expect(describe(buildMachO({ bits: 64, littleEndian: true }, sections.slice(0, 1)))).toBe('macho/64/le');
+    expect(await describe(buildElf({ bits: 32, littleEndian: false }, sections))).toBe('elf/32/be');
+    expect(await describe(buildPe(64, 0x140000000, sections))).toBe('pe/64/le');
+    expect(await describe(buildMachO({ bits: 64, littleEndian: true }, sections.slice(0, 1)))).toBe('macho/64/le');
   });
 
-  it('takes the first architecture of a universal Mach-O binary', () => {
+  it('takes the first architecture of a universal Mach-O binary', async () => {
     const arm = buildMachO({ bits: 64, littleEndian: true }, [{ name: '.dep-v0', data: Buffer.from('first'), address: 0x1000, writable: true }]);
     const x86 = buildMachO({ bits: 64, littleEndian: true }, [{ name: '.dep-v0', data: Buffer.from('second'), address: 0x1000, writable: true }]);
-    const exe = readExecutable(buildFatMachO([arm, x86]))!;
-    expect(exe.sectionData(exe.section('.dep-v0')!).toString()).toBe('first');
-    expect(exe.readAddress(0x1000, 5)?.toString()).toBe('first');
+    const exe = (await readExecutable(buildFatMachO([arm, x86])))!;
+    expect((await exe.sectionData(exe.section('.dep-v0')!)).toString()).toBe('first');
+    expect((await exe.readAddress(0x1000, 5))?.toString()).toBe('first');
   });
 
-  it('reads ELF segments without section headers', () => {
-    const exe = readExecutable(buildElf({ bits: 64, littleEndian: true }, sections, { withSectionHeaders: false }))!;
+  it('reads ELF segments without section headers', async () => {
+    const exe = (await readExecutable(buildElf({ bits: 64, littleEndian: true }, sections, { withSectionHeaders: false })))!;
     expect(exe.sections).toEqual([]);
     expect(exe.segments.map((s) => [s.address, s.writable])).toEqual([
       [0x401000, false],
@@ -66,34 +67,34 @@ describe('readExecutable', () => {
     ]);
   });
 
-  it('rejects what is not an executable, and Java classes that share the fat magic', () => {
-    expect(readExecutable(Buffer.from('#!/bin/sh\necho hi\n'))).toBeUndefined();
-    expect(readExecutable(Buffer.from('MZ but nothing else'))).toBeUndefined();
-    expect(readExecutable(Buffer.from([0x7f, 0x45, 0x4c, 0x46, 2, 1, 1]))).toBeUndefined();
+  it('rejects what is not an executable, and Java classes that share the fat magic', async () => {
+    expect(await readExecutable(Buffer.from('#!/bin/sh\necho hi\n'))).toBeUndefined();
+    expect(await readExecutable(Buffer.from('MZ but nothing else'))).toBeUndefined();
+    expect(await readExecutable(Buffer.from([0x7f, 0x45, 0x4c, 0x46, 2, 1, 1]))).toBeUndefined();
     expect(executableFormatOf(Buffer.from([0xca, 0xfe, 0xba, 0xbe, 0, 0, 0, 52]))).toBeUndefined();
     expect(executableFormatOf(Buffer.from([0xca, 0xfe, 0xba, 0xbe, 0, 0, 0, 2]))).toBe('macho');
   });
 
-  it('never throws on random bytes or damaged executables', () => {
+  it('never throws on random bytes or damaged executables', async () => {
     const real = [buildElf({ bits: 64, littleEndian: true }, sections), buildPe(32, 0x400000, sections), buildMachO({ bits: 64, littleEndian: false }, sections.slice(0, 2))];
-    fc.assert(
-      fc.property(fc.uint8Array({ maxLength: 600 }), (bytes) => {
-        readExecutable(Buffer.from(bytes));
+    await fc.assert(
+      fc.asyncProperty(fc.uint8Array({ maxLength: 600 }), async (bytes) => {
+        await readExecutable(Buffer.from(bytes));
       }),
     );
-    fc.assert(
-      fc.property(fc.constantFrom(...real), fc.array(fc.tuple(fc.nat(), fc.nat(255)), { maxLength: 12 }), fc.option(fc.nat()), (base, edits, cut) => {
+    await fc.assert(
+      fc.asyncProperty(fc.constantFrom(...real), fc.array(fc.tuple(fc.nat(), fc.nat(255)), { maxLength: 12 }), fc.option(fc.nat()), async (base, edits, cut) => {
         const bytes = Buffer.from(base);
         for (const [at, value] of edits) bytes[at % bytes.length] = value;
-        const exe = readExecutable(cut === null ? bytes : bytes.subarray(0, cut % bytes.length));
-        if (exe) for (const s of exe.sections) exe.sectionData(s);
+        const exe = await readExecutable(cut === null ? bytes : bytes.subarray(0, cut % bytes.length));
+        if (exe) for (const s of exe.sections) await exe.sectionData(s);
       }),
       { numRuns: 500 },
     );
   });
 
-  it.skipIf(!hasTool('readelf') || !existsSync('/bin/ls'))('agrees with readelf on a real ELF file', () => {
-    const exe = readExecutable(readFileSync('/bin/ls'))!;
+  it.skipIf(!hasTool('readelf') || !existsSync('/bin/ls'))('agrees with readelf on a real ELF file', async () => {
+    const exe = (await readExecutable(readFileSync('/bin/ls')))!;
     const listing = execFileSync('readelf', ['-SW', '/bin/ls'], { encoding: 'utf8' });
     const expected = [...listing.matchAll(/^\s*\[\s*\d+\]\s+(\S+)\s+\S+\s+([0-9a-f]+)\s+([0-9a-f]+)\s+([0-9a-f]+)/gm)].map(
       ([, name, addr, off, size]) => `${name} ${parseInt(addr!, 16)} ${parseInt(off!, 16)} ${parseInt(size!, 16)}`,

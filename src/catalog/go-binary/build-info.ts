@@ -71,14 +71,17 @@ function readPointer(bytes: Buffer, offset: number, size: number, bigEndian: boo
   return Number(bigEndian ? bytes.readBigUInt64BE(offset) : bytes.readBigUInt64LE(offset));
 }
 
-/** A Go string header {data pointer, length} at an address, and the bytes it points to. */
-function readPointedString(exe: Executable, address: number, size: number, bigEndian: boolean): Buffer | undefined {
-  const header = exe.readAddress(address, 2 * size);
+/**
+ * A Go string header {data pointer, length} at an address, and the bytes it points to: two small
+ * ranged reads wherever in the file the pointers lead, the length capped before anything is read.
+ */
+async function readPointedString(exe: Executable, address: number, size: number, bigEndian: boolean): Promise<Buffer | undefined> {
+  const header = await exe.readAddress(address, 2 * size);
   if (!header || header.length < 2 * size) return undefined;
   const data = readPointer(header, 0, size, bigEndian)!;
   const length = readPointer(header, size, size, bigEndian)!;
   if (length > MAX_STRING) return undefined;
-  const bytes = exe.readAddress(data, length);
+  const bytes = await exe.readAddress(data, length);
   if (!bytes || bytes.length < length) return undefined;
   return bytes;
 }
@@ -98,11 +101,15 @@ export type GoBuildInfoResult =
   /** A blob was found but could not be read. */
   | { kind: 'unreadable'; reason: string };
 
-/** Reads the build info of a Go executable whose tables `exe` describes. */
-export function readGoBuildInfo(exe: Executable): GoBuildInfoResult {
+/**
+ * Reads the build info of a Go executable whose tables `exe` describes: one read of at most
+ * 64 KiB where the blob is (its own section, or the start of the data), and for binaries older
+ * than Go 1.18 the few bytes its pointers lead to.
+ */
+export async function readGoBuildInfo(exe: Executable): Promise<GoBuildInfoResult> {
   const start = dataStart(exe);
   if (start === undefined) return { kind: 'absent' };
-  let data = exe.readAddress(start, SEARCH_SIZE);
+  let data = await exe.readAddress(start, SEARCH_SIZE);
   if (!data) return { kind: 'absent' };
   let base = 0;
   for (;;) {
@@ -126,8 +133,8 @@ export function readGoBuildInfo(exe: Executable): GoBuildInfoResult {
   const bigEndian = (flags & FLAG_BIG_ENDIAN) !== 0;
   const versionAddress = readPointer(data, 16, pointerSize, bigEndian)!;
   const modAddress = readPointer(data, 16 + pointerSize, pointerSize, bigEndian)!;
-  const goVersion = readPointedString(exe, versionAddress, pointerSize, bigEndian);
+  const goVersion = await readPointedString(exe, versionAddress, pointerSize, bigEndian);
   if (!goVersion || goVersion.length === 0) return { kind: 'unreadable', reason: 'the Go version pointer leads nowhere' };
-  const mod = readPointedString(exe, modAddress, pointerSize, bigEndian);
+  const mod = await readPointedString(exe, modAddress, pointerSize, bigEndian);
   return { kind: 'found', info: { goVersion: goVersion.toString('utf8'), modInfo: stripSentinels(mod), layout: 'pointer' } };
 }

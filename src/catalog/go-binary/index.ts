@@ -5,12 +5,12 @@
  */
 import { executableSniff } from '../binary/sniff.js';
 import { defineCataloger, type Cataloger } from '../cataloger.js';
-import { parseGoBinaryBytes } from './parse-go-binary.js';
+import { parseGoBinary } from './parse-go-binary.js';
 
 export const goBinaryCataloger = defineCataloger({
   name: 'go-binary',
   version: 1,
   patterns: [],
   sniff: executableSniff,
-  parse: async (file, ctx) => parseGoBinaryBytes(await file.read(), ctx),
+  parse: parseGoBinary,
 }) satisfies Cataloger;

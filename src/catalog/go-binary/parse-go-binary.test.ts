@@ -4,7 +4,7 @@ import { buildElf, buildFatMachO, buildMachO, buildPe } from '../../../test/fixt
 import { inlineBuildInfo, pointerBuildInfo } from '../../../test/fixtures/catalog/go-binary/make-buildinfo.js';
 import { memoryFile, packageLine, recordingContext } from '../../../test/harness/catalog.js';
 import { goBinaryCataloger } from './index.js';
-import { parseGoBinaryBytes, stdlibVersion } from './parse-go-binary.js';
+import { parseGoBinary, stdlibVersion } from './parse-go-binary.js';
 import { parseGoModInfo } from './parse-mod-info.js';
 
 const modInfo = [
@@ -32,9 +32,9 @@ const expectedLines = [
   'stdlib@v1.17.13 pkg:golang/stdlib@v1.17.13',
 ];
 
-function read(bytes: Buffer) {
+async function read(bytes: Buffer) {
   const { ctx, skipped, warnings } = recordingContext();
-  const packages = parseGoBinaryBytes(bytes, ctx);
+  const packages = await parseGoBinary(bytes, ctx);
   return { packages, lines: packages.map(packageLine), skipped, warnings };
 }
 
@@ -123,8 +123,8 @@ describe('go-binary cataloger on hand-built binaries', () => {
       'universal Mach-O, inline',
       () => buildFatMachO([buildMachO({ bits: 64, littleEndian: true }, [{ name: '__go_buildinfo', data: inlineBuildInfo(goVersion, modInfo), address: 0x100004000, writable: true }])]),
     ],
-  ])('%s', (_label, make) => {
-    const { packages, lines, skipped, warnings } = read(make());
+  ])('%s', async (_label, make) => {
+    const { packages, lines, skipped, warnings } = await read(make());
     expect(lines).toEqual(expectedLines);
     expect(warnings).toEqual([]);
     expect(skipped).toEqual(['example.com/local v0.0.0-00010101000000-000000000000 is replaced by the directory ../local, which has no version']);
@@ -142,23 +142,23 @@ describe('go-binary cataloger on hand-built binaries', () => {
     expect(packages[4]).toEqual({ name: 'stdlib', version: 'v1.17.13', type: 'golang', purl: 'pkg:golang/stdlib@v1.17.13', ecosystem: 'Go', metadata: { goVersion, GOOS: 'linux', GOARCH: 'arm64' } });
   });
 
-  it('ignores a magic that is not 16-byte aligned, and executables without build info', () => {
+  it('ignores a magic that is not 16-byte aligned, and executables without build info', async () => {
     const misaligned = Buffer.concat([Buffer.alloc(8), inlineBuildInfo(goVersion, modInfo)]);
-    expect(read(buildElf({ bits: 64, littleEndian: true }, [{ name: '.go.buildinfo', data: misaligned, address: 0x1000, writable: true }])).lines).toEqual([]);
-    expect(read(buildElf({ bits: 64, littleEndian: true }, [{ name: '.data', data: Buffer.from('hello'), address: 0x1000, writable: true }]))).toEqual({ packages: [], lines: [], skipped: [], warnings: [] });
-    expect(read(Buffer.from('not a binary')).lines).toEqual([]);
+    expect((await read(buildElf({ bits: 64, littleEndian: true }, [{ name: '.go.buildinfo', data: misaligned, address: 0x1000, writable: true }]))).lines).toEqual([]);
+    expect(await read(buildElf({ bits: 64, littleEndian: true }, [{ name: '.data', data: Buffer.from('hello'), address: 0x1000, writable: true }]))).toEqual({ packages: [], lines: [], skipped: [], warnings: [] });
+    expect((await read(Buffer.from('not a binary'))).lines).toEqual([]);
   });
 
-  it('reports only the standard library of a binary built outside module mode; (devel) main modules are left out', () => {
+  it('reports only the standard library of a binary built outside module mode; (devel) main modules are left out', async () => {
     const gopath = buildElf({ bits: 64, littleEndian: true }, [{ name: '.go.buildinfo', data: inlineBuildInfo('go1.19.8', 'path\tcmd/go\nbuild\tGOOS=linux\n'), address: 0x1000, writable: true }]);
-    expect(read(gopath).lines).toEqual(['stdlib@v1.19.8 pkg:golang/stdlib@v1.19.8']);
+    expect((await read(gopath)).lines).toEqual(['stdlib@v1.19.8 pkg:golang/stdlib@v1.19.8']);
     const devel = buildElf({ bits: 64, littleEndian: true }, [{ name: '.go.buildinfo', data: inlineBuildInfo('go1.19.8', 'path\ta/b\nmod\ta/b\t(devel)\t\n'), address: 0x1000, writable: true }]);
-    expect(read(devel).lines).toEqual(['stdlib@v1.19.8 pkg:golang/stdlib@v1.19.8']);
+    expect((await read(devel)).lines).toEqual(['stdlib@v1.19.8 pkg:golang/stdlib@v1.19.8']);
   });
 
-  it('warns when a blob is found but its pointers lead nowhere', () => {
+  it('warns when a blob is found but its pointers lead nowhere', async () => {
     const blob = pointerBuildInfo(goVersion, modInfo, { address: 0x9000, pointerSize: 8, bigEndian: false });
-    const { lines, warnings } = read(buildElf({ bits: 64, littleEndian: true }, [{ name: '.go.buildinfo', data: blob, address: 0x1000, writable: true }]));
+    const { lines, warnings } = await read(buildElf({ bits: 64, littleEndian: true }, [{ name: '.go.buildinfo', data: blob, address: 0x1000, writable: true }]));
     expect(lines).toEqual([]);
     expect(warnings).toEqual([{ code: 'UNREADABLE_GO_BUILDINFO', message: 'the Go build information cannot be read: the Go version pointer leads nowhere' }]);
   });
@@ -171,19 +171,19 @@ describe('go-binary cataloger on hand-built binaries', () => {
     expect((await goBinaryCataloger.parse(memoryFile('/app', bytes), ctx)).map(packageLine)).toEqual(expectedLines);
   });
 
-  it('never throws on random bytes or damaged binaries', () => {
+  it('never throws on random bytes or damaged binaries', async () => {
     const bases = [
       buildElf({ bits: 64, littleEndian: true }, [{ name: '.go.buildinfo', data: inlineBuildInfo(goVersion, modInfo), address: 0x500000, writable: true }]),
       buildElf({ bits: 32, littleEndian: false }, [{ name: '.go.buildinfo', data: pointerBuildInfo(goVersion, modInfo, { address: 0x10000, pointerSize: 4, bigEndian: true }), address: 0x10000, writable: true }]),
       buildPe(64, 0x140000000, [{ name: '.data', data: inlineBuildInfo(goVersion, modInfo), address: 0x140001000, writable: true }]),
     ];
     const { ctx } = recordingContext();
-    fc.assert(fc.property(fc.uint8Array({ maxLength: 400 }), (bytes) => void parseGoBinaryBytes(Buffer.from(bytes), ctx)));
-    fc.assert(
-      fc.property(fc.constantFrom(...bases), fc.array(fc.tuple(fc.nat(), fc.nat(255)), { minLength: 1, maxLength: 16 }), (base, edits) => {
+    await fc.assert(fc.asyncProperty(fc.uint8Array({ maxLength: 400 }), async (bytes) => void (await parseGoBinary(Buffer.from(bytes), ctx))));
+    await fc.assert(
+      fc.asyncProperty(fc.constantFrom(...bases), fc.array(fc.tuple(fc.nat(), fc.nat(255)), { minLength: 1, maxLength: 16 }), async (base, edits) => {
         const bytes = Buffer.from(base);
         for (const [at, value] of edits) bytes[at % bytes.length] = value;
-        parseGoBinaryBytes(bytes, ctx);
+        await parseGoBinary(bytes, ctx);
       }),
       { numRuns: 1000 },
     );

@@ -5,6 +5,7 @@
 import type { PackageMetadata, ParsedPackage } from '../../model/package.js';
 import { readExecutable, type Executable } from '../binary/executable.js';
 import type { CatalogContext } from '../cataloger.js';
+import type { RandomAccessBytes } from '../random-access-bytes.js';
 import { goModulePackage, isDirectoryPath } from '../go-mod/go-package.js';
 import { readGoBuildInfo } from './build-info.js';
 import { parseGoModInfo, type GoModInfo } from './parse-mod-info.js';
@@ -72,11 +73,14 @@ export function goBuildInfoPackages(goVersion: string, info: GoModInfo, ctx: Cat
   return packages;
 }
 
-/** Reads a Go executable's build information; [] for executables that are not Go binaries. */
-export function parseGoBinaryBytes(bytes: Buffer, ctx: CatalogContext): ParsedPackage[] {
-  const exe: Executable | undefined = readExecutable(bytes);
+/**
+ * Reads a Go executable's build information; [] for executables that are not Go binaries. Only
+ * the ranges that hold the tables and the build information are read, not the whole program.
+ */
+export async function parseGoBinary(file: RandomAccessBytes | Buffer, ctx: CatalogContext): Promise<ParsedPackage[]> {
+  const exe: Executable | undefined = await readExecutable(file);
   if (!exe) return [];
-  const found = readGoBuildInfo(exe);
+  const found = await readGoBuildInfo(exe);
   if (found.kind === 'absent') return [];
   if (found.kind === 'unreadable') {
     ctx.warn('UNREADABLE_GO_BUILDINFO', `the Go build information cannot be read: ${found.reason}`);

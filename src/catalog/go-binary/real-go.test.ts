@@ -63,9 +63,9 @@ async function catalog(path: string) {
   return { packages, lines: packages.map(packageLine), skipped, warnings };
 }
 
-function readInfo(path: string) {
-  const exe = readExecutable(readFileSync(path));
-  const found = exe && readGoBuildInfo(exe);
+async function readInfo(path: string) {
+  const exe = await readExecutable(readFileSync(path));
+  const found = exe && (await readGoBuildInfo(exe));
   if (!found || found.kind !== 'found') throw new Error(`no build info in ${path}`);
   return found.info;
 }
@@ -78,12 +78,12 @@ describe.skipIf(!existsSync(dockerRegistry))('a Go binary Debian ships (docker-r
     expect(warnings).toEqual([]);
     // Built in GOPATH mode: no module lines, so the toolchain's standard library is all there is.
     expect(lines).toEqual(['stdlib@v1.19.8 pkg:golang/stdlib@v1.19.8']);
-    expect(readInfo(dockerRegistry).goVersion).toBe(splitListing(listing).goVersion);
+    expect((await readInfo(dockerRegistry)).goVersion).toBe(splitListing(listing).goVersion);
   });
 
-  it.skipIf(!haveGo)('reads the same build info as a live `go version -m`', () => {
+  it.skipIf(!haveGo)('reads the same build info as a live `go version -m`', async () => {
     const live = execFileSync('go', ['version', '-m', dockerRegistry], { encoding: 'utf8' });
-    const info = readInfo(dockerRegistry);
+    const info = await readInfo(dockerRegistry);
     expect({ goVersion: info.goVersion, modInfo: info.modInfo }).toEqual(splitListing(live));
   });
 });
@@ -197,10 +197,10 @@ describe.skipIf(!haveGo)('Go binaries built with the real toolchain', () => {
 
   it.each(targets)('%s/%s: build info equals `go version -m`, packages follow from it', async (goos, goarch, format) => {
     const binary = build(goos, goarch);
-    const exe = readExecutable(readFileSync(binary))!;
+    const exe = (await readExecutable(readFileSync(binary)))!;
     expect(`${exe.format}/${exe.bits}/${exe.littleEndian ? 'le' : 'be'}`).toBe(format);
     const listing = execFileSync('go', ['version', '-m', binary], { encoding: 'utf8', env });
-    const info = readInfo(binary);
+    const info = await readInfo(binary);
     expect({ goVersion: info.goVersion, modInfo: info.modInfo }).toEqual(splitListing(listing));
     expect(parseGoModInfo(info.modInfo).problems).toEqual([]);
 
@@ -224,7 +224,7 @@ describe.skipIf(!haveGo)('Go binaries built with the real toolchain', () => {
   it('reads quoted build settings as go version -m prints them, and finds the binary by content', async () => {
     const binary = build('linux', 'amd64', ['-ldflags=-s -w -X main.unused=1', '-tags=netgo osusergo']);
     const listing = execFileSync('go', ['version', '-m', binary], { encoding: 'utf8', env });
-    const info = readInfo(binary);
+    const info = await readInfo(binary);
     expect(info.modInfo).toBe(splitListing(listing).modInfo);
     expect(info.modInfo).toContain('build\t-ldflags="-s -w -X main.unused=1"\n');
     const settings = parseGoModInfo(info.modInfo).settings;

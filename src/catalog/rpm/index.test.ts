@@ -17,6 +17,7 @@ import { buildBdbHash, buildNdb, buildPackageBlob } from '../../../test/fixtures
 import type { Distro } from '../../model/distro.js';
 import type { ParsedPackage } from '../../model/package.js';
 import type { CatalogContext, CatalogFile } from '../cataloger.js';
+import { bufferBytes } from '../random-access-bytes.js';
 import { rpmCataloger } from './index.js';
 import { detectRpmDbFormat, parseRpmDatabase, parseRpmDatabaseBytes } from './parse-database.js';
 
@@ -38,6 +39,7 @@ function bufferFile(path: string, bytes: Buffer): CatalogFile {
     path,
     size: bytes.length,
     read: async () => bytes,
+    readRange: bufferBytes(bytes).readRange,
     text: async () => bytes.toString('utf8'),
     localPath: async () => {
       throw new Error('the rpm cataloger should not need a local path');

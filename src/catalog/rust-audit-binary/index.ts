@@ -5,12 +5,12 @@
  */
 import { executableSniff } from '../binary/sniff.js';
 import { defineCataloger, type Cataloger } from '../cataloger.js';
-import { parseAuditBinaryBytes } from './parse-audit-data.js';
+import { parseAuditBinary } from './parse-audit-data.js';
 
 export const rustAuditBinaryCataloger = defineCataloger({
   name: 'rust-audit-binary',
   version: 1,
   patterns: [],
   sniff: executableSniff,
-  parse: async (file, ctx) => parseAuditBinaryBytes(await file.read(), ctx),
+  parse: parseAuditBinary,
 }) satisfies Cataloger;

@@ -9,7 +9,7 @@ import { buildElf, buildFatMachO, buildMachO, buildPe } from '../../../test/fixt
 import { catalogTester, packageLine, recordingContext } from '../../../test/harness/catalog.js';
 import { hasTool } from '../../../test/harness/tools.js';
 import { rustAuditBinaryCataloger } from './index.js';
-import { auditDataPackages, parseAuditBinaryBytes } from './parse-audit-data.js';
+import { auditDataPackages, parseAuditBinary } from './parse-audit-data.js';
 
 const auditJson = {
   packages: [
@@ -30,9 +30,9 @@ const expectedLines = [
   'internal-auth@2.1.0 pkg:cargo/internal-auth@2.1.0',
 ];
 
-function read(bytes: Buffer) {
+async function read(bytes: Buffer) {
   const { ctx, skipped, warnings } = recordingContext();
-  const packages = parseAuditBinaryBytes(bytes, ctx);
+  const packages = await parseAuditBinary(bytes, ctx);
   return { packages, lines: packages.map(packageLine), skipped, warnings };
 }
 
@@ -45,8 +45,8 @@ describe('rust-audit-binary cataloger', () => {
     ['PE32+', () => buildPe(64, 0x140000000, [{ name: '.text', data: Buffer.alloc(16), address: 0x140001000 }, { name: '.dep-v0', data: deps, address: 0x140002000 }])],
     ['Mach-O, __DATA,.dep-v0', () => buildMachO({ bits: 64, littleEndian: true }, [{ name: '.dep-v0', segment: '__DATA', data: deps, address: 0x100004000 }])],
     ['universal Mach-O', () => buildFatMachO([buildMachO({ bits: 64, littleEndian: true }, [{ name: '.dep-v0', segment: '__DATA', data: deps, address: 0x100004000 }])])],
-  ])('reads the crate list of %s', (_label, make) => {
-    const { packages, lines, skipped, warnings } = read(make());
+  ])('reads the crate list of %s', async (_label, make) => {
+    const { packages, lines, skipped, warnings } = await read(make());
     expect(lines).toEqual(expectedLines);
     expect([...skipped, ...warnings]).toEqual([]);
     expect(packages[0]).toEqual({ name: 'myapp', version: '0.1.0', type: 'cargo', purl: 'pkg:cargo/myapp@0.1.0', metadata: { source: 'path', root: true } });
@@ -63,15 +63,15 @@ describe('rust-audit-binary cataloger', () => {
     expect(packages[4]!.metadata).toEqual({ source: 'registry' });
   });
 
-  it('refuses a zlib bomb, and warns about data that is not zlib or not the expected JSON', () => {
-    expect(read(elfWith(deflateSync(Buffer.alloc(9 * 1024 * 1024, 0x20))))).toMatchObject({
+  it('refuses a zlib bomb, and warns about data that is not zlib or not the expected JSON', async () => {
+    expect(await read(elfWith(deflateSync(Buffer.alloc(9 * 1024 * 1024, 0x20))))).toMatchObject({
       lines: [],
       warnings: [{ code: 'UNREADABLE_AUDIT_DATA', message: 'the .dep-v0 dependency list inflates past 8388608 bytes' }],
     });
-    expect(read(elfWith(Buffer.from('not zlib')))).toMatchObject({ warnings: [{ message: 'the .dep-v0 section is not zlib data' }] });
-    expect(read(elfWith(deflateSync('{"packages": 3}')))).toMatchObject({ warnings: [{ message: 'the .dep-v0 dependency list has no "packages" array' }] });
-    expect(read(elfWith(deflateSync('{')))).toMatchObject({ warnings: [{ message: 'the .dep-v0 dependency list is not JSON' }] });
-    expect(read(elfWith(deps, '.data'))).toEqual({ packages: [], lines: [], skipped: [], warnings: [] });
+    expect(await read(elfWith(Buffer.from('not zlib')))).toMatchObject({ warnings: [{ message: 'the .dep-v0 section is not zlib data' }] });
+    expect(await read(elfWith(deflateSync('{"packages": 3}')))).toMatchObject({ warnings: [{ message: 'the .dep-v0 dependency list has no "packages" array' }] });
+    expect(await read(elfWith(deflateSync('{')))).toMatchObject({ warnings: [{ message: 'the .dep-v0 dependency list is not JSON' }] });
+    expect(await read(elfWith(deps, '.data'))).toEqual({ packages: [], lines: [], skipped: [], warnings: [] });
   });
 
   it('skips malformed entries', () => {
@@ -89,20 +89,20 @@ describe('rust-audit-binary cataloger', () => {
     ]);
   });
 
-  it('never throws on random bytes, random JSON or damaged binaries', () => {
+  it('never throws on random bytes, random JSON or damaged binaries', async () => {
     const { ctx } = recordingContext();
-    fc.assert(fc.property(fc.uint8Array({ maxLength: 300 }), (bytes) => void parseAuditBinaryBytes(Buffer.from(bytes), ctx)));
+    await fc.assert(fc.asyncProperty(fc.uint8Array({ maxLength: 300 }), async (bytes) => void (await parseAuditBinary(Buffer.from(bytes), ctx))));
     fc.assert(fc.property(fc.json(), (json) => void auditDataPackages(json, ctx)));
     fc.assert(
       fc.property(fc.array(fc.object()), (entries) => void auditDataPackages(JSON.stringify({ packages: entries }), ctx)),
       { numRuns: 300 },
     );
     const base = elfWith(deps);
-    fc.assert(
-      fc.property(fc.array(fc.tuple(fc.nat(), fc.nat(255)), { minLength: 1, maxLength: 12 }), (edits) => {
+    await fc.assert(
+      fc.asyncProperty(fc.array(fc.tuple(fc.nat(), fc.nat(255)), { minLength: 1, maxLength: 12 }), async (edits) => {
         const bytes = Buffer.from(base);
         for (const [at, value] of edits) bytes[at % bytes.length] = value;
-        parseAuditBinaryBytes(bytes, ctx);
+        await parseAuditBinary(bytes, ctx);
       }),
       { numRuns: 500 },
     );
@@ -129,6 +129,6 @@ describe.skipIf(!hasTool('cc') || !hasTool('objcopy'))('rust-audit-binary on a r
     expect(result.warnings).toEqual([]);
     expect(result.packages.every((p) => p.locations[0]!.path === '/usr/bin/myapp' && p.foundBy === 'rust-audit-binary')).toBe(true);
     expect(result.packages.filter((p) => p.development).map((p) => p.name)).toEqual(['cc']);
-    expect(read(readFileSync(join(root, 'usr/bin/plain'))).lines).toEqual([]);
+    expect((await read(readFileSync(join(root, 'usr/bin/plain')))).lines).toEqual([]);
   });
 });

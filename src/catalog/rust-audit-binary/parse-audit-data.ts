@@ -10,6 +10,7 @@ import { inflateSync } from 'node:zlib';
 import type { PackageMetadata, ParsedPackage } from '../../model/package.js';
 import { readExecutable } from '../binary/executable.js';
 import type { CatalogContext } from '../cataloger.js';
+import type { RandomAccessBytes } from '../random-access-bytes.js';
 import { cratePackage, type CrateSourceKind } from '../rust-cargo-lock/parse-cargo-lock.js';
 
 export const AUDIT_SECTION = '.dep-v0';
@@ -70,12 +71,15 @@ export function auditDataPackages(json: string, ctx: CatalogContext): ParsedPack
   return packages;
 }
 
-/** A binary's crates; [] for executables without cargo-auditable data. */
-export function parseAuditBinaryBytes(bytes: Buffer, ctx: CatalogContext): ParsedPackage[] {
-  const exe = readExecutable(bytes);
+/**
+ * A binary's crates; [] for executables without cargo-auditable data. Only the tables and the
+ * `.dep-v0` section are read, not the whole program.
+ */
+export async function parseAuditBinary(file: RandomAccessBytes | Buffer, ctx: CatalogContext): Promise<ParsedPackage[]> {
+  const exe = await readExecutable(file);
   const section = exe?.section(AUDIT_SECTION);
   if (!exe || !section) return [];
-  const compressed = exe.sectionData(section);
+  const compressed = await exe.sectionData(section);
   let json: Buffer;
   try {
     json = inflateSync(compressed, { maxOutputLength: MAX_AUDIT_JSON });
