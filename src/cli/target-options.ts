@@ -3,7 +3,6 @@
  * definition, so the two never drift apart.
  */
 import type { Command } from 'commander';
-import { selectCatalogers } from '../catalog/index.js';
 import type { TakeInventoryOptions } from '../catalog/take-inventory.js';
 import { VigilError } from '../errors.js';
 import { parseCount, parseDuration, parseSize } from './parse-size.js';
@@ -44,8 +43,11 @@ export function addTargetOptions(command: Command): Command {
     .option('--max-extract-size <size>', 'most bytes kept in the temporary folder while reading an image (default 8G)');
 }
 
-/** Checks the flags and turns them into inventory options; bad values fail before any work. */
-export function inventoryOptions(flags: TargetFlags, progress: Progress): TakeInventoryOptions {
+/**
+ * Checks the flags and turns them into inventory options; bad values fail before any work. The
+ * catalogers are loaded only when --catalogers names them (a scan of an SBOM never needs them).
+ */
+export async function inventoryOptions(flags: TargetFlags, progress: Progress): Promise<TakeInventoryOptions> {
   if (flags.platform !== undefined && !/^[a-z0-9_]+\/[a-z0-9_]+(\/[a-z0-9_]+)?$/i.test(flags.platform)) {
     throw new VigilError('INVALID_ARGUMENT', `--platform takes os/arch[/variant], such as linux/arm64/v8, not "${flags.platform}"`);
   }
@@ -59,7 +61,7 @@ export function inventoryOptions(flags: TargetFlags, progress: Progress): TakeIn
   };
   return {
     limits,
-    ...(flags.catalogers ? { catalogers: selectCatalogers(flags.catalogers) } : {}),
+    ...(flags.catalogers ? { catalogers: (await import('../catalog/index.js')).selectCatalogers(flags.catalogers) } : {}),
     paths: flags.path,
     ...(flags.layer.length > 0 ? { layers: flags.layer } : {}),
     ...(flags.allPaths ? { allPaths: true } : {}),

@@ -3,14 +3,14 @@
  * alias each other merged (a GHSA and a CVE for one flaw are one finding whose id is the CVE),
  * scored, enriched with KEV and EPSS, and given the nearest fix and the command that applies it.
  */
-import type { SeverityEntry } from '../model/advisory.js';
+import type { Advisory, SeverityEntry } from '../model/advisory.js';
 import type { Distro } from '../model/distro.js';
 import type { Finding, FixAvailable } from '../model/finding.js';
 import type { Package } from '../model/package.js';
 import { chooseScore } from '../scoring/choose.js';
 import { remediationCommand } from '../scoring/remediation.js';
 import { schemeFor } from '../versions/index.js';
-import type { VulnDbReader } from '../vulndb/reader.js';
+import type { CveContext, VulnDbReader } from '../vulndb/reader.js';
 import type { PackageMatch } from './match-inventory.js';
 
 /** CVE ids first (the name every tool shares), then the rest alphabetically. */
@@ -57,20 +57,29 @@ function advisoryDatabase(id: string): string {
   return names[prefix] ?? 'osv';
 }
 
-function buildFinding(group: PackageMatch[], reader: VulnDbReader, distro: Distro | undefined): Finding {
-  const first = group[0]!;
-  const pkg = first.package;
+/** A flaw's matches, with the ids its advisories give it. */
+interface Flaw {
+  group: PackageMatch[];
+  advisories: Advisory[];
+  ids: Set<string>;
+  cveId: string | undefined;
+}
+
+function flawOf(group: PackageMatch[]): Flaw {
   const advisories = [...new Map(group.map((m) => [m.advisory.id, m.advisory])).values()];
   const ids = new Set<string>();
   for (const advisory of advisories) {
     ids.add(advisory.id);
     for (const alias of advisory.aliases) ids.add(alias);
   }
+  return { group, advisories, ids, cveId: firstCve(ids) };
+}
+
+function buildFinding({ group, advisories, ids, cveId }: Flaw, context: CveContext | undefined, distro: Distro | undefined): Finding {
+  const first = group[0]!;
+  const pkg = first.package;
   const vulnerabilityId = preferredId(ids);
-  const cveId = firstCve(ids);
-  const cve = cveId ? reader.cve(cveId) : undefined;
-  const kev = cveId ? reader.kev(cveId) : undefined;
-  const epss = cveId ? reader.epss(cveId) : undefined;
+  const { cve, kev, epss } = cveId && context ? context : {};
   const advisorySeverity: SeverityEntry[] = advisories.flatMap((a) => a.severity);
   const affectedSeverity: SeverityEntry[] = group.flatMap((m) => m.affected.severity);
   const rated = advisories.find((a) => a.databaseSeverity) ?? advisories[0]!;
@@ -139,10 +148,13 @@ export function buildFindings(matches: readonly PackageMatch[], reader: VulnDbRe
     if (!list) byPackage.set(match.package, (list = []));
     list.push(match);
   }
-  const findings: Finding[] = [];
+  const flaws: Flaw[] = [];
   for (const packageMatches of byPackage.values()) {
-    for (const group of groupByFlaw(packageMatches)) findings.push(buildFinding(group, reader, distro));
+    for (const group of groupByFlaw(packageMatches)) flaws.push(flawOf(group));
   }
+  // NVD, KEV and EPSS for every flaw at once.
+  const contexts = reader.cveContexts(flaws.flatMap((flaw) => (flaw.cveId ? [flaw.cveId] : [])));
+  const findings = flaws.map((flaw) => buildFinding(flaw, flaw.cveId ? contexts.get(flaw.cveId) : undefined, distro));
   const fixStates = new Map<string, Set<FixAvailable>>();
   for (const finding of findings) {
     let states = fixStates.get(finding.vulnerabilityId);

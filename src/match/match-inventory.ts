@@ -7,15 +7,16 @@
  */
 import type { Advisory, AffectedPackage } from '../model/advisory.js';
 import type { Distro } from '../model/distro.js';
-import { ecosystemBase, normalizePackageName } from '../model/ecosystem.js';
+import { ecosystemBase } from '../model/ecosystem.js';
 import type { Inventory } from '../model/inventory.js';
 import type { Package } from '../model/package.js';
 import type { Warning } from '../model/warning.js';
 import { describeError } from '../errors.js';
 import { schemeFor } from '../versions/index.js';
 import type { VersionScheme } from '../versions/scheme.js';
-import type { VulnDbReader } from '../vulndb/reader.js';
-import { distroMatcherFor, type EcosystemQuery } from './distro/index.js';
+import type { AffectedCandidate, VulnDbReader } from '../vulndb/reader.js';
+import { candidateSource } from './candidate-source.js';
+import { distroMatcherFor, type DistroMatcher, type EcosystemQuery } from './distro/index.js';
 import { evaluateAffected } from './range.js';
 
 export interface PackageMatch {
@@ -48,7 +49,12 @@ const osPackageTypes = new Set(['deb', 'apk', 'rpm']);
 const semverScheme = schemeFor('npm')!;
 const goScheme = schemeFor('Go')!;
 
-function planFor(pkg: Package, distro: Distro | undefined, warn: (key: string, warning: Warning) => void): LookupPlan | undefined {
+function planFor(
+  pkg: Package,
+  distro: Distro | undefined,
+  warn: (key: string, warning: Warning) => void,
+  ecosystemsOf: (matcher: DistroMatcher, distro: Distro) => EcosystemQuery[] | undefined,
+): LookupPlan | undefined {
   if (osPackageTypes.has(pkg.type)) {
     const matcher = distroMatcherFor(distro, pkg.type);
     if (!matcher) {
@@ -59,7 +65,7 @@ function planFor(pkg: Package, distro: Distro | undefined, warn: (key: string, w
       });
       return undefined;
     }
-    const queries = matcher.ecosystems(distro!);
+    const queries = ecosystemsOf(matcher, distro!);
     if (!queries) {
       warn(`no-release:${matcher.name}`, {
         code: 'DISTRO_RELEASE_UNKNOWN',
@@ -73,30 +79,89 @@ function planFor(pkg: Package, distro: Distro | undefined, warn: (key: string, w
   return { queries: [{ ecosystem: pkg.ecosystem }], names: [pkg.name], version: pkg.version, osPackage: false };
 }
 
-function lookup(reader: VulnDbReader, query: EcosystemQuery, name: string): Array<{ ecosystem: string; advisory: Advisory }> {
-  if (!query.accept) return reader.advisoriesFor(query.ecosystem, name).map((advisory) => ({ ecosystem: query.ecosystem, advisory }));
-  return reader.advisoriesForAnyRelease(query.ecosystem, name).filter((hit) => query.accept!(hit.ecosystem));
+/** What evaluating one candidate's entries for one version gave, entry by entry. */
+type EntryOutcome = { affected: AffectedPackage; fixed?: string; evidence: string } | { error: string };
+
+/**
+ * Outcomes by candidate, then by schemes and version. A reader's candidates are read once and
+ * kept while in use, and the service scans the same package versions over and over: each
+ * (candidate, version) is evaluated once.
+ */
+const outcomeCache = new WeakMap<AffectedCandidate, Map<string, readonly EntryOutcome[]>>();
+
+function evaluateCandidate(candidate: AffectedCandidate, version: string, schemes: Schemes): readonly EntryOutcome[] {
+  let byVersion = outcomeCache.get(candidate);
+  if (!byVersion) outcomeCache.set(candidate, (byVersion = new Map()));
+  const key = `${schemes.ecosystem.name}\u0000${schemes.semver.name}\u0000${version}`;
+  const cached = byVersion.get(key);
+  if (cached) return cached;
+  const outcomes: EntryOutcome[] = [];
+  for (const affected of candidate.entries) {
+    try {
+      const verdict = evaluateAffected(affected, version, schemes);
+      if (verdict.affected) outcomes.push({ affected, ...(verdict.fixed ? { fixed: verdict.fixed } : {}), evidence: verdict.evidence });
+    } catch (error) {
+      outcomes.push({ error: describeError(error) });
+    }
+  }
+  byVersion.set(key, outcomes);
+  return outcomes;
 }
 
+interface Schemes {
+  ecosystem: VersionScheme;
+  semver: VersionScheme;
+}
+
+interface PlannedPackage {
+  pkg: Package;
+  plan: LookupPlan | undefined;
+  /** The warnings its plan gave, in order. */
+  warnings: Warning[];
+}
+
+/** A match before its advisory's whole record is read. */
+type PendingMatch = Omit<PackageMatch, 'advisory'> & { advisoryId: string };
+
 export function matchInventory(inventory: Inventory, reader: VulnDbReader): MatchResult {
-  const matches: PackageMatch[] = [];
-  const warnings: Warning[] = [];
   const warned = new Set<string>();
-  const warn = (key: string, warning: Warning) => {
-    if (warned.has(key)) return;
-    warned.add(key);
-    warnings.push(warning);
+  // One list of queries per distribution matcher, shared by all its packages.
+  const queriesByMatcher = new Map<DistroMatcher, EcosystemQuery[] | undefined>();
+  const ecosystemsOf = (matcher: DistroMatcher, distro: Distro) => {
+    if (!queriesByMatcher.has(matcher)) queriesByMatcher.set(matcher, matcher.ecosystems(distro));
+    return queriesByMatcher.get(matcher);
   };
-  for (const pkg of inventory.packages) {
-    const plan = planFor(pkg, inventory.distro, warn);
+  const planned: PlannedPackage[] = inventory.packages.map((pkg) => {
+    const warnings: Warning[] = [];
+    const warn = (key: string, warning: Warning) => {
+      if (warned.has(key)) return;
+      warned.add(key);
+      warnings.push(warning);
+    };
+    return { pkg, plan: planFor(pkg, inventory.distro, warn, ecosystemsOf), warnings };
+  });
+  // Every key the inventory looks up is read at once; the loop below runs on values in memory.
+  const source = candidateSource(
+    reader,
+    planned.flatMap(({ plan }) => (plan ? plan.queries.map((query) => ({ query, names: plan.names })) : [])),
+  );
+
+  const pending: PendingMatch[] = [];
+  const warnings: Warning[] = [];
+  for (const { pkg, plan, warnings: planWarnings } of planned) {
+    warnings.push(...planWarnings);
     if (!plan) continue;
     for (const query of plan.queries) {
       const scheme = schemeFor(query.ecosystem);
       if (!scheme) {
-        warn(`no-scheme:${ecosystemBase(query.ecosystem)}`, {
-          code: 'ECOSYSTEM_UNSUPPORTED',
-          message: `${ecosystemBase(query.ecosystem)} packages are not matched: Vigil has no version ordering for that ecosystem`,
-        });
+        const key = `no-scheme:${ecosystemBase(query.ecosystem)}`;
+        if (!warned.has(key)) {
+          warned.add(key);
+          warnings.push({
+            code: 'ECOSYSTEM_UNSUPPORTED',
+            message: `${ecosystemBase(query.ecosystem)} packages are not matched: Vigil has no version ordering for that ecosystem`,
+          });
+        }
         continue;
       }
       if (!scheme.validate(plan.version)) {
@@ -110,50 +175,39 @@ export function matchInventory(inventory: Inventory, reader: VulnDbReader): Matc
       const schemes = { ecosystem: scheme, semver: ecosystemBase(query.ecosystem) === 'Go' ? goScheme : semverScheme };
       for (const name of plan.names) {
         const seen = new Set<string>();
-        for (const { ecosystem, advisory } of lookup(reader, query, name)) {
-          if (seen.has(advisory.id)) continue;
-          seen.add(advisory.id);
-          matches.push(...evaluateAdvisory(pkg, plan, ecosystem, name, advisory, schemes, warnings));
+        for (const candidate of source.lookup(query, name)) {
+          if (seen.has(candidate.advisoryId)) continue;
+          seen.add(candidate.advisoryId);
+          for (const outcome of evaluateCandidate(candidate, plan.version, schemes)) {
+            if ('error' in outcome) {
+              warnings.push({
+                code: 'ADVISORY_UNEVALUABLE',
+                message: `${candidate.advisoryId} could not be evaluated for ${pkg.name} ${plan.version}: ${outcome.error}`,
+              });
+              continue;
+            }
+            pending.push({
+              package: pkg,
+              ecosystem: candidate.ecosystem,
+              name,
+              version: plan.version,
+              advisoryId: candidate.advisoryId,
+              affected: outcome.affected,
+              ...(outcome.fixed ? { fixed: outcome.fixed } : {}),
+              evidence: outcome.evidence,
+              osPackage: plan.osPackage,
+            });
+          }
         }
       }
     }
   }
-  return { matches, warnings };
-}
-
-function evaluateAdvisory(
-  pkg: Package,
-  plan: LookupPlan,
-  ecosystem: string,
-  name: string,
-  advisory: Advisory,
-  schemes: { ecosystem: VersionScheme; semver: VersionScheme },
-  warnings: Warning[],
-): PackageMatch[] {
-  const found: PackageMatch[] = [];
-  const key = normalizePackageName(ecosystem, name);
-  for (const affected of advisory.affected) {
-    if (affected.ecosystem !== ecosystem || normalizePackageName(ecosystem, affected.name) !== key) continue;
-    try {
-      const verdict = evaluateAffected(affected, plan.version, schemes);
-      if (!verdict.affected) continue;
-      found.push({
-        package: pkg,
-        ecosystem,
-        name,
-        version: plan.version,
-        advisory,
-        affected,
-        ...(verdict.fixed ? { fixed: verdict.fixed } : {}),
-        evidence: verdict.evidence,
-        osPackage: plan.osPackage,
-      });
-    } catch (error) {
-      warnings.push({
-        code: 'ADVISORY_UNEVALUABLE',
-        message: `${advisory.id} could not be evaluated for ${pkg.name} ${plan.version}: ${describeError(error)}`,
-      });
-    }
+  // Only the advisories that apply are read whole, all at once.
+  const advisories = source.advisories(pending.map((match) => match.advisoryId));
+  const matches: PackageMatch[] = [];
+  for (const { advisoryId, ...match } of pending) {
+    const advisory = advisories.get(advisoryId);
+    if (advisory) matches.push({ ...match, advisory });
   }
-  return found;
+  return { matches, warnings };
 }

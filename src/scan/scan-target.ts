@@ -2,7 +2,7 @@
  * @module `vigil scan` as a library: a target (or an SBOM file) → inventory → matches → findings.
  */
 import { open as openFile, stat } from 'node:fs/promises';
-import { takeInventory, type TakeInventoryOptions } from '../catalog/take-inventory.js';
+import type { TakeInventoryOptions } from '../catalog/take-inventory.js';
 import type { Finding } from '../model/finding.js';
 import type { Inventory, TargetDescription } from '../model/inventory.js';
 import type { Warning } from '../model/warning.js';
@@ -49,6 +49,8 @@ export async function inventoryOf(target: string, options: TakeInventoryOptions)
     const { readFile } = await import('node:fs/promises');
     return readSbom(await readFile(spec.path, 'utf8'), { path: spec.path });
   }
+  // The catalogers are loaded only for a target that needs them: an SBOM is read without.
+  const { takeInventory } = await import('../catalog/take-inventory.js');
   return takeInventory(spec, options);
 }
 

@@ -13,7 +13,14 @@
  * @see https://www.first.org/cvss/v3.1/specification-document
  * @see https://www.first.org/cvss/v4.0/specification-document
  */
-import calculator from 'ae-cvss-calculator';
+import { createRequire } from 'node:module';
+
+/** The calculator, loaded on the first score asked for (a scan without CVSS vectors never needs it). */
+let calculatorModule: typeof import('ae-cvss-calculator') | undefined;
+function calculator(): typeof import('ae-cvss-calculator') {
+  calculatorModule ??= createRequire(import.meta.url)('ae-cvss-calculator') as typeof import('ae-cvss-calculator');
+  return calculatorModule;
+}
 
 export type CvssVersion = '2.0' | '3.0' | '3.1' | '4.0';
 
@@ -137,13 +144,13 @@ function baseVector(prefix: string, metrics: Map<string, string>, grammar: Gramm
 function scoreOf(version: CvssVersion, vector: string): number | undefined {
   switch (version) {
     case '2.0':
-      return new calculator.Cvss2(vector).calculateScores().base;
+      return new (calculator().Cvss2)(vector).calculateScores().base;
     case '3.0':
-      return new calculator.Cvss3P0(vector).calculateScores().base;
+      return new (calculator().Cvss3P0)(vector).calculateScores().base;
     case '3.1':
-      return new calculator.Cvss3P1(vector).calculateScores().base;
+      return new (calculator().Cvss3P1)(vector).calculateScores().base;
     case '4.0':
-      return new calculator.Cvss4P0(vector).calculateScores().base;
+      return new (calculator().Cvss4P0)(vector).calculateScores().base;
   }
 }
 
@@ -156,6 +163,18 @@ const PREFIXED = /^CVSS:(2\.0|3\.0|3\.1|4\.0)\/(.*)$/;
  */
 export function parseCvss(vector: string): ParsedCvss | undefined {
   if (typeof vector !== 'string') return undefined;
+  // Scanning meets the same few thousand vectors again and again; each is computed once.
+  if (parsedVectors.has(vector)) return parsedVectors.get(vector);
+  const parsed = computeCvss(vector);
+  if (parsedVectors.size >= PARSED_VECTORS_KEPT) parsedVectors.delete(parsedVectors.keys().next().value!);
+  parsedVectors.set(vector, parsed ? Object.freeze(parsed) : undefined);
+  return parsed;
+}
+
+const PARSED_VECTORS_KEPT = 50_000;
+const parsedVectors = new Map<string, Readonly<ParsedCvss> | undefined>();
+
+function computeCvss(vector: string): ParsedCvss | undefined {
   let text = vector.trim();
   if (text.startsWith('(') && text.endsWith(')')) text = text.slice(1, -1);
   const match = PREFIXED.exec(text);

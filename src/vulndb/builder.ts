@@ -6,7 +6,7 @@ import { createHash, randomUUID } from 'node:crypto';
 import { closeSync, copyFileSync, existsSync, fsyncSync, mkdirSync, openSync, renameSync, rmSync } from 'node:fs';
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
-import type { Advisory, CveRecord, EpssScore, KevEntry } from '../model/advisory.js';
+import type { Advisory, AffectedPackage, CveRecord, EpssScore, KevEntry } from '../model/advisory.js';
 import { packageKey } from '../model/ecosystem.js';
 import { cveKey, schemaStatements, VULNDB_SCHEMA_VERSION } from './schema.js';
 
@@ -26,27 +26,40 @@ export interface CommitSummary {
   changedPackages: Array<{ ecosystem: string; name: string }>;
 }
 
-/** The record matching reads, and the per-package specifics kept beside it (null when none). */
-function splitRecord(advisory: Advisory): { record: string; specifics: string | null } {
+/** An affected entry as the database keeps it: without the ecosystem- and database-specific objects. */
+function slimAffected({ ecosystemSpecific: _e, databaseSpecific: _d, ...rest }: AffectedPackage): AffectedPackage {
+  return rest;
+}
+
+/**
+ * The record findings read (without its affected list), the affected list, and the per-package
+ * specifics kept beside them (null when none).
+ */
+function splitRecord(advisory: Advisory): { record: string; affected: string; specifics: string | null } {
   const specifics = advisory.affected.map((a) => ({ ecosystemSpecific: a.ecosystemSpecific, databaseSpecific: a.databaseSpecific }));
-  const slim = { ...advisory, affected: advisory.affected.map(({ ecosystemSpecific: _e, databaseSpecific: _d, ...rest }) => rest) };
+  const { affected, ...rest } = advisory;
   const any = specifics.some((s) => s.ecosystemSpecific !== undefined || s.databaseSpecific !== undefined);
-  return { record: JSON.stringify(slim), specifics: any ? JSON.stringify(specifics) : null };
+  return { record: JSON.stringify(rest), affected: JSON.stringify(affected.map(slimAffected)), specifics: any ? JSON.stringify(specifics) : null };
 }
 
 function digestOf(text: string): string {
   return createHash('sha256').update(text).digest('base64url').slice(0, 22);
 }
 
-/** The (ecosystem, normalised name) pairs a live advisory affects. */
-function affectedKeys(advisory: Advisory): Array<[string, string]> {
+/**
+ * The (ecosystem, normalised name) pairs a live advisory affects, each with the advisory's
+ * affected entries for it in the record's order (what matching evaluates), as JSON.
+ */
+function affectedRows(advisory: Advisory): Array<{ key: [string, string]; entries: string }> {
   if (advisory.withdrawn) return [];
-  const keys = new Map<string, [string, string]>();
+  const rows = new Map<string, { key: [string, string]; entries: AffectedPackage[] }>();
   for (const affected of advisory.affected) {
-    const key = packageKey(affected.ecosystem, affected.name);
-    keys.set(key, key.split('\u0000') as [string, string]);
+    const id = packageKey(affected.ecosystem, affected.name);
+    let row = rows.get(id);
+    if (!row) rows.set(id, (row = { key: id.split('\u0000') as [string, string], entries: [] }));
+    row.entries.push(slimAffected(affected));
   }
-  return [...keys.values()];
+  return [...rows.values()].map((row) => ({ key: row.key, entries: JSON.stringify(row.entries) }));
 }
 
 export class VulnDbBuilder {
@@ -62,11 +75,11 @@ export class VulnDbBuilder {
     this.statements = {
       getAdvisory: db.prepare<[string], { digest: string }>('SELECT digest FROM advisories WHERE id = ?'),
       putAdvisory: db.prepare(
-        'INSERT OR REPLACE INTO advisories (id, modified, withdrawn, source, digest, record, specifics) VALUES (?, ?, ?, ?, ?, ?, ?)',
+        'INSERT OR REPLACE INTO advisories (id, modified, withdrawn, source, digest, record, affected, specifics) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
       ),
       affectedOf: db.prepare<[string], { ecosystem: string; name: string }>('SELECT ecosystem, name FROM affected WHERE advisory_id = ?'),
       deleteAffected: db.prepare('DELETE FROM affected WHERE advisory_id = ?'),
-      putAffected: db.prepare('INSERT OR IGNORE INTO affected (ecosystem, name, advisory_id) VALUES (?, ?, ?)'),
+      putAffected: db.prepare('INSERT OR IGNORE INTO affected (ecosystem, name, advisory_id, entries) VALUES (?, ?, ?, ?)'),
       deleteAliases: db.prepare('DELETE FROM aliases WHERE advisory_id = ?'),
       putAlias: db.prepare('INSERT OR IGNORE INTO aliases (alias, advisory_id) VALUES (?, ?)'),
       getCve: db.prepare<[string], { record: string }>('SELECT record FROM cves WHERE id = ?'),
@@ -109,7 +122,7 @@ export class VulnDbBuilder {
   }
 
   upsertAdvisory(advisory: Advisory): UpsertOutcome {
-    const { record, specifics } = splitRecord(advisory);
+    const { record, affected, specifics } = splitRecord(advisory);
     // Where a record was read from is not part of what it says: the same record from another
     // copy of a feed is unchanged.
     const { origin: _origin, ...content } = advisory;
@@ -117,14 +130,14 @@ export class VulnDbBuilder {
     const existing = this.statements.getAdvisory.get(advisory.id);
     if (existing?.digest === digest) return 'unchanged';
     const before = this.statements.affectedOf.all(advisory.id).map((row) => [row.ecosystem, row.name] as [string, string]);
-    const after = affectedKeys(advisory);
-    this.statements.putAdvisory.run(advisory.id, advisory.modified, advisory.withdrawn ?? null, advisory.source, digest, record, specifics);
+    const after = affectedRows(advisory);
+    this.statements.putAdvisory.run(advisory.id, advisory.modified, advisory.withdrawn ?? null, advisory.source, digest, record, affected, specifics);
     this.statements.deleteAffected.run(advisory.id);
-    for (const [ecosystem, name] of after) this.statements.putAffected.run(ecosystem, name, advisory.id);
+    for (const { key, entries } of after) this.statements.putAffected.run(key[0], key[1], advisory.id, entries);
     this.statements.deleteAliases.run(advisory.id);
     for (const alias of advisory.aliases) if (alias !== advisory.id) this.statements.putAlias.run(alias, advisory.id);
     this.markChanged(before);
-    this.markChanged(after);
+    this.markChanged(after.map((row) => row.key));
     return existing ? 'changed' : 'added';
   }
 
@@ -166,6 +179,11 @@ export class VulnDbBuilder {
   putEpss(score: EpssScore): void {
     const key = cveKey(score.cveId);
     if (key !== undefined) this.statements.putEpss.run(key, score.score, score.percentile);
+  }
+
+  /** Sets a `meta` entry, written with the rest on commit (what an update remembers for the next). */
+  setMeta(key: string, value: string): void {
+    this.db.prepare('INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)').run(key, value);
   }
 
   recordSource(source: SourceRecord): void {

@@ -5,9 +5,10 @@
  */
 import { existsSync } from 'node:fs';
 import Database from 'better-sqlite3';
-import type { Advisory, CveRecord, EpssScore, KevEntry } from '../model/advisory.js';
+import type { Advisory, AffectedPackage, CveRecord, EpssScore, KevEntry } from '../model/advisory.js';
 import { normalizePackageName } from '../model/ecosystem.js';
 import { VigilError } from '../errors.js';
+import { LruCache } from './lru-cache.js';
 import { cveKey, VULNDB_SCHEMA_VERSION } from './schema.js';
 
 export interface VulnDbStatus {
@@ -24,8 +25,62 @@ export interface VulnDbStatus {
   epss: number;
 }
 
+/** An advisory that names a package, with its affected entries for it: what matching evaluates. */
+export interface AffectedCandidate {
+  advisoryId: string;
+  /** The ecosystem the advisory names the package under ("Debian:12", "Red Hat:…"). */
+  ecosystem: string;
+  /** The advisory's affected entries for this package, in the record's order. */
+  entries: readonly AffectedPackage[];
+}
+
+/** NVD, KEV and EPSS context of one CVE, each when the database has it. */
+export interface CveContext {
+  cve?: CveRecord;
+  kev?: KevEntry;
+  epss?: EpssScore;
+}
+
+/**
+ * How much an open reader remembers. Parsed records are kept by id, so a service scanning
+ * thousands of inventories on one reader reads and parses each only once while it stays in use.
+ */
+const CACHE_LIMITS = { packages: 100_000, advisories: 20_000, cves: 50_000 };
+
+/** Ids, names and CVE keys are sent to SQLite this many at a time, as one JSON array. */
+const BATCH = 2_000;
+
+function* batches<T>(items: readonly T[]): Generator<T[]> {
+  for (let i = 0; i < items.length; i += BATCH) yield items.slice(i, i + BATCH);
+}
+
+const byAdvisoryThenEcosystem = (a: AffectedCandidate, b: AffectedCandidate) =>
+  a.advisoryId < b.advisoryId ? -1 : a.advisoryId > b.advisoryId ? 1 : a.ecosystem < b.ecosystem ? -1 : a.ecosystem > b.ecosystem ? 1 : 0;
+
+/**
+ * An advisory from its row. Its `affected` list is parsed on first use: findings read the rest of
+ * the record, and matching has each package's entries already, so most never need it.
+ */
+function advisoryOf(row: { record: string; affected: string }): Advisory {
+  const advisory = JSON.parse(row.record) as Omit<Advisory, 'affected'>;
+  const json = row.affected;
+  let affected: AffectedPackage[] | undefined;
+  return Object.defineProperty(advisory, 'affected', {
+    enumerable: true,
+    configurable: true,
+    get: () => (affected ??= JSON.parse(json) as AffectedPackage[]),
+    set: (value: AffectedPackage[]) => {
+      affected = value;
+    },
+  }) as Advisory;
+}
+
 export class VulnDbReader {
-  private readonly cache = new Map<string, Advisory>();
+  /** `${ecosystem}\0${normalised name}` → candidates (an empty list remembers "none"). */
+  private readonly packages = new LruCache<string, readonly AffectedCandidate[]>(CACHE_LIMITS.packages);
+  private readonly advisories = new LruCache<string, Advisory | null>(CACHE_LIMITS.advisories);
+  private readonly cves = new LruCache<string, CveContext>(CACHE_LIMITS.cves);
+  private ecosystemList: readonly string[] | undefined;
   private readonly statements;
 
   private constructor(
@@ -33,15 +88,33 @@ export class VulnDbReader {
     readonly path: string,
   ) {
     this.statements = {
-      byPackage: db.prepare<[string, string], { advisory_id: string }>('SELECT advisory_id FROM affected WHERE ecosystem = ? AND name = ?'),
-      byPackageAnyRelease: db.prepare<[string, string, string], { advisory_id: string; ecosystem: string }>(
-        "SELECT advisory_id, ecosystem FROM affected WHERE (ecosystem = ? OR ecosystem LIKE ? ESCAPE '\\') AND name = ?",
+      byPackage: db.prepare<[string, string], { advisory_id: string; entries: string }>(
+        'SELECT advisory_id, entries FROM affected WHERE ecosystem = ? AND name = ?',
       ),
-      advisory: db.prepare<[string], { record: string }>('SELECT record FROM advisories WHERE id = ?'),
+      byPackages: db.prepare<[string, string], { name: string; advisory_id: string; entries: string }>(
+        'SELECT name, advisory_id, entries FROM affected WHERE ecosystem = ? AND name IN (SELECT value FROM json_each(?))',
+      ),
+      // Every distinct ecosystem, one index seek each rather than a walk over every row.
+      ecosystems: db.prepare<[], { ecosystem: string }>(
+        `WITH RECURSIVE e(ecosystem) AS (
+           SELECT MIN(ecosystem) FROM affected
+           UNION ALL SELECT (SELECT MIN(ecosystem) FROM affected WHERE ecosystem > e.ecosystem) FROM e WHERE e.ecosystem IS NOT NULL
+         ) SELECT ecosystem FROM e WHERE ecosystem IS NOT NULL`,
+      ),
+      exists: db.prepare<[string], { id: string }>('SELECT id FROM advisories WHERE id = ?'),
+      advisory: db.prepare<[string], { record: string; affected: string }>('SELECT record, affected FROM advisories WHERE id = ?'),
+      advisories: db.prepare<[string], { id: string; record: string; affected: string }>(
+        'SELECT id, record, affected FROM advisories WHERE id IN (SELECT value FROM json_each(?))',
+      ),
       byAlias: db.prepare<[string], { advisory_id: string }>('SELECT advisory_id FROM aliases WHERE alias = ? ORDER BY advisory_id'),
       cve: db.prepare<[string], { record: string }>('SELECT record FROM cves WHERE id = ?'),
+      cves: db.prepare<[string], { id: string; record: string }>('SELECT id, record FROM cves WHERE id IN (SELECT value FROM json_each(?))'),
       kev: db.prepare<[string], { record: string }>('SELECT record FROM kev WHERE cve_id = ?'),
+      kevs: db.prepare<[string], { cve_id: string; record: string }>('SELECT cve_id, record FROM kev WHERE cve_id IN (SELECT value FROM json_each(?))'),
       epss: db.prepare<[number], { score: number; percentile: number }>('SELECT score, percentile FROM epss WHERE cve_key = ?'),
+      epsses: db.prepare<[string], { cve_key: number; score: number; percentile: number }>(
+        'SELECT cve_key, score, percentile FROM epss WHERE cve_key IN (SELECT value FROM json_each(?))',
+      ),
       changesSince: db.prepare<[number], { import_seq: number; ecosystem: string; name: string }>(
         'SELECT import_seq, ecosystem, name FROM changes WHERE import_seq > ? ORDER BY import_seq',
       ),
@@ -67,21 +140,88 @@ export class VulnDbReader {
     return new VulnDbReader(db, path);
   }
 
-  private parse(id: string): Advisory | undefined {
-    const cached = this.cache.get(id);
+  /**
+   * The candidates of many packages of one ecosystem at once, by normalised name (absent names
+   * have none). Each list is ordered by advisory id; what is not yet remembered is read in batches.
+   */
+  candidatesIn(ecosystem: string, names: Iterable<string>): Map<string, readonly AffectedCandidate[]> {
+    const found = new Map<string, readonly AffectedCandidate[]>();
+    const missing: string[] = [];
+    for (const raw of names) {
+      const name = normalizePackageName(ecosystem, raw);
+      if (found.has(name)) continue;
+      const cached = this.packages.get(`${ecosystem}\u0000${name}`);
+      if (cached) found.set(name, cached);
+      else {
+        found.set(name, []);
+        missing.push(name);
+      }
+    }
+    for (const batch of batches(missing)) {
+      const read = new Map<string, AffectedCandidate[]>();
+      for (const row of this.statements.byPackages.all(ecosystem, JSON.stringify(batch))) {
+        let list = read.get(row.name);
+        if (!list) read.set(row.name, (list = []));
+        list.push({ advisoryId: row.advisory_id, ecosystem, entries: JSON.parse(row.entries) as AffectedPackage[] });
+      }
+      for (const name of batch) {
+        const list = read.get(name)?.sort(byAdvisoryThenEcosystem) ?? [];
+        this.packages.set(`${ecosystem}\u0000${name}`, list);
+        found.set(name, list);
+      }
+    }
+    return found;
+  }
+
+  /** The candidates of one package in exactly this ecosystem, ordered by advisory id. */
+  candidatesFor(ecosystem: string, name: string): readonly AffectedCandidate[] {
+    const key = normalizePackageName(ecosystem, name);
+    const cached = this.packages.get(`${ecosystem}\u0000${key}`);
     if (cached) return cached;
+    const list = this.statements.byPackage
+      .all(ecosystem, key)
+      .map((row) => ({ advisoryId: row.advisory_id, ecosystem, entries: JSON.parse(row.entries) as AffectedPackage[] }))
+      .sort(byAdvisoryThenEcosystem);
+    this.packages.set(`${ecosystem}\u0000${key}`, list);
+    return list;
+  }
+
+  /** Every ecosystem the database has advisories in, as written ("Debian:12", "npm"), sorted. */
+  ecosystems(): readonly string[] {
+    this.ecosystemList ??= this.statements.ecosystems.all().map((row) => row.ecosystem);
+    return this.ecosystemList;
+  }
+
+  /**
+   * The ecosystems of a base: itself and those with a release suffix ("Rocky Linux" and "Rocky
+   * Linux:9"). The suffix is matched as SQL's LIKE 'base:%' does, ignoring ASCII case.
+   */
+  releasesOf(base: string): string[] {
+    const prefix = `${base}:`.toLowerCase();
+    return this.ecosystems().filter((e) => e === base || (e.length > prefix.length && e.slice(0, prefix.length).toLowerCase() === prefix));
+  }
+
+  /** The candidates of one package under every release of a base ecosystem, ordered by advisory id, then ecosystem. */
+  candidatesForAnyRelease(base: string, name: string, accept: (ecosystem: string) => boolean = () => true): AffectedCandidate[] {
+    return this.releasesOf(base)
+      .filter(accept)
+      .flatMap((ecosystem) => this.candidatesFor(ecosystem, name))
+      .sort(byAdvisoryThenEcosystem);
+  }
+
+  private parse(id: string): Advisory | undefined {
+    const cached = this.advisories.get(id);
+    if (cached !== undefined) return cached ?? undefined;
     const row = this.statements.advisory.get(id);
-    if (!row) return undefined;
-    const advisory = JSON.parse(row.record) as Advisory;
-    this.cache.set(id, advisory);
-    return advisory;
+    const advisory = row ? advisoryOf(row) : null;
+    this.advisories.set(id, advisory);
+    return advisory ?? undefined;
   }
 
   /** Live advisories naming this package in exactly this ecosystem ("Debian:12", "npm"). */
   advisoriesFor(ecosystem: string, name: string): Advisory[] {
-    return this.statements.byPackage
-      .all(ecosystem, normalizePackageName(ecosystem, name))
-      .map((row) => this.parse(row.advisory_id))
+    return this.candidatesFor(ecosystem, name)
+      .map((candidate) => this.parse(candidate.advisoryId))
       .filter((a): a is Advisory => a !== undefined);
   }
 
@@ -90,23 +230,41 @@ export class VulnDbReader {
    * Linux" and "Rocky Linux:9"), with the ecosystem each names it under.
    */
   advisoriesForAnyRelease(base: string, name: string): Array<{ ecosystem: string; advisory: Advisory }> {
-    const like = `${base.replace(/[\\%_]/g, (c) => `\\${c}`)}:%`;
-    return this.statements.byPackageAnyRelease
-      .all(base, like, normalizePackageName(base, name))
-      .flatMap((row) => {
-        const advisory = this.parse(row.advisory_id);
-        return advisory ? [{ ecosystem: row.ecosystem, advisory }] : [];
-      });
+    return this.candidatesForAnyRelease(base, name).flatMap((candidate) => {
+      const advisory = this.parse(candidate.advisoryId);
+      return advisory ? [{ ecosystem: candidate.ecosystem, advisory }] : [];
+    });
   }
 
   advisory(id: string): Advisory | undefined {
     return this.parse(id);
   }
 
+  /** Many advisories by id at once (ids the database does not have are absent from the map). */
+  advisoriesById(ids: Iterable<string>): Map<string, Advisory> {
+    const found = new Map<string, Advisory>();
+    const missing: string[] = [];
+    for (const id of ids) {
+      if (found.has(id)) continue;
+      const cached = this.advisories.get(id);
+      if (cached) found.set(id, cached);
+      else if (cached === undefined) missing.push(id);
+    }
+    for (const batch of batches([...new Set(missing)])) {
+      for (const row of this.statements.advisories.all(JSON.stringify(batch))) {
+        const advisory = advisoryOf(row);
+        this.advisories.set(row.id, advisory);
+        found.set(row.id, advisory);
+      }
+      for (const id of batch) if (!found.has(id)) this.advisories.set(id, null);
+    }
+    return found;
+  }
+
   /** Every advisory an id names: itself, and every advisory that lists it as an alias. */
   resolve(id: string): Advisory[] {
     const ids = new Set<string>();
-    if (this.statements.advisory.get(id)) ids.add(id);
+    if (this.statements.exists.get(id)) ids.add(id);
     for (const row of this.statements.byAlias.all(id)) ids.add(row.advisory_id);
     return [...ids].map((i) => this.parse(i)).filter((a): a is Advisory => a !== undefined);
   }
@@ -125,6 +283,44 @@ export class VulnDbReader {
     const key = cveKey(cveId);
     const row = key === undefined ? undefined : this.statements.epss.get(key);
     return row ? { cveId, score: row.score, percentile: row.percentile } : undefined;
+  }
+
+  /** NVD, KEV and EPSS context of many CVEs at once, read in one query per table and batch. */
+  cveContexts(cveIds: Iterable<string>): Map<string, CveContext> {
+    const found = new Map<string, CveContext>();
+    const missing: string[] = [];
+    for (const id of cveIds) {
+      if (found.has(id)) continue;
+      const cached = this.cves.get(id);
+      if (cached) found.set(id, cached);
+      else {
+        found.set(id, {});
+        missing.push(id);
+      }
+    }
+    for (const batch of batches(missing)) {
+      const json = JSON.stringify(batch);
+      for (const row of this.statements.cves.all(json)) found.get(row.id)!.cve = JSON.parse(row.record) as CveRecord;
+      for (const row of this.statements.kevs.all(json)) found.get(row.cve_id)!.kev = JSON.parse(row.record) as KevEntry;
+      // ("CVE-2021-0001" and "CVE-2021-00001" share a key, as they share a row.)
+      const byKey = new Map<number, string[]>();
+      for (const id of batch) {
+        const key = cveKey(id);
+        if (key !== undefined) byKey.set(key, [...(byKey.get(key) ?? []), id]);
+      }
+      if (byKey.size > 0) {
+        for (const row of this.statements.epsses.all(JSON.stringify([...byKey.keys()]))) {
+          for (const id of byKey.get(row.cve_key)!) found.get(id)!.epss = { cveId: id, score: row.score, percentile: row.percentile };
+        }
+      }
+      for (const id of batch) this.cves.set(id, found.get(id)!);
+    }
+    return found;
+  }
+
+  /** A `meta` entry ("built_at", "nvd_updated_at", …), when the database has it. */
+  meta(key: string): string | undefined {
+    return this.db.prepare<[string], { value: string }>('SELECT value FROM meta WHERE key = ?').get(key)?.value;
   }
 
   /** (ecosystem, name) pairs whose advisories changed in imports after `importSeq`. */

@@ -4,7 +4,7 @@
  */
 
 /** Bumped when the tables change; an older file is rebuilt, never misread. */
-export const VULNDB_SCHEMA_VERSION = 2;
+export const VULNDB_SCHEMA_VERSION = 3;
 
 export const schemaStatements: readonly string[] = [
   `CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID`,
@@ -16,8 +16,10 @@ export const schemaStatements: readonly string[] = [
      origin TEXT
    ) WITHOUT ROWID`,
   // One row per advisory: the normalised record as compact JSON, and a digest to see changes.
-  // Matching parses `record` for every advisory of a package, so the bulky, rarely needed
-  // ecosystem_specific / database_specific objects (Go's symbol lists) live apart in `specifics`.
+  // Findings read `record` for every advisory that applies to a package; its `affected` list
+  // (what matching evaluates, kept per package in `affected` below) lives apart in `affected`,
+  // and the bulky, rarely needed ecosystem_specific / database_specific objects (Go's symbol
+  // lists) in `specifics`, so neither is read or parsed for a finding.
   // A rowid table: records are a few kilobytes, and WITHOUT ROWID stores large rows poorly.
   `CREATE TABLE IF NOT EXISTS advisories (
      id TEXT NOT NULL UNIQUE,
@@ -26,13 +28,17 @@ export const schemaStatements: readonly string[] = [
      source TEXT NOT NULL,
      digest TEXT NOT NULL,
      record TEXT NOT NULL,
+     affected TEXT NOT NULL,
      specifics TEXT
    )`,
-  // What each live (not withdrawn) advisory affects, by ecosystem as written and normalised name.
+  // What each live (not withdrawn) advisory affects, by ecosystem as written and normalised name,
+  // with the advisory's affected entries for that package (ranges, versions, severity) as JSON:
+  // matching evaluates these and reads the whole record only of the advisories that apply.
   `CREATE TABLE IF NOT EXISTS affected (
      ecosystem TEXT NOT NULL,
      name TEXT NOT NULL,
      advisory_id TEXT NOT NULL,
+     entries TEXT NOT NULL,
      PRIMARY KEY (ecosystem, name, advisory_id)
    ) WITHOUT ROWID`,
   `CREATE INDEX IF NOT EXISTS affected_by_advisory ON affected (advisory_id)`,

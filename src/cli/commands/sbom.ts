@@ -1,6 +1,5 @@
 /** @module `vigil sbom <target>`: the software inventory of a target, as CycloneDX or SPDX. */
 import { Command, Option } from 'commander';
-import { takeInventory } from '../../catalog/take-inventory.js';
 import { formatFor, sbomFormats } from '../../sbom/index.js';
 import { createProgress } from '../progress.js';
 import { addTargetOptions, inventoryOptions, reportWarnings, type TargetFlags } from '../target-options.js';
@@ -20,9 +19,11 @@ export function sbomCommand(): Command {
   return addTargetOptions(command).action(async (target: string, flags: SbomFlags) => {
     const format = formatFor(flags.format);
     const progress = createProgress({ quiet: flags.quiet ?? false });
-    const options = inventoryOptions(flags, progress);
+    const options = await inventoryOptions(flags, progress);
     let inventory;
     try {
+      // Loaded here, not at start-up: every other command runs without the catalogers.
+      const { takeInventory } = await import('../../catalog/take-inventory.js');
       inventory = await takeInventory(target, options);
     } finally {
       progress.stop();

@@ -11,7 +11,7 @@ import { renderJson } from '../../report/json.js';
 import { renderSarif } from '../../report/sarif.js';
 import { renderTable } from '../../report/table.js';
 import { evaluateGate, parseCountThresholds, parseSeverity, countBySeverity, type GatePolicy } from '../../scan/gate.js';
-import { applyIgnoreRules, parseIgnoreFile } from '../../scan/ignore-file.js';
+import type { applyIgnoreRules, IgnoreRule } from '../../scan/ignore-file.js';
 import { inventoryOf, scanInventory, type ScanResult } from '../../scan/scan-target.js';
 import { VulnDbReader } from '../../vulndb/reader.js';
 import { createProgress } from '../progress.js';
@@ -50,7 +50,7 @@ export function scanCommand(): Command {
       ...(flags.failOn ? { failOn: parseSeverity(flags.failOn, '--fail-on') } : {}),
       ...(flags.failOnCount ? { failOnCount: parseCountThresholds(flags.failOnCount, '--fail-on-count') } : {}),
     };
-    let rules: ReturnType<typeof parseIgnoreFile> = [];
+    let ignore: { rules: IgnoreRule[]; apply: typeof applyIgnoreRules } | undefined;
     if (flags.ignoreFile) {
       let text: string;
       try {
@@ -58,14 +58,16 @@ export function scanCommand(): Command {
       } catch (error) {
         throw new VigilError('INVALID_ARGUMENT', `cannot read --ignore-file ${flags.ignoreFile}: ${describeError(error)}`);
       }
-      rules = parseIgnoreFile(text, flags.ignoreFile);
+      // The YAML reader is loaded only when there is an ignore file to read.
+      const { parseIgnoreFile, applyIgnoreRules: apply } = await import('../../scan/ignore-file.js');
+      ignore = { rules: parseIgnoreFile(text, flags.ignoreFile), apply };
     }
     const reader = VulnDbReader.open(flags.db ?? defaultVulnDbPath());
     const progress = createProgress({ quiet: flags.quiet ?? false });
     let result: ScanResult;
     let inventory;
     try {
-      inventory = await inventoryOf(target, inventoryOptions(flags, progress));
+      inventory = await inventoryOf(target, await inventoryOptions(flags, progress));
       result = scanInventory(inventory, reader);
     } finally {
       progress.stop();
@@ -73,7 +75,7 @@ export function scanCommand(): Command {
     }
     let findings = result.findings;
     if (flags.ignoreUnfixed) findings = findings.filter((f) => f.fixAvailable !== 'NO');
-    const ignored = applyIgnoreRules(findings, rules, new Date());
+    const ignored = ignore ? ignore.apply(findings, ignore.rules, new Date()) : { kept: findings, warnings: [] };
     findings = ignored.kept;
     result = { ...result, findings, warnings: [...result.warnings, ...ignored.warnings], summary: countBySeverity(findings) };
     const report =
