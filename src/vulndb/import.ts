@@ -19,6 +19,8 @@ const importers: Record<FeedName, Importer> = { osv: importOsv, nvd: importNvd, 
 export interface ImportOptions {
   /** Called for every record read, for progress. */
   onRecord?: (feed: FeedName, path: string) => void;
+  /** `meta` entries written with the import, only if it succeeds (an update's bookmark). */
+  meta?: Readonly<Record<string, string>>;
 }
 
 export async function importFeeds(paths: readonly string[], database: string, options: ImportOptions = {}): Promise<ImportReport> {
@@ -41,6 +43,7 @@ export async function importFeeds(paths: readonly string[], database: string, op
     for (const { path, feed } of plan) {
       sources.push(await importers[feed](path, builder, options.onRecord ? () => options.onRecord!(feed, path) : undefined));
     }
+    for (const [key, value] of Object.entries(options.meta ?? {})) builder.setMeta(key, value);
     const summary = builder.commit();
     return { database, sources, importSeq: summary.importSeq, changedPackages: summary.changedPackages.length, durationMs: Date.now() - started };
   } catch (error) {

@@ -2,10 +2,9 @@
 import { Command } from 'commander';
 import { defaultVulnDbPath } from '../../home.js';
 import { describeVulnerability, type VulnerabilityEntry } from '../../vulndb/describe.js';
-import { importFeeds } from '../../vulndb/import.js';
 import type { ImportReport } from '../../vulndb/import-report.js';
 import { VulnDbReader, type VulnDbStatus } from '../../vulndb/reader.js';
-import { updateFeeds, updateSources } from '../../vulndb/update.js';
+import { updateSources } from '../../vulndb/update-sources.js';
 import { writeOutput } from '../write-output.js';
 
 function databaseOf(command: Command): string {
@@ -82,6 +81,8 @@ export function dbCommand(): Command {
     .argument('<path...>', 'feed files or folders, recognised by content')
     .option('--json', 'print the report as JSON')
     .action(async (paths: string[], flags: { json?: boolean }, command: Command) => {
+      // The feed readers are loaded only by the commands that read feeds.
+      const { importFeeds } = await import('../../vulndb/import.js');
       const report = await importFeeds(paths, databaseOf(command));
       await writeOutput(flags.json ? `${JSON.stringify(report, null, 2)}\n` : describeImport(report), undefined);
     })
@@ -93,6 +94,7 @@ export function dbCommand(): Command {
     .option('--mirror <url>', 'fetch from this base URL instead of each source\'s own address (an internal mirror)')
     .option('--json', 'print the report as JSON')
     .action(async (flags: { source?: string; mirror?: string; json?: boolean }, command: Command) => {
+      const { updateFeeds } = await import('../../vulndb/update.js');
       const report = await updateFeeds(databaseOf(command), {
         ...(flags.source ? { sources: flags.source.split(',').map((s) => s.trim()).filter(Boolean) } : {}),
         ...(flags.mirror ? { mirror: flags.mirror } : {}),

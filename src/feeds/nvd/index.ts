@@ -4,6 +4,7 @@ import { isNvdDocument } from './parse.js';
 
 export { parseNvdCve, parseNvdDocument, isNvdDocument, type NvdDocument, type NvdParseResult } from './parse.js';
 export { readNvdFile, NVD_MAX_BYTES } from './read.js';
+export { formatNvdDate, NVD_MAX_WINDOW_DAYS, NVD_PAGE_SIZE, nvdChangeWindows, nvdPageUrl, parseNvdTimestamp, type NvdWindow } from './changes.js';
 
 function recognises(sample: FeedSample): boolean {
   if (!looksLikeJson(sample)) return false;
