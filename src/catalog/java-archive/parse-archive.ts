@@ -1,20 +1,23 @@
 /**
- * @module Reads a Java archive (jar, war, ear and kin) from its bytes, in memory: each
- * META-INF/maven/<groupId>/<artifactId>/pom.properties is a package; without any, the manifest
- * and the file name identify the archive when they can. Archives inside it (BOOT-INF/lib,
- * WEB-INF/lib, EAR modules, jars in jars) are read the same way, to a bounded depth.
+ * @module Reads a Java archive (jar, war, ear and kin) by ranges: its central directory, then
+ * only the entries that identify it. Each META-INF/maven/<groupId>/<artifactId>/pom.properties is
+ * a package; without any, the manifest and the file name identify the archive when they can.
+ * Archives inside it (BOOT-INF/lib, WEB-INF/lib, EAR modules, jars in jars) are inflated into
+ * memory, bounded by their size in the outer archive, and read the same way, to a bounded depth.
+ * The archive's SHA-1 is reported, so its bytes are streamed through the hash a megabyte at a time.
  * @see https://docs.oracle.com/en/java/javase/17/docs/specs/jar/jar.html
  */
 import { createHash } from 'node:crypto';
-import type yauzl from 'yauzl';
 import type { PackageMetadata, ParsedPackage } from '../../model/package.js';
 import type { CatalogContext, CatalogFile } from '../cataloger.js';
+import { bufferBytes, chunksOf, type RandomAccessBytes } from '../random-access-bytes.js';
 import { isMavenCoordinate, mavenPackage, unusableVersion } from '../java-pom/maven-package.js';
 import { readPom } from '../java-pom/parse-pom.js';
+import { decodeXml } from '../java-pom/xml.js';
 import { isJavaArchiveName, parseArchiveFileName } from './file-name.js';
 import { parseManifest, type Manifest } from './manifest.js';
-import { firstLine, listEntries, openMemoryZip, readEntryBytes, type MemoryZipEntry } from './memory-zip.js';
 import { parseJavaProperties } from './properties.js';
+import { RangedZip, ZipFormatError, type ZipEntry } from './ranged-zip.js';
 
 /**
  * The caps that keep a hostile archive from exhausting memory or time. Reaching one of the
@@ -69,8 +72,14 @@ function baseName(path: string): string {
   return path.slice(path.lastIndexOf('/') + 1);
 }
 
-function sha1(bytes: Buffer): string {
-  return createHash('sha1').update(bytes).digest('hex');
+/** Bytes hashed per read: large enough that reads cost little, small enough to stay out of the way. */
+const HASH_CHUNK_BYTES = 1024 * 1024;
+
+/** The SHA-1 of all the bytes, read through the hash in chunks so a large archive is never held whole. */
+async function sha1(bytes: RandomAccessBytes): Promise<string> {
+  const hash = createHash('sha1');
+  for await (const chunk of chunksOf(bytes, HASH_CHUNK_BYTES)) hash.update(chunk);
+  return hash.digest('hex');
 }
 
 /** An archive being read: where it is, and what was gathered from it. */
@@ -86,7 +95,7 @@ interface ArchiveReading {
   manifest?: Manifest;
 }
 
-function checkEntry(state: FileState, reading: ArchiveReading, entry: MemoryZipEntry, archiveBytes: { used: number }): void {
+function checkEntry(state: FileState, reading: ArchiveReading, entry: ZipEntry, archiveBytes: { used: number }): void {
   const { limits, ctx } = state;
   if (entry.size > limits.ratioFloorBytes && entry.size > entry.compressedSize * limits.maxRatio) {
     ctx.warn(
@@ -106,19 +115,36 @@ function checkEntry(state: FileState, reading: ArchiveReading, entry: MemoryZipE
   }
 }
 
-async function inflate(zip: yauzl.ZipFile, entry: MemoryZipEntry, state: FileState, reading: ArchiveReading, archiveBytes: { used: number }): Promise<Buffer | undefined> {
+async function inflate(zip: RangedZip, entry: ZipEntry, state: FileState, reading: ArchiveReading, archiveBytes: { used: number }): Promise<Buffer | undefined> {
   checkEntry(state, reading, entry, archiveBytes);
   archiveBytes.used += entry.size;
   state.inflated += entry.size;
   try {
-    return await readEntryBytes(zip, entry);
+    return await zip.readEntry(entry);
   } catch (error) {
+    // A damaged entry is a warning; an error reading the file itself is the cataloger's to report.
+    if (!(error instanceof ZipFormatError)) throw error;
     state.ctx.warn('ARCHIVE_ENTRY_UNREADABLE', `${reading.display}: entry ${entry.name} cannot be read: ${firstLine(error)}`);
     return undefined;
   }
 }
 
-async function readArchive(bytes: Buffer, display: string, depth: number, state: FileState): Promise<ParsedPackage[]> {
+function firstLine(error: unknown): string {
+  return (error instanceof Error ? error.message : String(error)).split('\n')[0]!;
+}
+
+/** A start tag <licenses>, <licenses/> or <prefix:licenses …>, the only way a POM can list licenses. */
+const LICENSES_TAG = /<(?:[^\s<>/:]+:)?licenses[\s>/]/;
+
+/**
+ * Whether a pom.xml may list licenses: only with a <licenses> start tag. Most have none (the
+ * word is in Apache's license URL), and XML parsing is by far the dearest step of reading a jar.
+ */
+function mayNameLicenses(pomXml: Buffer): boolean {
+  return LICENSES_TAG.test(decodeXml(pomXml));
+}
+
+async function readArchive(bytes: RandomAccessBytes, display: string, depth: number, state: FileState): Promise<ParsedPackage[]> {
   const { ctx, limits } = state;
   if (state.stopped) return [];
   if (++state.archives > limits.maxArchives) {
@@ -126,18 +152,19 @@ async function readArchive(bytes: Buffer, display: string, depth: number, state:
     state.stopped = true;
     return [];
   }
-  let zip: yauzl.ZipFile;
+  let zip: RangedZip;
   try {
-    zip = await openMemoryZip(bytes);
+    zip = await RangedZip.open(bytes);
   } catch (error) {
+    if (!(error instanceof ZipFormatError)) throw error;
     ctx.warn('ARCHIVE_UNREADABLE', `${display} is not a readable zip archive: ${firstLine(error)}`);
     return [];
   }
-  const reading: ArchiveReading = { display, depth, sha1: sha1(bytes), pomProperties: [], pomLicenses: new Map() };
+  const reading: ArchiveReading = { display, depth, sha1: await sha1(bytes), pomProperties: [], pomLicenses: new Map() };
   const nested: ParsedPackage[] = [];
   const rejected = { unsafe: [] as string[], duplicate: [] as string[] };
   try {
-    const { entries, problem } = await listEntries(zip, limits.maxEntries, (reason, name) => void rejected[reason].push(name));
+    const { entries, problem } = await zip.listEntries(limits.maxEntries, (reason, name) => void rejected[reason].push(name));
     if (rejected.unsafe.length > 0) {
       ctx.warn('UNSAFE_PATH', `${display}: ${rejected.unsafe.length} entr${rejected.unsafe.length === 1 ? 'y' : 'ies'} named outside the archive root (first: ${rejected.unsafe[0]}) ignored`);
     }
@@ -166,6 +193,7 @@ async function readArchive(bytes: Buffer, display: string, depth: number, state:
             properties: parseJavaProperties(data.toString('utf8')),
           });
         } else if (pomXml) {
+          if (!mayNameLicenses(data)) continue;
           const pom = readPom(data);
           if ('model' in pom && pom.model.licenses.length > 0) reading.pomLicenses.set(`${pomXml[1]}/${pomXml[2]}`, pom.model.licenses);
         } else if (!reading.manifest) {
@@ -185,12 +213,10 @@ async function readArchive(bytes: Buffer, display: string, depth: number, state:
       if (!data) continue;
       const inner = `${display}!/${entry.name}`;
       if (!isZip(data) && AMBIGUOUS_EXTENSIONS.test(entry.name)) continue;
-      nested.push(...(await readArchive(data, inner, depth + 1, state)));
+      nested.push(...(await readArchive(bufferBytes(data), inner, depth + 1, state)));
     }
   } catch (error) {
     if (!(error instanceof ArchiveStop)) throw error;
-  } finally {
-    zip.close();
   }
   return [...packagesOf(reading, ctx), ...nested];
 }
@@ -316,18 +342,22 @@ function packageFromManifest(
   return { coordinates: { groupId, artifactId, version }, metadata, licenses };
 }
 
-/** Reads an archive given as bytes; `path` names it in locations and messages. */
+/**
+ * Reads an archive given as bytes, in memory or read by ranges; `path` names it in locations and
+ * messages.
+ */
 export async function parseJavaArchiveBytes(
-  bytes: Buffer,
+  input: Buffer | RandomAccessBytes,
   path: string,
   ctx: CatalogContext,
   limits: JavaArchiveLimits = javaArchiveLimits,
 ): Promise<ParsedPackage[]> {
-  if (!isZip(bytes) && AMBIGUOUS_EXTENSIONS.test(path)) return [];
+  const bytes = Buffer.isBuffer(input) ? bufferBytes(input) : input;
+  if (AMBIGUOUS_EXTENSIONS.test(path) && !isZip(await bytes.readRange(0, 4))) return [];
   const state: FileState = { limits, ctx, inflated: 0, archives: 0, stopped: false, warnedDepth: false };
   return readArchive(bytes, path, 0, state);
 }
 
 export async function parseJavaArchive(file: CatalogFile, ctx: CatalogContext): Promise<ParsedPackage[]> {
-  return parseJavaArchiveBytes(await file.read(), file.path, ctx);
+  return parseJavaArchiveBytes(file, file.path, ctx);
 }
