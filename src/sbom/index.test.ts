@@ -115,3 +115,35 @@ describe('readSbom', () => {
     expect(inventory.createdAt).toBe('2024-03-01T12:00:00Z');
   });
 });
+
+describe("the ecosystem of another tool's packages", () => {
+  const cyclonedx = (purls: string[]) =>
+    JSON.stringify({ bomFormat: 'CycloneDX', specVersion: '1.6', version: 1, components: purls.map((purl, i) => ({ type: 'library', 'bom-ref': `c${i}`, name: /\/([^/@]+)@/.exec(purl)![1], version: /@([^?]+)/.exec(purl)![1], purl })) });
+  const ecosystems = (inventory: Inventory) => inventory.packages.map((p) => `${p.name} ${p.ecosystem ?? '-'}`);
+
+  it('is the public registry of the purl type, so a Syft or Trivy SBOM is matched', () => {
+    const inventory = readSbom(cyclonedx(['pkg:npm/lodash@4.17.20', 'pkg:pypi/jinja2@3.1.2', 'pkg:cargo/smallvec@1.6.0', 'pkg:golang/golang.org/x/net@v0.7.0', 'pkg:deb/debian/openssl@3.0.11-1~deb12u1']));
+    expect(ecosystems(inventory)).toEqual(['lodash npm', 'jinja2 PyPI', 'smallvec crates.io', 'net Go', 'openssl -']);
+  });
+
+  it('is none when the purl names another registry: a private package is not the public one', () => {
+    const inventory = readSbom(cyclonedx(['pkg:npm/lodash@4.17.20?repository_url=https://npm.example.com']));
+    expect(ecosystems(inventory)).toEqual(['lodash -']);
+  });
+
+  it('takes the name from the purl in SPDX, where the package name is free text', () => {
+    const spdx = JSON.stringify({
+      spdxVersion: 'SPDX-2.3',
+      dataLicense: 'CC0-1.0',
+      SPDXID: 'SPDXRef-DOCUMENT',
+      name: 'app',
+      documentNamespace: 'https://example.com/app',
+      creationInfo: { created: '2026-11-01T00:00:00Z', creators: ['Tool: other'] },
+      packages: [
+        { SPDXID: 'SPDXRef-a', name: 'log4j-core', versionInfo: '2.14.1', downloadLocation: 'NOASSERTION', externalRefs: [{ referenceCategory: 'PACKAGE-MANAGER', referenceType: 'purl', referenceLocator: 'pkg:maven/org.apache.logging.log4j/log4j-core@2.14.1' }] },
+        { SPDXID: 'SPDXRef-b', name: 'core', versionInfo: '7.23.2', downloadLocation: 'NOASSERTION', externalRefs: [{ referenceCategory: 'PACKAGE-MANAGER', referenceType: 'purl', referenceLocator: 'pkg:npm/%40babel/core@7.23.2' }] },
+      ],
+    });
+    expect(ecosystems(readSbom(spdx))).toEqual(['org.apache.logging.log4j:log4j-core Maven', '@babel/core npm']);
+  });
+});

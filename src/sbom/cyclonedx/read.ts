@@ -17,7 +17,7 @@ import { parsePurl, type PurlParts } from '../../model/purl.js';
 import type { Warning } from '../../model/warning.js';
 import { hashFromCycloneDx } from '../hashes.js';
 import { asRecord, asRecords, asString, parseIndex, type JsonRecord } from '../json.js';
-import { isPackageType } from '../package-types.js';
+import { ecosystemOfPurl, isPackageType } from '../package-types.js';
 import { PropertyBag, type Property } from '../properties.js';
 import { SkipTally, type ReadSbomOptions } from '../read-options.js';
 import { distroProperty, inventoryProperty, packageProperty, targetProperty } from './names.js';
@@ -191,7 +191,7 @@ function readPackage(component: JsonRecord, skipped: SkipTally): Package | undef
     properties.get(packageProperty.layerDigest),
     properties.get(packageProperty.layerDiffId),
   );
-  const ecosystem = properties.get(packageProperty.ecosystem);
+  const ecosystem = properties.get(packageProperty.ecosystem) ?? (ours || !parts ? undefined : ecosystemOfPurl(parts));
   const arch = properties.get(packageProperty.arch);
   const sourceName = properties.get(packageProperty.sourceName);
   const sourceVersion = properties.get(packageProperty.sourceVersion);

@@ -16,7 +16,7 @@ import type { Package, PackageHash } from '../../model/package.js';
 import { parsePurl } from '../../model/purl.js';
 import { hashFromSpdx } from '../hashes.js';
 import { asRecord, asRecords, asString, type JsonRecord } from '../json.js';
-import { isPackageType } from '../package-types.js';
+import { ecosystemOfPurl, isPackageType } from '../package-types.js';
 import { SkipTally, type ReadSbomOptions } from '../read-options.js';
 import { factPrefix, findFacts, toDistro, toPackageFacts, toTargetFacts, type TargetFacts } from './facts.js';
 
@@ -99,6 +99,14 @@ function developmentIds(document: JsonRecord): Set<string> {
   return development;
 }
 
+/** The package name a purl gives, in the form Vigil's catalogers write it. */
+function nameOfPurl(parts: ReturnType<typeof parsePurl>): string | undefined {
+  if (!parts.name) return undefined;
+  // Only these types name a package with its namespace; for deb, rpm and apk it is the vendor.
+  if (!parts.namespace || !['npm', 'maven', 'golang', 'composer'].includes(parts.type)) return parts.name;
+  return parts.type === 'maven' ? `${parts.namespace}:${parts.name}` : `${parts.namespace}/${parts.name}`;
+}
+
 function readPackage(pkg: JsonRecord, development: Set<string>, skipped: SkipTally): Package | undefined {
   const purl = purlOf(pkg);
   const name = asString(pkg.name) ?? '';
@@ -120,8 +128,12 @@ function readPackage(pkg: JsonRecord, development: Set<string>, skipped: SkipTal
     return undefined;
   }
   const declared = text(pkg.licenseDeclared);
+  const ecosystem = ecosystemOfPurl(parts!);
   return {
-    name,
+    // Matching goes by the purl's name (Maven group:artifact, npm @scope/name), which SPDX's
+    // free-text package name need not spell.
+    name: nameOfPurl(parts!) ?? name,
+    ...(ecosystem !== undefined ? { ecosystem } : {}),
     version: version ?? parts?.version ?? '',
     type,
     purl,
