@@ -6,8 +6,10 @@ import { Command, CommanderError } from 'commander';
 import { describeError, isVigilError } from '../errors.js';
 import { vigilVersion } from '../version.js';
 import { dbCommand } from './commands/db.js';
+import { keysCommand } from './commands/keys.js';
 import { sbomCommand } from './commands/sbom.js';
 import { scanCommand } from './commands/scan.js';
+import { serverCommand } from './commands/server.js';
 
 /** Exit status for bad input or a target Vigil cannot read. */
 const EXIT_USAGE = 2;
@@ -26,6 +28,8 @@ export function buildProgram(): Command {
   program.addCommand(sbomCommand().exitOverride());
   program.addCommand(scanCommand().exitOverride());
   program.addCommand(dbCommand());
+  program.addCommand(serverCommand());
+  program.addCommand(keysCommand());
   return program;
 }
 
