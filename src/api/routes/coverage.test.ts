@@ -128,9 +128,9 @@ describe('/v1/coverage', () => {
   });
 
   it('follows a new inventory at once (the remembered summary belongs to the old one)', async () => {
-    await push(service.alice, ids.empty, { distro: debian12, packages: [npmPackage('lodash', '4.17.21')] });
+    await push(service.alice, ids.empty!, { distro: debian12, packages: [npmPackage('lodash', '4.17.21')] });
     expect((await coverageOf()).get('empty')!.scanStatus).toEqual({ statusCode: 'ACTIVE', reason: 'SUCCESSFUL' });
-    await push(service.alice, ids.empty, { packages: [] });
+    await push(service.alice, ids.empty!, { packages: [] });
     expect((await coverageOf()).get('empty')!.scanStatus).toEqual({ statusCode: 'INACTIVE', reason: 'NO_INVENTORY' });
   });
 
