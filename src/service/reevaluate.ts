@@ -1,0 +1,209 @@
+/**
+ * @module Re-evaluation without rescanning (issue 5): when the vulnerability database changes,
+ * the stored inventories that hold a package whose advisories changed are matched again and their
+ * findings reconciled; no target is read.
+ *
+ * What was applied last is a store setting: the database's id, its last import's sequence number
+ * and Vigil's version. The same database with newer imports: the change log since that import
+ * names the (ecosystem, package) pairs, the inventory index the resources holding them, and only
+ * the packages that can be affected are matched again (`rematch-changed.ts` says why that is the
+ * whole answer). Anything else — nothing recorded, another database, an older import of this one
+ * swapped back in, another Vigil version (matching may have changed) — re-matches every stored
+ * inventory whole.
+ *
+ * Each resource is done in a transaction of its own, under its lock, as a push is: its inventory
+ * and findings are read under the lock, so a push and a re-evaluation of one resource run one
+ * after the other and each sees what the other wrote. Unchanged findings are left as they are (no
+ * scan observed them), so a second run changes nothing. What was applied is recorded only after
+ * every resource is done: a run that stops half-way (a crash, or a newer database swapped in,
+ * which queues a run of its own) is repeated, harmlessly, by the next.
+ */
+import { reconcileFindings } from '../findings/index.js';
+import type { Finding } from '../model/finding.js';
+import { scanInventory } from '../scan/scan-target.js';
+import { newId as newStoreId, type ResourceId, type Store } from '../store/index.js';
+import { vigilVersion } from '../version.js';
+import type { VulnDbReader } from '../vulndb/reader.js';
+import type { ServiceContext } from './context.js';
+import { changedLookupKeys, lookupKeySet, rematchChanged } from './rematch-changed.js';
+import { readResourceFindings, writeChangeSet } from './resource-findings.js';
+import { isSuperseded } from './vulndb-handle.js';
+import { vulnDbIdentityOf, type VulnDbIdentity } from './vulndb-identity.js';
+
+/** The store setting holding what was applied last. */
+export const APPLIED_VULNDB_SETTING = 'reevaluation.applied-vulndb';
+
+export interface AppliedVulnDb extends VulnDbIdentity {
+  vigilVersion: string;
+}
+
+export interface ReevaluateOptions {
+  /** The database to re-evaluate against (the handle's current reader, for the job). */
+  reader: VulnDbReader;
+  /**
+   * 'changed' (default) re-matches only the packages a change can affect; 'whole' re-matches
+   * each re-evaluated inventory whole (same result, slower; for comparison and doubt).
+   */
+  rematch?: 'changed' | 'whole';
+  /** Resources re-evaluated at once (default 1 on SQLite, whose one connection runs one transaction at a time; 4 on PostgreSQL). */
+  concurrency?: number;
+  /** Ids for new findings; a fresh store id each by default. */
+  newId?: () => string;
+}
+
+export interface ReevaluateCounts {
+  /** Resources re-evaluated (locked, re-matched, reconciled). */
+  resources: number;
+  created: number;
+  updated: number;
+  closed: number;
+  reopened: number;
+}
+
+export type ReevaluateResult =
+  /** Everything was re-evaluated and recorded as applied. */
+  | ({ status: 'applied'; scope: 'changes' | 'everything'; from: AppliedVulnDb | undefined; to: AppliedVulnDb } & ReevaluateCounts)
+  /** What was applied is this database as it is now: nothing to do. */
+  | ({ status: 'up-to-date'; to: AppliedVulnDb } & ReevaluateCounts)
+  /** A newer database was swapped in meanwhile; the run stopped, and the next one does the rest. */
+  | ({ status: 'superseded'; scope: 'changes' | 'everything' } & ReevaluateCounts);
+
+class Superseded extends Error {}
+
+function parseApplied(text: string | undefined): AppliedVulnDb | undefined {
+  if (!text) return undefined;
+  try {
+    const value = JSON.parse(text) as Partial<AppliedVulnDb>;
+    if (typeof value.importSeq !== 'number' || typeof value.vigilVersion !== 'string') return undefined;
+    return { databaseId: typeof value.databaseId === 'string' ? value.databaseId : null, importSeq: value.importSeq, vigilVersion: value.vigilVersion };
+  } catch {
+    return undefined;
+  }
+}
+
+/** The last applied database and Vigil version, when one was recorded. */
+export async function readAppliedVulnDb(store: Store): Promise<AppliedVulnDb | undefined> {
+  return parseApplied(await store.getSetting(APPLIED_VULNDB_SETTING));
+}
+
+/** The same database (an id to compare), later or equal imports, the same Vigil. */
+function sameLine(applied: AppliedVulnDb | undefined, now: AppliedVulnDb): applied is AppliedVulnDb {
+  return applied !== undefined && applied.databaseId !== null && applied.databaseId === now.databaseId && applied.vigilVersion === now.vigilVersion && applied.importSeq <= now.importSeq;
+}
+
+/** Every undeleted resource of every account, by id. */
+async function allResources(store: Store): Promise<ResourceId[]> {
+  const ids: ResourceId[] = [];
+  for (const account of await store.listAccounts()) {
+    let after: string | undefined;
+    do {
+      const page = await store.listResources(account.id, { limit: 1000, ...(after ? { after } : {}) });
+      for (const resource of page.items) ids.push(resource.id);
+      after = page.next;
+    } while (after);
+  }
+  return ids;
+}
+
+export async function reevaluate(ctx: ServiceContext, options: ReevaluateOptions): Promise<ReevaluateResult> {
+  const { store } = ctx;
+  const { reader } = options;
+  const counts: ReevaluateCounts = { resources: 0, created: 0, updated: 0, closed: 0, reopened: 0 };
+  const to: AppliedVulnDb = { ...vulnDbIdentityOf(reader), vigilVersion };
+  const from = await readAppliedVulnDb(store);
+  const incremental = sameLine(from, to);
+  if (incremental && from.importSeq === to.importSeq) return { status: 'up-to-date', to, ...counts };
+
+  let targets: ResourceId[];
+  let changed: ReadonlySet<string> | undefined;
+  if (incremental) {
+    const keys = changedLookupKeys(reader.changesSince(from.importSeq).filter((change) => change.importSeq <= to.importSeq));
+    changed = lookupKeySet(keys);
+    targets = keys.length === 0 ? [] : (await store.resourcesHolding(keys)).map((ref) => ref.id);
+  } else {
+    targets = await allResources(store);
+  }
+  const scope = incremental ? 'changes' : 'everything';
+  const started = Date.now();
+  ctx.log.info({ scope, from, to, resources: targets.length }, 're-evaluating stored inventories');
+
+  const one = (resourceId: ResourceId) =>
+    reevaluateResource(ctx, resourceId, reader, changed && options.rematch !== 'whole' ? changed : undefined, options.newId ?? (() => newStoreId('FindingId')), counts);
+  try {
+    await runAll(targets, options.concurrency ?? (store.dialect === 'postgres' ? 4 : 1), one);
+  } catch (error) {
+    if (!(error instanceof Superseded)) throw error;
+    ctx.log.info({ scope, ...counts }, 're-evaluation stopped: a newer vulnerability database was swapped in');
+    return { status: 'superseded', scope, ...counts };
+  }
+
+  await store.transaction(async (tx) => {
+    // Two runs at once (workers on PostgreSQL) must not record an older database over a newer one.
+    const recorded = await readAppliedVulnDb(tx);
+    if (recorded && sameLine(to, recorded) && recorded.importSeq > to.importSeq) return;
+    await tx.putSetting(APPLIED_VULNDB_SETTING, JSON.stringify(to));
+  });
+  ctx.log.info({ scope, to, ...counts, ms: Date.now() - started }, 're-evaluation applied');
+  return { status: 'applied', scope, from, to, ...counts };
+}
+
+/** Runs `fn` over `items`, `concurrency` at a time; after a failure no new item starts, and the first failure is thrown once all have stopped. */
+async function runAll<T>(items: readonly T[], concurrency: number, fn: (item: T) => Promise<void>): Promise<void> {
+  let next = 0;
+  let failure: { error: unknown } | undefined;
+  const worker = async () => {
+    while (!failure && next < items.length) {
+      const item = items[next++]!;
+      try {
+        await fn(item);
+      } catch (error) {
+        failure ??= { error };
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: Math.max(1, Math.min(concurrency, items.length)) }, worker));
+  if (failure) throw failure.error;
+}
+
+/**
+ * Re-evaluates one resource under its lock. `changed`: re-match only what these keys can affect;
+ * absent: the whole inventory.
+ */
+async function reevaluateResource(
+  ctx: ServiceContext,
+  resourceId: ResourceId,
+  reader: VulnDbReader,
+  changed: ReadonlySet<string> | undefined,
+  newId: () => string,
+  counts: ReevaluateCounts,
+): Promise<void> {
+  const changes = await ctx.store.transaction(async (tx) => {
+    const resource = await tx.lockResource(resourceId);
+    // Deleted since it was listed, or never given an inventory: nothing to re-evaluate.
+    if (!resource) return undefined;
+    const held = await tx.getInventory(resourceId);
+    if (!held) return undefined;
+    const { rules, facts, records, stored } = await readResourceFindings(tx, resource);
+    // Checked right before the reader is used, with no await in between: a superseded reader is
+    // still open (the handle closes it only after a grace period), and this run gives way.
+    if (isSuperseded(reader)) throw new Superseded();
+    let scanned: Finding[];
+    if (changed) {
+      const open = records.filter((record) => record.status !== 'CLOSED').map((record) => record.finding);
+      scanned = rematchChanged(held.inventory, open, changed, reader).findings;
+    } else {
+      scanned = scanInventory(held.inventory, reader).findings;
+    }
+    const now = ctx.now().toISOString();
+    const changeSet = reconcileFindings({ resource: facts, stored, scanned, suppressionRules: rules, now, newId, reopenWindowDays: ctx.settings.reopenWindowDays });
+    await writeChangeSet(tx, changeSet, records, { observe: false });
+    await tx.markScanned(resourceId, now);
+    return changeSet;
+  });
+  if (!changes) return;
+  counts.resources++;
+  counts.created += changes.created.length;
+  counts.updated += changes.updated.length;
+  counts.closed += changes.closed.length;
+  counts.reopened += changes.reopened.length;
+}
