@@ -58,6 +58,7 @@ const storeCodes: Partial<Record<StoreErrorCode, ApiErrorCode>> = {
   ACCOUNT_NOT_FOUND: 'ACCOUNT_NOT_FOUND',
   RESOURCE_NOT_FOUND: 'RESOURCE_NOT_FOUND',
   INVALID_TIMESTAMP: 'VALIDATION_FAILED',
+  INVALID_CURSOR: 'INVALID_TOKEN',
 };
 
 /** Fastify's own errors for bad requests, by their code. */
