@@ -17,14 +17,42 @@ export interface JobPayloads {
 
 export type JobName = keyof JobPayloads;
 
+/**
+ * How each job name is queued, the same on both queues:
+ * - `each`: every job sent runs (a scan is its own record; `singletonKey` is ignored);
+ * - `one-waiting`: at most one job per `singletonKey` waits at a time (no key counts as one key of
+ *   its own); a send while one waits is dropped (resolves to null), since the waiting job will do
+ *   the work. A job already running does not count, so a change made during a run queues another.
+ */
+export const jobQueueing = {
+  scan: 'each',
+  reevaluate: 'one-waiting',
+  retention: 'one-waiting',
+  suppression: 'one-waiting',
+} as const satisfies { [N in JobName]: 'each' | 'one-waiting' };
+
+export const jobNames = Object.keys(jobQueueing) as JobName[];
+
 export interface SendOptions {
-  /** At most one queued job with this key at a time (a second send is dropped). */
+  /** At most one queued job with this key at a time (a second send is dropped); see `jobQueueing`. */
   singletonKey?: string;
   /** Attempts after the first failure (default 2). */
   retryLimit?: number;
 }
 
-export type JobHandler<N extends JobName> = (payload: JobPayloads[N], ctx: ServiceContext, job: { id: string; name: N }) => Promise<void>;
+export const DEFAULT_RETRY_LIMIT = 2;
+
+/** Which delivery of a job a handler is running. */
+export interface JobDelivery<N extends JobName> {
+  id: string;
+  name: N;
+  /** 1 on the first delivery, 2 on the first retry (a failure, or a worker that died mid-job), … */
+  attempt: number;
+  /** No retry follows if this delivery fails: a handler records the failure where users see it. */
+  lastAttempt: boolean;
+}
+
+export type JobHandler<N extends JobName> = (payload: JobPayloads[N], ctx: ServiceContext, job: JobDelivery<N>) => Promise<void>;
 
 /** Where jobs go: run in this process (SQLite) or through pg-boss (PostgreSQL, any number of workers). */
 export interface JobQueue {

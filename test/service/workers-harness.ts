@@ -1,0 +1,135 @@
+/**
+ * What the job queue and worker tests share: a real service context (a real store, a real
+ * vulnerability database file, a pino logger whose lines the test reads), scan targets written
+ * to a temporary folder, and a PostgreSQL database of the test run's own.
+ */
+import { randomBytes } from 'node:crypto';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import pg from 'pg';
+import pino from 'pino';
+import { DEFAULT_RETENTION } from '../../src/findings/index.js';
+import type { ServiceContext, VulnDbHandle } from '../../src/service/context.js';
+import type { Account, Resource, Store } from '../../src/store/index.js';
+import { VulnDbReader } from '../../src/vulndb/reader.js';
+import { buildTestDb, fixtureAdvisories } from '../harness/vulndb.js';
+
+export type LogLine = { level: number; msg: string; [key: string]: unknown };
+
+/** The database file as a handle that never swaps (enough for jobs that read it). */
+export function fixedVulnDbHandle(path: string): VulnDbHandle {
+  let reader: VulnDbReader | undefined;
+  return {
+    path,
+    current: () => (reader ??= VulnDbReader.open(path)),
+    onSwap: () => () => {},
+    close: async () => reader?.close(),
+  };
+}
+
+export interface JobTestContext {
+  ctx: ServiceContext;
+  /** Every log line written so far, parsed. */
+  logs: LogLine[];
+  vulndbPath: string;
+  close(): Promise<void>;
+}
+
+export function jobTestContext(store: Store, options: { vulndb?: VulnDbHandle } = {}): JobTestContext {
+  const db = buildTestDb(fixtureAdvisories());
+  db.reader.close();
+  const logs: LogLine[] = [];
+  const log = pino({ level: 'debug' }, { write: (line: string) => void logs.push(JSON.parse(line) as LogLine) });
+  const vulndb = options.vulndb ?? fixedVulnDbHandle(db.path);
+  const ctx: ServiceContext = {
+    store,
+    vulndb,
+    log,
+    settings: { retention: DEFAULT_RETENTION, reopenWindowDays: 7, defaultRegion: 'eu-west-1' },
+    now: () => new Date(),
+  };
+  return {
+    ctx,
+    logs,
+    vulndbPath: db.path,
+    close: async () => {
+      await vulndb.close();
+      db.dispose();
+    },
+  };
+}
+
+/** Scan targets: folders holding an npm lockfile (lodash 4.17.20, which the fixture advisories hit). */
+export class TargetFolders {
+  readonly root = mkdtempSync(join(tmpdir(), 'vigil-jobs-targets-'));
+  private count = 0;
+
+  /** A folder with lodash 4.17.20 and `extra` more packages (more takes longer to scan). */
+  npmApp(extra = 0): string {
+    const dir = join(this.root, `app-${++this.count}`);
+    mkdirSync(dir);
+    const packages: Record<string, unknown> = {
+      '': { name: 'app', version: '1.0.0', dependencies: { lodash: '^4.17.20' } },
+      'node_modules/lodash': { version: '4.17.20', resolved: 'https://registry.npmjs.org/lodash/-/lodash-4.17.20.tgz' },
+    };
+    for (let i = 0; i < extra; i++) packages[`node_modules/pkg-${i}`] = { version: `1.${i % 50}.0`, resolved: `https://registry.npmjs.org/pkg-${i}/-/pkg-${i}-1.0.0.tgz` };
+    writeFileSync(join(dir, 'package-lock.json'), JSON.stringify({ name: 'app', version: '1.0.0', lockfileVersion: 3, requires: true, packages }));
+    return dir;
+  }
+
+  dispose(): void {
+    rmSync(this.root, { recursive: true, force: true });
+  }
+}
+
+export async function makeAccount(store: Store): Promise<Account> {
+  return store.createAccount({ name: `acme-${randomBytes(3).toString('hex')}`, region: 'eu-west-1' });
+}
+
+export async function makeHost(store: Store, account: Account, name: string): Promise<Resource> {
+  return store.createResource({ type: 'HOST', details: {}, accountId: account.id, region: account.region, name });
+}
+
+/** Resolves when `check` holds, polling; fails with `what` after `timeoutMs`. */
+export async function waitFor(what: string, check: () => boolean | Promise<boolean>, timeoutMs = 20_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await check())) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 25));
+  }
+}
+
+export const adminDatabaseUrl = process.env.VIGIL_TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+
+async function withClient<T>(url: string, fn: (client: pg.Client) => Promise<T>): Promise<T> {
+  const client = new pg.Client({ connectionString: url, connectionTimeoutMillis: 5000 });
+  await client.connect();
+  try {
+    return await fn(client);
+  } finally {
+    await client.end();
+  }
+}
+
+/** Why no PostgreSQL server answers, or undefined when one does. */
+export async function postgresUnreachable(): Promise<string | undefined> {
+  try {
+    await withClient(adminDatabaseUrl, (client) => client.query('select 1'));
+    return undefined;
+  } catch (error) {
+    return error instanceof Error ? error.message : String(error);
+  }
+}
+
+/** A database of this test run's own: its URL, and a drop that ends whoever is still connected. */
+export async function createTestDatabase(): Promise<{ url: string; drop(): Promise<void> }> {
+  const name = `vigil_jobs_test_${randomBytes(6).toString('hex')}`;
+  await withClient(adminDatabaseUrl, (client) => client.query(`create database ${name}`));
+  const url = new URL(adminDatabaseUrl);
+  url.pathname = `/${name}`;
+  return {
+    url: url.toString(),
+    drop: () => withClient(adminDatabaseUrl, (client) => client.query(`drop database if exists ${name} with (force)`)).then(() => undefined),
+  };
+}
