@@ -10,6 +10,7 @@ import { keysCommand } from './commands/keys.js';
 import { sbomCommand } from './commands/sbom.js';
 import { scanCommand } from './commands/scan.js';
 import { serverCommand } from './commands/server.js';
+import { workerCommand } from './commands/worker.js';
 
 /** Exit status for bad input or a target Vigil cannot read. */
 const EXIT_USAGE = 2;
@@ -29,6 +30,7 @@ export function buildProgram(): Command {
   program.addCommand(scanCommand().exitOverride());
   program.addCommand(dbCommand());
   program.addCommand(serverCommand());
+  program.addCommand(workerCommand().exitOverride());
   program.addCommand(keysCommand());
   return program;
 }

@@ -17,7 +17,7 @@ let queue: InProcessJobQueue;
 
 beforeEach(async () => {
   store = await openSqliteStore(':memory:');
-  t = jobTestContext(store);
+  t = await jobTestContext(store);
 });
 afterEach(async () => {
   await queue?.stop();
@@ -188,7 +188,7 @@ describe('restarting on a SQLite file', () => {
     await before.close();
 
     const after = await openSqliteStore(path);
-    const ctx = jobTestContext(after);
+    const ctx = await jobTestContext(after);
     try {
       const jobs = await openJobQueue(ctx.ctx, { kind: 'in-process' });
       await startWorking(jobs, ctx.ctx);

@@ -11,22 +11,11 @@ import pg from 'pg';
 import pino from 'pino';
 import { DEFAULT_RETENTION } from '../../src/findings/index.js';
 import type { ServiceContext, VulnDbHandle } from '../../src/service/context.js';
+import { openVulnDbHandle } from '../../src/service/vulndb-handle.js';
 import type { Account, Resource, Store } from '../../src/store/index.js';
-import { VulnDbReader } from '../../src/vulndb/reader.js';
 import { buildTestDb, fixtureAdvisories } from '../harness/vulndb.js';
 
 export type LogLine = { level: number; msg: string; [key: string]: unknown };
-
-/** The database file as a handle that never swaps (enough for jobs that read it). */
-export function fixedVulnDbHandle(path: string): VulnDbHandle {
-  let reader: VulnDbReader | undefined;
-  return {
-    path,
-    current: () => (reader ??= VulnDbReader.open(path)),
-    onSwap: () => () => {},
-    close: async () => reader?.close(),
-  };
-}
 
 export interface JobTestContext {
   ctx: ServiceContext;
@@ -36,12 +25,14 @@ export interface JobTestContext {
   close(): Promise<void>;
 }
 
-export function jobTestContext(store: Store, options: { vulndb?: VulnDbHandle } = {}): JobTestContext {
+/** A context on `store` with a real database file (the fixture advisories), followed by the service's own handle. */
+export async function jobTestContext(store: Store, options: { vulndb?: (handle: VulnDbHandle) => VulnDbHandle } = {}): Promise<JobTestContext> {
   const db = buildTestDb(fixtureAdvisories());
   db.reader.close();
   const logs: LogLine[] = [];
   const log = pino({ level: 'debug' }, { write: (line: string) => void logs.push(JSON.parse(line) as LogLine) });
-  const vulndb = options.vulndb ?? fixedVulnDbHandle(db.path);
+  const handle = await openVulnDbHandle(db.path, { log, watch: false });
+  const vulndb = options.vulndb ? options.vulndb(handle) : handle;
   const ctx: ServiceContext = {
     store,
     vulndb,
@@ -54,7 +45,7 @@ export function jobTestContext(store: Store, options: { vulndb?: VulnDbHandle } 
     logs,
     vulndbPath: db.path,
     close: async () => {
-      await vulndb.close();
+      await handle.close();
       db.dispose();
     },
   };

@@ -1,7 +1,7 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { fixedVulnDbHandle, jobTestContext, makeAccount, makeHost, TargetFolders, type JobTestContext } from '../../../test/service/workers-harness.js';
+import { jobTestContext, makeAccount, makeHost, TargetFolders, type JobTestContext } from '../../../test/service/workers-harness.js';
 import { openSqliteStore, type Account, type Scan, type Store } from '../../store/index.js';
 import { VulnDbReader } from '../../vulndb/reader.js';
 import { InProcessJobQueue } from '../in-process.js';
@@ -15,7 +15,7 @@ let queue: InProcessJobQueue;
 
 beforeEach(async () => {
   store = await openSqliteStore(':memory:');
-  t = jobTestContext(store);
+  t = await jobTestContext(store);
   account = await makeAccount(store);
   targets = new TargetFolders();
   queue = new InProcessJobQueue(t.ctx, { retryDelayMs: 1 });
@@ -87,7 +87,7 @@ describe('the scan job', () => {
     // A real database reader, closed under the job: every query throws (not a VigilError).
     const reader = VulnDbReader.open(t.vulndbPath);
     reader.close();
-    const broken = jobTestContext(store, { vulndb: { ...fixedVulnDbHandle(t.vulndbPath), current: () => reader } });
+    const broken = await jobTestContext(store, { vulndb: (handle) => ({ path: handle.path, current: () => reader, onSwap: (l) => handle.onSwap(l), close: () => handle.close() }) });
     const brokenQueue = new InProcessJobQueue(broken.ctx, { retryDelayMs: 1 });
     await brokenQueue.start();
     await brokenQueue.work('scan', scanJob);
