@@ -46,12 +46,13 @@ function catalogFile(tree: FileTree, file: FileRef): CatalogFile {
     path: file.realPath,
     size: file.size,
     read,
-    readRange(offset, length) {
+    readRange(offset, length, into) {
       if (bytes) {
         checkByteRange(file.realPath, offset, length);
         return bytes.then((whole) => whole.subarray(offset, offset + clippedLength(whole.length, offset, length)));
       }
-      if (length > SHARED_RANGE_BYTES) return tree.readRange(file, offset, length);
+      // A range read into the caller's buffer is the caller's alone: never kept for others.
+      if (into || length > SHARED_RANGE_BYTES) return tree.readRange(file, offset, length, into);
       const key = `${offset}:${length}`;
       let range = shared.get(key);
       if (!range) {

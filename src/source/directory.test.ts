@@ -77,6 +77,67 @@ describe('directory tree', () => {
     await expect(tree.readFile(file!)).rejects.toBeInstanceOf(FileTooLargeError);
   });
 
+  describe('readRange', () => {
+    it('reads the bytes in a range, clipped at the end of the file and empty past it', async () => {
+      const file = (await tree.lookup('/etc/passwd'))!;
+      expect((await tree.readRange(file, 5, 4)).toString()).toBe('x:0:');
+      expect((await tree.readRange(file, 20, 100)).toString()).toBe('in/sh\n');
+      expect((await tree.readRange(file, 26, 10)).length).toBe(0);
+      expect((await tree.readRange(file, 1000, 10)).length).toBe(0);
+      expect((await tree.readRange(file, 0, 0)).length).toBe(0);
+    });
+
+    it('refuses offsets and lengths that are not whole numbers from 0 up', async () => {
+      const file = (await tree.lookup('/etc/passwd'))!;
+      for (const [offset, length] of [
+        [-1, 4],
+        [0, -4],
+        [0.5, 4],
+        [0, Number.NaN],
+        [2 ** 53, 1],
+      ]) {
+        await expect(tree.readRange(file, offset!, length!)).rejects.toBeInstanceOf(RangeError);
+      }
+    });
+
+    it('holds to the file limit, as readFile does; readHead recognises any file', async () => {
+      const big = (await tree.lookup('/big'))!;
+      await expect(tree.readRange(big, 0, 16)).rejects.toBeInstanceOf(FileTooLargeError);
+      expect((await tree.readHead(big, 16)).length).toBe(16);
+    });
+
+    it('reads into a buffer it is given when that is large enough', async () => {
+      const file = (await tree.lookup('/etc/passwd'))!;
+      const into = Buffer.alloc(64);
+      const read = await tree.readRange(file, 0, 4, into);
+      expect(read.toString()).toBe('root');
+      expect(read.buffer).toBe(into.buffer);
+      expect((await tree.readRange(file, 0, 4, Buffer.alloc(2))).toString()).toBe('root');
+    });
+
+    it('reads what links lead to inside the root, never outside it', async () => {
+      const climbing = (await tree.lookup('/etc/climbing'))!;
+      expect((await tree.readRange(climbing, 0, 4)).toString()).toBe('root');
+      // A file swapped for a link to outside the root after it was looked up is not followed.
+      writeFileSync(join(root, 'swapped'), 'inside');
+      const swapped = (await tree.lookup('/swapped'))!;
+      rmSync(join(root, 'swapped'));
+      symlinkSync(join(base, 'secret'), join(root, 'swapped'));
+      await expect(tree.readRange(swapped, 0, 6)).rejects.toMatchObject({ code: 'ELOOP' });
+      await expect(tree.readHead(swapped, 6)).rejects.toMatchObject({ code: 'ELOOP' });
+      await expect(tree.readFile(swapped)).rejects.toMatchObject({ code: 'ELOOP' });
+    });
+
+    it('judges the file as it is when read, not as it was looked up', async () => {
+      writeFileSync(join(root, 'growing'), 'small');
+      const file = (await tree.lookup('/growing'))!;
+      writeFileSync(join(root, 'growing'), Buffer.alloc(4096));
+      await expect(tree.readRange(file, 0, 4)).rejects.toBeInstanceOf(FileTooLargeError);
+      writeFileSync(join(root, 'growing'), 'ab');
+      expect((await tree.readRange(file, 0, 100)).toString()).toBe('ab');
+    });
+  });
+
   it('reports a missing target plainly', async () => {
     await expect(DirectoryTree.open(join(base, 'missing'), defaultSourceLimits)).rejects.toMatchObject({
       code: 'TARGET_NOT_FOUND',

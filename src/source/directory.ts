@@ -126,10 +126,10 @@ export class DirectoryTree implements FileTree {
     return readHostRange(this.filePath(file), 0, Math.max(0, length), { path: file.path });
   }
 
-  async readRange(file: FileRef, offset: number, length: number): Promise<Buffer> {
+  async readRange(file: FileRef, offset: number, length: number, into?: Buffer): Promise<Buffer> {
     checkByteRange(file.path, offset, length);
     if (file.size > this.limits.maxFileBytes) throw new FileTooLargeError(file.path, file.size, this.limits.maxFileBytes);
-    return readHostRange(this.filePath(file), offset, length, { path: file.path, maxFileBytes: this.limits.maxFileBytes });
+    return readHostRange(this.filePath(file), offset, length, { path: file.path, maxFileBytes: this.limits.maxFileBytes }, into);
   }
 
   /** The host path of a file found by lookup (its realPath has no link left to follow). */

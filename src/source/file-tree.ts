@@ -82,8 +82,11 @@ export interface FileTree {
    * section, a zip's central directory and a few entries) without holding all of it. The file
    * limit applies as for readFile: a file over it is not read in part either. Throws a
    * RangeError for an offset or length that is negative, fractional or not a safe integer.
+   * `into`, when given and large enough, may be read into (the result is then a view of it), so
+   * a caller reading a whole file in order (to hash it) reuses one buffer rather than allocating
+   * fresh memory for every chunk.
    */
-  readRange(file: FileRef, offset: number, length: number): Promise<Buffer>;
+  readRange(file: FileRef, offset: number, length: number, into?: Buffer): Promise<Buffer>;
   /**
    * Visits every entry below `root` (itself resolved through links), depth first, without
    * following symbolic links, so a walk can neither loop nor leave the region it was given.

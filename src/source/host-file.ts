@@ -36,11 +36,14 @@ export function readHostFile(hostPath: string, limit: HostReadLimit): Buffer {
   return withHostFile(hostPath, limit, (fd) => readFileSync(fd));
 }
 
-/** Up to `length` bytes from `offset` (arguments checked by the caller), clipped to the file. */
-export function readHostRange(hostPath: string, offset: number, length: number, limit: HostReadLimit): Buffer {
+/**
+ * Up to `length` bytes from `offset` (arguments checked by the caller), clipped to the file; read
+ * into `into` when it is large enough.
+ */
+export function readHostRange(hostPath: string, offset: number, length: number, limit: HostReadLimit, into?: Buffer): Buffer {
   return withHostFile(hostPath, limit, (fd, size) => {
     const wanted = clippedLength(size, offset, length);
-    const buffer = Buffer.allocUnsafe(wanted);
+    const buffer = into && into.length >= wanted ? into.subarray(0, wanted) : Buffer.allocUnsafe(wanted);
     let filled = 0;
     while (filled < wanted) {
       const bytesRead = readSync(fd, buffer, filled, wanted - filled, offset + filled);

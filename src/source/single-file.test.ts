@@ -1,8 +1,8 @@
-import { chmodSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { defaultSourceLimits } from './file-tree.js';
+import { defaultSourceLimits, FileTooLargeError } from './file-tree.js';
 import { openSource } from './index.js';
 
 describe('single-file targets', () => {
@@ -31,6 +31,29 @@ describe('single-file targets', () => {
       expect(await source.tree.lookup('/other')).toBeUndefined();
     } finally {
       await source.close();
+    }
+  });
+
+  it('reads ranges of the file, clipped to it and held to the file limit, through a link the user named', async () => {
+    symlinkSync(join(work, 'app'), join(work, 'app-link'));
+    const source = await openSource(join(work, 'app-link'), { ...options, limits: { ...defaultSourceLimits, maxFileBytes: 100 } });
+    try {
+      const file = (await source.tree.lookup('/app-link'))!;
+      expect(file.size).toBe(71);
+      expect((await source.tree.readRange(file, 1, 3)).toString('latin1')).toBe('ELF');
+      expect((await source.tree.readRange(file, 68, 10)).length).toBe(3);
+      expect((await source.tree.readRange(file, 71, 10)).length).toBe(0);
+      await expect(source.tree.readRange(file, -1, 1)).rejects.toBeInstanceOf(RangeError);
+    } finally {
+      await source.close();
+    }
+    const small = await openSource(join(work, 'app'), { ...options, limits: { ...defaultSourceLimits, maxFileBytes: 10 } });
+    try {
+      const file = (await small.tree.lookup('/app'))!;
+      await expect(small.tree.readRange(file, 0, 4)).rejects.toBeInstanceOf(FileTooLargeError);
+      expect((await small.tree.readHead(file, 4)).toString('latin1')).toBe('\x7fELF');
+    } finally {
+      await small.close();
     }
   });
 

@@ -88,10 +88,10 @@ export class SingleFileTree implements FileTree {
     return readHostRange(this.hostPath, 0, Math.max(0, length), { path: file.path, followLink: true });
   }
 
-  async readRange(file: FileRef, offset: number, length: number): Promise<Buffer> {
+  async readRange(file: FileRef, offset: number, length: number, into?: Buffer): Promise<Buffer> {
     checkByteRange(file.path, offset, length);
     if (this.size > this.limits.maxFileBytes) throw new FileTooLargeError(file.path, this.size, this.limits.maxFileBytes);
-    return readHostRange(this.hostPath, offset, length, { path: file.path, maxFileBytes: this.limits.maxFileBytes, followLink: true });
+    return readHostRange(this.hostPath, offset, length, { path: file.path, maxFileBytes: this.limits.maxFileBytes, followLink: true }, into);
   }
 
   async localPath(): Promise<string> {

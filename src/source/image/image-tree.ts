@@ -103,12 +103,12 @@ export class ImageTree implements FileTree {
     return this.readRange(file, 0, Math.max(0, length));
   }
 
-  async readRange(file: FileRef, offset: number, length: number): Promise<Buffer> {
+  async readRange(file: FileRef, offset: number, length: number, into?: Buffer): Promise<Buffer> {
     checkByteRange(file.path, offset, length);
     const version = this.found(file);
     if (version.size > this.limits.maxFileBytes) throw new FileTooLargeError(file.path, version.size, this.limits.maxFileBytes);
     const local = await this.keep(version);
-    if (local) return readHostRange(local, offset, length, { path: file.path, maxFileBytes: this.limits.maxFileBytes });
+    if (local) return readHostRange(local, offset, length, { path: file.path, maxFileBytes: this.limits.maxFileBytes }, into);
     // The extraction budget is spent: the file comes out of its layer whole, as readFile reads it,
     // once; the ranges a parser asks for next are cut from memory rather than streaming the layer
     // again for each.

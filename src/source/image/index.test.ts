@@ -383,6 +383,24 @@ describe('keeping contents', () => {
     const big = (await tree.lookup('/data/big'))!;
     expect((await tree.readFile(big)).length).toBe(6000);
     await expect(tree.localPath(big)).rejects.toThrow(/extraction limit/);
+    // Ranges of a file that could not be kept come from its layer, held once in memory.
+    expect([...(await tree.readRange(big, 5990, 100))]).toEqual(Array(10).fill(2));
+    expect((await tree.readRange(big, 0, 3)).length).toBe(3);
+    expect((await tree.readRange(big, 6000, 3)).length).toBe(0);
+    expect((await tree.readRange((await tree.lookup('/data/other'))!, 1, 3)).toString()).toBe('the');
+  });
+
+  it('reads ranges of a kept file from its copy, clipped to it, each version its own', async () => {
+    const path = writeFolder(scratch('layout'), (await ociLayoutFiles(image)).files);
+    const { tree } = await open({ kind: 'oci-dir', path });
+    const big = (await tree.lookup('/data/big'))!;
+    expect([...(await tree.readRange(big, 5998, 10))]).toEqual([2, 2]);
+    const [first] = await tree.versions(big);
+    expect([...(await tree.readRange(first!, 4998, 10))]).toEqual([1, 1]);
+    expect((await tree.readRange(big, 7000, 10)).length).toBe(0);
+    await expect(tree.readRange(big, 0, -1)).rejects.toBeInstanceOf(RangeError);
+    const link = (await tree.lookup('/etc/os-release'))!;
+    expect((await tree.readRange(link, 3, 6)).toString()).toBe('alpine');
   });
 
   it('refuses files over the file limit', async () => {
@@ -391,6 +409,7 @@ describe('keeping contents', () => {
     const { tree, tempDir } = await open({ kind: 'oci-dir', path }, { limits });
     expect(readdirSync(tempDir)).toHaveLength(2);
     await expect(tree.readFile((await tree.lookup('/data/big'))!)).rejects.toBeInstanceOf(FileTooLargeError);
+    await expect(tree.readRange((await tree.lookup('/data/big'))!, 0, 1)).rejects.toBeInstanceOf(FileTooLargeError);
   });
 
   const smallThenBig: ImageSpec = {

@@ -23,7 +23,7 @@ function expected(error: unknown): boolean {
   return error instanceof VigilError || error instanceof FileTooLargeError;
 }
 
-/** Reads everything a cataloger could: every file, its head, a local copy and its history. */
+/** Reads everything a cataloger could: every file, its head, ranges of it, a local copy and its history. */
 async function readEverything(tree: FileTree): Promise<void> {
   const paths: string[] = [];
   await tree.walk('/', (entry) => void paths.push(entry.path));
@@ -31,7 +31,14 @@ async function readEverything(tree: FileTree): Promise<void> {
     await tree.readDir(path);
     const file = await tree.lookup(path);
     if (!file) continue;
-    for (const read of [() => tree.readFile(file), () => tree.readHead(file, 16), () => tree.localPath(file), () => tree.versions(file)]) {
+    for (const read of [
+      () => tree.readFile(file),
+      () => tree.readHead(file, 16),
+      () => tree.readRange(file, Math.max(0, file.size - 8), 16),
+      () => tree.readRange(file, 1, 4),
+      () => tree.localPath(file),
+      () => tree.versions(file),
+    ]) {
       try {
         await read();
       } catch (error) {

@@ -198,6 +198,45 @@ describe('openZipTarget: a function package with layers', () => {
     expect((await tree.readFile(file)).length).toBe(100);
   });
 
+  it('reads ranges: stored members straight from the archive, deflated ones from a copy made once', async () => {
+    const body = Buffer.from(Array.from({ length: 5000 }, (_, i) => i % 251));
+    const func = save('ranges.zip', [zipFile('stored.bin', body, { method: 'store' }), zipFile('deflated.bin', body), zipFile('empty', '')]);
+    const { tree, tempDir } = await open(func);
+    const stored = (await tree.lookup('/var/task/stored.bin'))!;
+    expect([...(await tree.readRange(stored, 4990, 100))]).toEqual([...body.subarray(4990)]);
+    expect([...(await tree.readRange(stored, 251, 3))]).toEqual([0, 1, 2]);
+    expect((await tree.readRange(stored, 5000, 3)).length).toBe(0);
+    expect(readdirSync(tempDir)).toEqual([]);
+    const deflated = (await tree.lookup('/var/task/deflated.bin'))!;
+    expect([...(await tree.readRange(deflated, 4990, 100))]).toEqual([...body.subarray(4990)]);
+    expect([...(await tree.readRange(deflated, 0, 4))]).toEqual([0, 1, 2, 3]);
+    expect(readdirSync(tempDir)).toHaveLength(1);
+    expect((await tree.readRange((await tree.lookup('/var/task/empty'))!, 0, 10)).length).toBe(0);
+    await expect(tree.readRange(stored, 1.5, 1)).rejects.toBeInstanceOf(RangeError);
+  });
+
+  it('reads ranges of a deflated member past the extraction budget from memory, and none over the file limit', async () => {
+    const func = save('function.zip', [zipFile('a', 'abcdefghij'.repeat(10))]);
+    const { tree, tempDir } = await open(func, [], { limits: { ...defaultSourceLimits, maxExtractBytes: 10 } });
+    const file = (await tree.lookup('/var/task/a'))!;
+    expect((await tree.readRange(file, 95, 10)).toString()).toBe('fghij');
+    expect((await tree.readRange(file, 10, 3)).toString()).toBe('abc');
+    expect(readdirSync(tempDir)).toEqual([]);
+    const small = await open(func, [], { limits: { ...defaultSourceLimits, maxFileBytes: 50 } });
+    await expect(small.tree.readRange((await small.tree.lookup('/var/task/a'))!, 0, 1)).rejects.toBeInstanceOf(FileTooLargeError);
+  });
+
+  it('reports a damaged stored member read by range as damaged', async () => {
+    const func = save('function.zip', [zipFile('a', 'x'.repeat(100), { method: 'store' })]);
+    const bytes = readFileSync(func);
+    // Point the member at a local header that is not one.
+    const central = bytes.lastIndexOf(Buffer.from('PK\u0001\u0002', 'latin1'));
+    bytes.writeUInt32LE(50, central + 42);
+    writeFileSync(func, bytes);
+    const { tree } = await open(func);
+    expect(await failure(tree.readRange((await tree.lookup('/var/task/a'))!, 0, 4))).toMatch(/^TARGET_CORRUPT: .*a cannot be read/);
+  });
+
   it('opens an empty archive, and a plain zip without layers', async () => {
     const empty = save('empty.zip', []);
     const { tree, target } = await open(empty);
@@ -238,6 +277,8 @@ describe('openZipTarget: links', () => {
     expect(await tree.lookup('/var/task/escape-absolute')).toBeUndefined();
     expect(await tree.lookup('/var/task/escape-host')).toBeUndefined();
     expect(await tree.lookup('/var/task/loop-a')).toBeUndefined();
+    // Ranges follow links the same way: to the tree's own file, never the host's.
+    expect((await tree.readRange((await tree.lookup('/var/task/escape-relative'))!, 6, 4)).toString()).toBe('data');
     expect((await tree.readDir('/var/task'))?.find((e) => e.name === 'lib')?.kind).toBe('symlink');
     expect(await walked(tree, '/var/task/lib')).toEqual(['file /var/task/vendor/lib/real.txt']);
   });

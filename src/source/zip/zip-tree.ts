@@ -123,7 +123,7 @@ export class ZipTree implements FileTree {
     }
   }
 
-  async readRange(file: FileRef, offset: number, length: number): Promise<Buffer> {
+  async readRange(file: FileRef, offset: number, length: number, into?: Buffer): Promise<Buffer> {
     checkByteRange(file.path, offset, length);
     const { version, member } = this.located(file);
     if (version.size > this.limits.maxFileBytes) throw new FileTooLargeError(file.path, version.size, this.limits.maxFileBytes);
@@ -132,7 +132,7 @@ export class ZipTree implements FileTree {
     // ranges read from the copy. Over the extraction budget it is inflated into memory once, as
     // readFile would, and the ranges a parser asks for next are cut from there.
     const local = await this.extract(file);
-    if (local) return readHostRange(local, offset, length, { path: file.path, maxFileBytes: this.limits.maxFileBytes });
+    if (local) return readHostRange(local, offset, length, { path: file.path, maxFileBytes: this.limits.maxFileBytes }, into);
     if (this.heldInMemory?.version !== version) {
       this.heldInMemory = undefined;
       this.heldInMemory = { version, bytes: await member.archive.readAll(member.data, member.name) };
