@@ -14,7 +14,7 @@ import { bufferBytes, chunksOf, type RandomAccessBytes } from '../random-access-
 import { isMavenCoordinate, mavenPackage, unusableVersion } from '../java-pom/maven-package.js';
 import { readPom } from '../java-pom/parse-pom.js';
 import { decodeXml } from '../java-pom/xml.js';
-import { isJavaArchiveName, parseArchiveFileName } from './file-name.js';
+import { isJavaArchiveName, JAVA_ARCHIVE_EXTENSIONS, parseArchiveFileName } from './file-name.js';
 import { parseManifest, type Manifest } from './manifest.js';
 import { parseJavaProperties } from './properties.js';
 import { RangedZip, ZipFormatError, type ZipEntry } from './ranged-zip.js';
@@ -50,6 +50,12 @@ const AMBIGUOUS_EXTENSIONS = /\.(rar|nar|kar|par|sar)$/i;
 
 const POM_PROPERTIES = /^META-INF\/maven\/([^/]+)\/([^/]+)\/pom\.properties$/;
 const POM_XML = /^META-INF\/maven\/([^/]+)\/([^/]+)\/pom\.xml$/;
+const MANIFEST = 'META-INF/MANIFEST.MF';
+/**
+ * Entries worth listing: the Maven files, the manifest and nested archives (a superset, checked
+ * exactly below). A fat jar's tens of thousands of classes are never kept.
+ */
+const WANTED_ENTRY = new RegExp(`^META-INF/(?:maven/[^/]+/[^/]+/pom\\.(?:properties|xml)|MANIFEST\\.MF)$|\\.(?:${JAVA_ARCHIVE_EXTENSIONS.join('|')})$`, 'i');
 
 interface FileState {
   limits: JavaArchiveLimits;
@@ -164,7 +170,12 @@ async function readArchive(bytes: RandomAccessBytes, display: string, depth: num
   const nested: ParsedPackage[] = [];
   const rejected = { unsafe: [] as string[], duplicate: [] as string[] };
   try {
-    const { entries, problem } = await zip.listEntries(limits.maxEntries, (reason, name) => void rejected[reason].push(name));
+    const { entries, problem } = await zip.listEntries(
+      limits.maxEntries,
+      (reason, name) => void rejected[reason].push(name),
+      // Upper-casing never shortens a name, and can turn an odd letter ("ﬅ") into the manifest's.
+      (name) => WANTED_ENTRY.test(name) || (name.length <= MANIFEST.length && name.toUpperCase() === MANIFEST),
+    );
     if (rejected.unsafe.length > 0) {
       ctx.warn('UNSAFE_PATH', `${display}: ${rejected.unsafe.length} entr${rejected.unsafe.length === 1 ? 'y' : 'ies'} named outside the archive root (first: ${rejected.unsafe[0]}) ignored`);
     }
@@ -177,7 +188,7 @@ async function readArchive(bytes: RandomAccessBytes, display: string, depth: num
       if (state.stopped) break;
       const properties = POM_PROPERTIES.exec(entry.name);
       const pomXml = properties ? null : POM_XML.exec(entry.name);
-      const isManifest = entry.name.toUpperCase() === 'META-INF/MANIFEST.MF';
+      const isManifest = entry.name.toUpperCase() === MANIFEST;
       if (properties || pomXml || isManifest) {
         if (entry.size > limits.maxTextBytes) {
           ctx.skip(`${display}!/${entry.name} is ${entry.size} bytes, more than the ${limits.maxTextBytes} read`);

@@ -64,73 +64,102 @@ function deflatedBound(size: number): number {
   return size + Math.ceil(size / 8) + 64 * 1024;
 }
 
-/** `length` bytes at `offset`, or a ZipFormatError when the archive ends first. */
-async function readExactly(bytes: RandomAccessBytes, offset: number, length: number): Promise<Buffer> {
+/**
+ * `length` bytes at `offset` (and up to `readAhead` bytes when the archive has them), or a
+ * ZipFormatError when the archive ends first.
+ */
+async function readExactly(bytes: RandomAccessBytes, offset: number, length: number, readAhead = length): Promise<Buffer> {
   if (length === 0) return Buffer.alloc(0);
   if (!Number.isSafeInteger(offset) || offset < 0 || offset + length > bytes.size) throw new ZipFormatError('unexpected EOF');
-  const read = await bytes.readRange(offset, length);
+  const read = await bytes.readRange(offset, Math.max(length, Math.min(readAhead, bytes.size - offset)));
   if (read.length < length) throw new ZipFormatError('unexpected EOF');
   return read;
 }
 
-/** Sequential reads of the central directory, served from one large read at a time. */
-class DirectoryReader {
-  private chunk: Buffer = Buffer.alloc(0);
-  private chunkStart = 0;
-
-  constructor(private readonly bytes: RandomAccessBytes) {}
-
-  async take(offset: number, length: number): Promise<Buffer> {
-    const start = offset - this.chunkStart;
-    if (start >= 0 && start + length <= this.chunk.length) return this.chunk.subarray(start, start + length);
-    if (!Number.isSafeInteger(offset) || offset < 0 || offset + length > this.bytes.size) throw new ZipFormatError('unexpected EOF');
-    this.chunk = await readExactly(this.bytes, offset, Math.min(Math.max(length, DIRECTORY_CHUNK_BYTES), this.bytes.size - offset));
-    this.chunkStart = offset;
-    return this.chunk.subarray(0, length);
-  }
+/** What a central directory entry's extra fields hold that the reader needs. */
+interface ExtraFieldSummary {
+  /** The Zip64 Extended Information field's data, when there is one (the first, as yauzl takes it). */
+  zip64?: Buffer;
+  /** Whether there is an Info-ZIP Unicode Path field, which may override the name. */
+  unicodePath: boolean;
 }
 
-/** A central directory entry's raw fields, checked as yauzl checks them. */
+/**
+ * Walks the extra fields as yauzl's parseExtraFields does (the same malformation is an error)
+ * without building an object per field: most entries of a large jar have none worth keeping.
+ */
+function summarizeExtraFields(extra: Buffer): ExtraFieldSummary {
+  const summary: ExtraFieldSummary = { unicodePath: false };
+  let i = 0;
+  while (i < extra.length - 3) {
+    const id = extra.readUInt16LE(i);
+    const end = i + 4 + extra.readUInt16LE(i + 2);
+    if (end > extra.length) throw new ZipFormatError('extra field length exceeds extra field buffer size');
+    if (id === 0x0001 && !summary.zip64) summary.zip64 = extra.subarray(i + 4, end);
+    else if (id === 0x7075) summary.unicodePath = true;
+    i = end;
+  }
+  return summary;
+}
+
+/** Whether every byte is printable ASCII, which UTF-8 and cp437 decode alike. */
+function isPrintableAscii(bytes: Buffer): boolean {
+  for (let i = 0; i < bytes.length; i++) {
+    const byte = bytes[i]!;
+    if (byte < 0x20 || byte > 0x7e) return false;
+  }
+  return true;
+}
+
+/**
+ * An entry's name decoded as yauzl decodes it: the Info-ZIP Unicode path field, else UTF-8 or
+ * cp437 by the flag; '\' as '/'. Plain ASCII names (nearly all) take a short cut to the same text.
+ */
+function decodeEntryName(flags: number, raw: Buffer, extra: Buffer, unicodePath: boolean): string {
+  if (!unicodePath && isPrintableAscii(raw)) {
+    const name = raw.toString('latin1');
+    return name.includes('\\') ? name.replace(/\\/g, '/') : name;
+  }
+  return yauzl.getFileNameLowLevel(flags, raw, yauzl.parseExtraFields(extra), false);
+}
+
+/** A central directory entry's fields, checked as yauzl checks them. */
 interface CentralEntry {
+  name: string;
   flags: number;
   method: number;
   crc32: number;
   compressedSize: number;
   size: number;
   localHeaderOffset: number;
-  fileNameRaw: Buffer;
-  extraFields: yauzl.ExtraField[];
 }
 
-async function readCentralEntry(reader: DirectoryReader, cursor: number): Promise<{ entry: CentralEntry; next: number }> {
-  const fixed = await reader.take(cursor, CENTRAL_HEADER_SIZE);
-  const signature = fixed.readUInt32LE(0);
+/**
+ * Reads the entry at the start of `record` (which holds at least its fixed part); undefined when
+ * its variable part runs past `record`, so the caller reads further and asks again.
+ */
+function parseCentralEntry(record: Buffer): { entry: CentralEntry; length: number } | undefined {
+  const signature = record.readUInt32LE(0);
   if (signature !== 0x02014b50) throw new ZipFormatError(`invalid central directory file header signature: 0x${signature.toString(16)}`);
-  const flags = fixed.readUInt16LE(8);
-  const method = fixed.readUInt16LE(10);
-  const checksum = fixed.readUInt32LE(16);
-  let compressedSize = fixed.readUInt32LE(20);
-  let size = fixed.readUInt32LE(24);
-  const nameLength = fixed.readUInt16LE(28);
-  const extraLength = fixed.readUInt16LE(30);
-  const commentLength = fixed.readUInt16LE(32);
-  let localHeaderOffset = fixed.readUInt32LE(42);
+  const flags = record.readUInt16LE(8);
   if (flags & 0x40) throw new ZipFormatError('strong encryption is not supported');
-  const variable = await reader.take(cursor + CENTRAL_HEADER_SIZE, nameLength + extraLength + commentLength);
-  const fileNameRaw = variable.subarray(0, nameLength);
-  let extraFields: yauzl.ExtraField[];
-  try {
-    extraFields = yauzl.parseExtraFields(variable.subarray(nameLength, nameLength + extraLength));
-  } catch (error) {
-    throw new ZipFormatError((error as Error).message);
-  }
+  const nameLength = record.readUInt16LE(28);
+  const extraLength = record.readUInt16LE(30);
+  const length = CENTRAL_HEADER_SIZE + nameLength + extraLength + record.readUInt16LE(32);
+  if (length > record.length) return undefined;
+  const method = record.readUInt16LE(10);
+  let compressedSize = record.readUInt32LE(20);
+  let size = record.readUInt32LE(24);
+  let localHeaderOffset = record.readUInt32LE(42);
+  const raw = record.subarray(CENTRAL_HEADER_SIZE, CENTRAL_HEADER_SIZE + nameLength);
+  const extra = record.subarray(CENTRAL_HEADER_SIZE + nameLength, CENTRAL_HEADER_SIZE + nameLength + extraLength);
+  const { zip64, unicodePath } = summarizeExtraFields(extra);
   // The Zip64 Extended Information field carries the values the header marks 0xffffffff.
-  const zip64 = extraFields.find((field) => field.id === 0x0001);
   if (zip64) {
     let index = 0;
     const wide = (what: string): number => {
-      if (index + 8 > zip64.data.length) throw new ZipFormatError(`zip64 extended information extra field does not include ${what}`);
-      const value = readUInt64LE(zip64.data, index);
+      if (index + 8 > zip64.length) throw new ZipFormatError(`zip64 extended information extra field does not include ${what}`);
+      const value = readUInt64LE(zip64, index);
       index += 8;
       return value;
     };
@@ -143,15 +172,15 @@ async function readCentralEntry(reader: DirectoryReader, cursor: number): Promis
     const expected = size + (flags & 0x1 ? 12 : 0);
     if (compressedSize !== expected) throw new ZipFormatError(`compressed/uncompressed size mismatch for stored file: ${compressedSize} != ${size}`);
   }
-  return {
-    entry: { flags, method, crc32: checksum, compressedSize, size, localHeaderOffset, fileNameRaw, extraFields },
-    next: cursor + CENTRAL_HEADER_SIZE + variable.length,
-  };
+  const name = decodeEntryName(flags, raw, extra, unicodePath);
+  return { entry: { name, flags, method, crc32: record.readUInt32LE(16), compressedSize, size, localHeaderOffset }, length };
 }
+
+const UNSAFE_NAME = /^\/|^[A-Za-z]:|(?:^|\/)\.\.(?:\/|$)|\0/;
 
 /** A name that would lead outside the archive root: absolute, a drive letter, or a ".." segment. */
 export function isUnsafeEntryName(name: string): boolean {
-  return name.startsWith('/') || /^[A-Za-z]:/.test(name) || name.split('/').includes('..') || name.includes('\0');
+  return UNSAFE_NAME.test(name);
 }
 
 export class RangedZip {
@@ -195,28 +224,46 @@ export class RangedZip {
   }
 
   /**
-   * Lists the archive's file entries in archive order, at most `maxEntries` of them. Unsafe and
-   * duplicate names (after the first) are passed to `rejected` and left out; directories are
-   * left out silently. A damaged directory ends the listing with a problem, keeping what came before.
+   * Lists the archive's file entries in archive order, at most `maxEntries` of them, keeping
+   * those `wanted` accepts (all by default). Unsafe and duplicate names (after the first) are
+   * passed to `rejected` and left out, wanted or not; directories are left out silently. A damaged
+   * directory ends the listing with a problem, keeping what came before. The directory is parsed
+   * synchronously from reads of half a megabyte: a fat jar has tens of thousands of entries.
    */
-  async listEntries(maxEntries: number, rejected: (reason: EntryRejection, name: string) => void): Promise<{ entries: ZipEntry[]; problem?: ListingProblem }> {
+  async listEntries(
+    maxEntries: number,
+    rejected: (reason: EntryRejection, name: string) => void,
+    wanted: (name: string) => boolean = () => true,
+  ): Promise<{ entries: ZipEntry[]; problem?: ListingProblem }> {
     const entries: ZipEntry[] = [];
     const seen = new Set<string>();
-    const reader = new DirectoryReader(this.bytes);
+    let chunk: Buffer = Buffer.alloc(0);
+    let chunkStart = this.centralDirectoryOffset;
     let cursor = this.centralDirectoryOffset;
     for (let index = 0; index !== this.entryCount; index++) {
-      let entry: CentralEntry;
+      let parsed: ReturnType<typeof parseCentralEntry>;
       try {
-        ({ entry, next: cursor } = await readCentralEntry(reader, cursor));
+        // The fixed part first, then (when the names run past the chunk) the whole entry.
+        for (let need = CENTRAL_HEADER_SIZE; ; ) {
+          if (cursor - chunkStart + need > chunk.length) {
+            chunk = await readExactly(this.bytes, cursor, need, DIRECTORY_CHUNK_BYTES);
+            chunkStart = cursor;
+          }
+          const at = cursor - chunkStart;
+          parsed = parseCentralEntry(chunk.subarray(at, need === CENTRAL_HEADER_SIZE ? chunk.length : at + need));
+          if (parsed) break;
+          need = CENTRAL_HEADER_SIZE + chunk.readUInt16LE(at + 28) + chunk.readUInt16LE(at + 30) + chunk.readUInt16LE(at + 32);
+        }
       } catch (error) {
         if (!(error instanceof ZipFormatError)) throw error;
         return { entries, problem: { code: 'ARCHIVE_DAMAGED', message: `its central directory is damaged after ${index} entries (${error.message})` } };
       }
+      const { entry, length } = parsed;
+      cursor += length;
       if (index >= maxEntries) {
         return { entries, problem: { code: 'ARCHIVE_TOO_MANY_ENTRIES', message: `it has more than ${maxEntries} entries; the rest were not read` } };
       }
-      // yauzl's decoding: the Info-ZIP Unicode path field, else UTF-8 or cp437 by the flag; '\' as '/'.
-      const name = yauzl.getFileNameLowLevel(entry.flags, entry.fileNameRaw, entry.extraFields, false);
+      const name = entry.name;
       if (name.endsWith('/')) continue;
       if (isUnsafeEntryName(name)) {
         rejected('unsafe', name);
@@ -227,6 +274,7 @@ export class RangedZip {
         continue;
       }
       seen.add(name);
+      if (!wanted(name)) continue;
       entries.push({
         name,
         compressedSize: entry.compressedSize,
