@@ -43,7 +43,7 @@ export interface PgBossQueueOptions {
   maintenanceIntervalSeconds?: number;
   /** Expiry of the jobs this process sends, by name (defaults: `defaultExpireInSeconds`). */
   expireInSeconds?: Partial<Record<JobName, number>>;
-  /** Delay before the first retry of the jobs this process sends; doubles, with jitter (default 30 s). */
+  /** Delay before the first retry of the jobs this process sends; doubles, with jitter (default 30 s; 0 retries at once). */
   retryDelaySeconds?: number;
   /** How long stop() waits for running jobs before handing them back to the queue (default 60 s). */
   stopTimeoutMs?: number;
@@ -105,7 +105,7 @@ export class PgBossJobQueue implements JobQueue {
           policy: jobQueueing[name] === 'one-waiting' ? 'short' : 'standard',
           retryLimit: DEFAULT_RETRY_LIMIT,
           retryDelay: this.options.retryDelaySeconds,
-          retryBackoff: true,
+          retryBackoff: this.options.retryDelaySeconds > 0,
           expireInSeconds: this.options.expireInSeconds[name],
         });
       }
@@ -121,7 +121,7 @@ export class PgBossJobQueue implements JobQueue {
       ...(singletonKey !== undefined ? { singletonKey } : {}),
       retryLimit: options.retryLimit ?? DEFAULT_RETRY_LIMIT,
       retryDelay: this.options.retryDelaySeconds,
-      retryBackoff: true,
+      retryBackoff: this.options.retryDelaySeconds > 0,
       expireInSeconds: this.options.expireInSeconds[name],
     });
     if (id) this.track(id, name);
@@ -133,25 +133,38 @@ export class PgBossJobQueue implements JobQueue {
     const run = async ([job]: PgBoss.JobWithMetadata<JobPayloads[N]>[]) => {
       if (!job) return;
       const attempt = job.retryCount + 1;
+      const retriesLeft = job.retryCount < job.retryLimit;
       const log = this.ctx.log.child({ job: { id: job.id, name, attempt } });
       const started = Date.now();
-      const done = handler(job.data, this.ctx, { id: job.id, name, attempt, lastAttempt: job.retryCount >= job.retryLimit });
+      const done = handler(job.data, this.ctx, { id: job.id, name, attempt, lastAttempt: !retriesLeft });
       this.running.add(done);
       try {
         await done;
+        this.sent.delete(job.id);
         log.debug({ ms: Date.now() - started }, 'job done');
       } catch (error) {
-        const retrying = job.retryCount < job.retryLimit;
-        log[retrying ? 'warn' : 'error']({ err: error }, `job failed${retrying ? ', retrying' : ', no retry left'}: ${describeError(error)}`);
+        if (!retriesLeft) this.sent.delete(job.id);
+        log[retriesLeft ? 'warn' : 'error']({ err: error }, `job failed${retriesLeft ? ', retrying' : ', no retry left'}: ${describeError(error)}`);
         // pg-boss marks the job failed (and schedules its retry) when the handler throws.
         throw error;
       } finally {
         this.running.delete(done);
-        this.sent.delete(job.id);
       }
     };
     for (let i = 0; i < this.options.concurrency; i++) {
-      await this.boss.work<JobPayloads[N]>(name, { batchSize: 1, includeMetadata: true, pollingIntervalSeconds: this.options.pollingIntervalSeconds }, run);
+      let workerId: string | undefined;
+      workerId = await this.boss.work<JobPayloads[N]>(
+        name,
+        { batchSize: 1, includeMetadata: true, pollingIntervalSeconds: this.options.pollingIntervalSeconds },
+        async (jobs) => {
+          try {
+            await run(jobs);
+          } finally {
+            // A worker that just ran a job asks again at once, rather than after the polling interval.
+            if (workerId) this.boss.notifyWorker(workerId);
+          }
+        },
+      );
     }
   }
 
