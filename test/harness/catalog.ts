@@ -104,3 +104,28 @@ export function memoryFile(
     },
   };
 }
+
+/**
+ * Bytes in memory read by ranges, counting what is read: to check that a parser reads only the
+ * parts of a file it needs, and never asks for more than the file holds.
+ */
+export function countingBytes(bytes: Buffer) {
+  const reads: Array<{ offset: number; length: number }> = [];
+  const inner = bufferBytes(bytes);
+  return {
+    size: bytes.length,
+    reads,
+    /** Bytes handed out, over all reads. */
+    get bytesRead(): number {
+      return reads.reduce((sum, read) => sum + Math.max(0, Math.min(read.length, bytes.length - read.offset)), 0);
+    },
+    /** The longest single read asked for. */
+    get largestRead(): number {
+      return reads.reduce((max, read) => Math.max(max, read.length), 0);
+    },
+    readRange(offset: number, length: number, into?: Buffer) {
+      reads.push({ offset, length });
+      return inner.readRange(offset, length, into);
+    },
+  };
+}

@@ -3,6 +3,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { buildElf, buildFatMachO, buildMachO, buildPe, type SectionSpec } from '../../../test/fixtures/catalog/binary/make-executable.js';
+import { countingBytes } from '../../../test/harness/catalog.js';
 import { hasTool } from '../../../test/harness/tools.js';
 import { executableFormatOf, readExecutable, type Executable } from './executable.js';
 import { executableSniff } from './sniff.js';
@@ -101,6 +102,67 @@ describe('readExecutable', () => {
     ).filter((line) => !line.startsWith('NULL '));
     const ours = exe.sections.filter((s) => s.name !== '').map((s) => `${s.name} ${s.address} ${s.offset} ${s.fileSize || parseInt(listing.match(new RegExp(`\\s${s.name.replace(/\./g, '\\.')}\\s+NOBITS\\s+\\S+\\s+\\S+\\s+([0-9a-f]+)`))?.[1] ?? '0', 16)}`);
     expect(ours).toEqual(expected);
+  });
+});
+
+describe('readExecutable by ranges', () => {
+  it('reads the header, the tables and then only the sections asked for', async () => {
+    const padded: SectionSpec[] = [
+      { name: '.text', data: Buffer.alloc(200_000, 0x90), address: 0x401000 },
+      { name: '.dep-v0', data: Buffer.from('dependency list'), address: 0x500000, writable: true },
+    ];
+    const bytes = countingBytes(buildElf({ bits: 64, littleEndian: true }, padded));
+    const exe = (await readExecutable(bytes))!;
+    expect(exe.sections.map((s) => s.name)).toContain('.dep-v0');
+    const tables = bytes.bytesRead;
+    expect(tables).toBeLessThan(8 * 1024);
+    expect((await exe.sectionData(exe.section('.dep-v0')!)).toString()).toBe('dependency list');
+    expect(bytes.bytesRead - tables).toBe('dependency list'.length);
+    expect((await exe.readAddress(0x500000 + 11, 64))?.toString()).toBe('list');
+  });
+
+  it('never asks for more than the file holds, whatever its headers claim', async () => {
+    const real = [buildElf({ bits: 64, littleEndian: true }, sections), buildElf({ bits: 32, littleEndian: false }, sections), buildPe(64, 0x400000, sections), buildMachO({ bits: 64, littleEndian: true }, sections.slice(0, 2)), buildFatMachO([buildMachO({ bits: 32, littleEndian: false }, sections.slice(0, 2))])];
+    await fc.assert(
+      fc.asyncProperty(
+        fc.constantFrom(...real),
+        // Overwrite header and table fields with extreme values, often.
+        fc.array(fc.tuple(fc.nat(), fc.constantFrom(0x00, 0x01, 0x7f, 0x80, 0xfe, 0xff)), { minLength: 1, maxLength: 24 }),
+        fc.option(fc.nat()),
+        async (base, edits, cut) => {
+          const edited = Buffer.from(base);
+          for (const [at, value] of edits) edited[at % Math.min(edited.length, 512)] = value;
+          const bytes = countingBytes(cut === null ? edited : edited.subarray(0, cut % edited.length));
+          const exe = await readExecutable(bytes);
+          if (exe) {
+            for (const s of exe.sections) await exe.sectionData(s);
+            for (const segment of exe.segments) await exe.readAddress(segment.address, 1 << 30);
+          }
+          expect(bytes.largestRead).toBeLessThanOrEqual(bytes.size);
+          for (const read of bytes.reads) expect(Number.isSafeInteger(read.offset) && read.offset >= 0).toBe(true);
+        },
+      ),
+      { numRuns: 500 },
+    );
+  });
+
+  it('refuses a section table larger than any real one without reading it', async () => {
+    const bytes = buildElf({ bits: 64, littleEndian: true }, sections);
+    // e_shentsize 0xffff and e_shnum 0xffff: four gigabytes of section headers in a small file.
+    bytes.writeUInt16LE(0xffff, 0x3a);
+    bytes.writeUInt16LE(0xffff, 0x3c);
+    const counted = countingBytes(bytes);
+    expect(await readExecutable(counted)).toBeUndefined();
+    expect(counted.largestRead).toBeLessThanOrEqual(bytes.length);
+  });
+
+  it.skipIf(!existsSync('/bin/ls'))('reads a real ELF file\'s tables in a few kilobytes', async () => {
+    const bytes = countingBytes(readFileSync('/bin/ls'));
+    const exe = (await readExecutable(bytes))!;
+    expect(exe.sections.length).toBeGreaterThan(20);
+    expect(bytes.reads.length).toBeLessThanOrEqual(3);
+    expect(bytes.bytesRead).toBeLessThan(16 * 1024);
+    expect(bytes.bytesRead).toBeLessThan(bytes.size / 8);
   });
 });
 

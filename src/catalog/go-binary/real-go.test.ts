@@ -6,12 +6,12 @@
  * Debian (docker-registry) is checked against a recorded `go version -m` listing too.
  */
 import { execFileSync } from 'node:child_process';
-import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { catalogTester, memoryFile, packageLine, recordingContext } from '../../../test/harness/catalog.js';
+import { catalogTester, countingBytes, memoryFile, packageLine, recordingContext } from '../../../test/harness/catalog.js';
 import { cacheDir, hasTool } from '../../../test/harness/tools.js';
 import { writeZip, zipFile } from '../../../test/harness/zip-writer.js';
 import type { ParsedPackage } from '../../model/package.js';
@@ -23,6 +23,13 @@ import { parseGoModInfo } from './parse-mod-info.js';
 
 const haveGo = hasTool('go');
 const dockerRegistry = '/usr/bin/docker-registry';
+/** Debian's Go toolchain (golang-go): the go command is itself a Go binary. */
+const debianGo = readdirSync('/usr/lib', { withFileTypes: true })
+  .filter((entry) => entry.isDirectory() && /^go-1\.\d+$/.test(entry.name))
+  .map((entry) => `/usr/lib/${entry.name}/bin/go`)
+  .find((path) => existsSync(path));
+/** Reading a Go binary's build info takes its header, tables and one 64 KiB window, whatever its size. */
+const RANGED_READ_BUDGET = 128 * 1024;
 const recorded = fileURLToPath(new URL('../../../test/fixtures/catalog/go-binary/docker-registry.go-version-m.txt', import.meta.url));
 
 /** `go version -m` output split into the Go version and the module text the binary holds. */
@@ -70,6 +77,14 @@ async function readInfo(path: string) {
   return found.info;
 }
 
+/** The packages of a binary read by ranges, and how much of it was read. */
+async function catalogByRanges(path: string) {
+  const bytes = countingBytes(readFileSync(path));
+  const { ctx, warnings } = recordingContext();
+  const packages = await goBinaryCataloger.parse({ ...memoryFile(path, Buffer.alloc(0)), size: bytes.size, readRange: bytes.readRange, read: () => Promise.reject(new Error('read whole')) }, ctx);
+  return { lines: packages.map(packageLine), warnings, bytes };
+}
+
 describe.skipIf(!existsSync(dockerRegistry))('a Go binary Debian ships (docker-registry)', () => {
   it('yields the packages of the recorded `go version -m` listing', async () => {
     const listing = readFileSync(recorded, 'utf8');
@@ -81,9 +96,33 @@ describe.skipIf(!existsSync(dockerRegistry))('a Go binary Debian ships (docker-r
     expect((await readInfo(dockerRegistry)).goVersion).toBe(splitListing(listing).goVersion);
   });
 
+  it('reads it by ranges: a few reads, a sliver of its 20 MB, the same packages', async () => {
+    const { lines, warnings, bytes } = await catalogByRanges(dockerRegistry);
+    expect(lines).toEqual((await catalog(dockerRegistry)).lines);
+    expect(warnings).toEqual([]);
+    expect(bytes.reads.length).toBeLessThanOrEqual(6);
+    expect(bytes.bytesRead).toBeLessThan(RANGED_READ_BUDGET);
+  });
+
   it.skipIf(!haveGo)('reads the same build info as a live `go version -m`', async () => {
     const live = execFileSync('go', ['version', '-m', dockerRegistry], { encoding: 'utf8' });
     const info = await readInfo(dockerRegistry);
+    expect({ goVersion: info.goVersion, modInfo: info.modInfo }).toEqual(splitListing(live));
+  });
+});
+
+describe.skipIf(debianGo === undefined)('the go command Debian ships (golang-go)', () => {
+  it('yields its standard library, read by ranges', async () => {
+    const { lines, warnings, bytes } = await catalogByRanges(debianGo!);
+    expect(warnings).toEqual([]);
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toMatch(/^stdlib@v1\.\d+\.\d+ pkg:golang\/stdlib@v1\.\d+\.\d+$/);
+    expect(bytes.bytesRead).toBeLessThan(RANGED_READ_BUDGET);
+  });
+
+  it.skipIf(!haveGo)('reads what `go version -m` reads', async () => {
+    const live = execFileSync('go', ['version', '-m', debianGo!], { encoding: 'utf8' });
+    const info = await readInfo(debianGo!);
     expect({ goVersion: info.goVersion, modInfo: info.modInfo }).toEqual(splitListing(live));
   });
 });
@@ -206,6 +245,11 @@ describe.skipIf(!haveGo)('Go binaries built with the real toolchain', () => {
 
     const { lines, packages, skipped, warnings } = await catalog(binary);
     expect(lines.sort()).toEqual(expectedFromListing(listing).sort());
+    // By ranges: the same packages from a sliver of the binary, whatever its format.
+    const ranged = await catalogByRanges(binary);
+    expect(ranged.lines.sort()).toEqual(lines);
+    expect(ranged.bytes.bytesRead).toBeLessThan(RANGED_READ_BUDGET);
+    expect(ranged.bytes.bytesRead).toBeLessThan(ranged.bytes.size / 4);
     const [, major, minor, patch = '0'] = /^go(\d+)\.(\d+)(?:\.(\d+))?/.exec(goVersion)!;
     const stdlib = `v${major}.${minor}.${patch}`;
     expect(lines.sort()).toEqual([
