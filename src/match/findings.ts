@@ -58,7 +58,7 @@ function advisoryDatabase(id: string): string {
 }
 
 /** A flaw's matches, with the ids its advisories give it. */
-interface Flaw {
+export interface Flaw {
   group: PackageMatch[];
   advisories: Advisory[];
   ids: Set<string>;
@@ -138,23 +138,25 @@ function buildFinding({ group, advisories, ids, cveId }: Flaw, context: CveConte
 }
 
 /**
- * Findings for all matches. A flaw that affects several packages of the target, some with a
- * fix and some without, is PARTIAL on each of its findings, as Inspector reports it.
+ * A flaw of one package: its matches grouped, with the ids its advisories give it and the CVE
+ * whose NVD, KEV and EPSS context it takes.
  */
-export function buildFindings(matches: readonly PackageMatch[], reader: VulnDbReader, distro?: Distro): Finding[] {
-  const byPackage = new Map<Package, PackageMatch[]>();
-  for (const match of matches) {
-    let list = byPackage.get(match.package);
-    if (!list) byPackage.set(match.package, (list = []));
-    list.push(match);
-  }
-  const flaws: Flaw[] = [];
-  for (const packageMatches of byPackage.values()) {
-    for (const group of groupByFlaw(packageMatches)) flaws.push(flawOf(group));
-  }
-  // NVD, KEV and EPSS for every flaw at once.
+export function flawsOfPackage(matches: readonly PackageMatch[]): Flaw[] {
+  return groupByFlaw(matches).map(flawOf);
+}
+
+/** The findings of flaws, with the NVD, KEV and EPSS context of all of them read at once. */
+export function findingsOfFlaws(flaws: readonly Flaw[], reader: VulnDbReader, distro: Distro | undefined): Finding[] {
   const contexts = reader.cveContexts(flaws.flatMap((flaw) => (flaw.cveId ? [flaw.cveId] : [])));
-  const findings = flaws.map((flaw) => buildFinding(flaw, flaw.cveId ? contexts.get(flaw.cveId) : undefined, distro));
+  return flaws.map((flaw) => buildFinding(flaw, flaw.cveId ? contexts.get(flaw.cveId) : undefined, distro));
+}
+
+/**
+ * A target's findings made final: a flaw that affects several packages of the target, some with
+ * a fix and some without, is PARTIAL on each of its findings, as Inspector reports it; then the
+ * most severe first.
+ */
+export function settleFindings(findings: Finding[]): Finding[] {
   const fixStates = new Map<string, Set<FixAvailable>>();
   for (const finding of findings) {
     let states = fixStates.get(finding.vulnerabilityId);
@@ -173,8 +175,20 @@ export function buildFindings(matches: readonly PackageMatch[], reader: VulnDbRe
   );
 }
 
-const rank = ['CRITICAL', 'HIGH', 'MEDIUM', 'LOW', 'INFORMATIONAL', 'UNTRIAGED'];
+/** Findings for all matches, one per (flaw, package), settled (see settleFindings). */
+export function buildFindings(matches: readonly PackageMatch[], reader: VulnDbReader, distro?: Distro): Finding[] {
+  const byPackage = new Map<Package, PackageMatch[]>();
+  for (const match of matches) {
+    let list = byPackage.get(match.package);
+    if (!list) byPackage.set(match.package, (list = []));
+    list.push(match);
+  }
+  const flaws = [...byPackage.values()].flatMap(flawsOfPackage);
+  return settleFindings(findingsOfFlaws(flaws, reader, distro));
+}
+
+const rank = new Map(['CRITICAL', 'HIGH', 'MEDIUM', 'LOW', 'INFORMATIONAL', 'UNTRIAGED'].map((severity, i) => [severity, i]));
 function severityRank(severity: string): number {
-  return rank.indexOf(severity);
+  return rank.get(severity) ?? -1;
 }
 

@@ -38,11 +38,34 @@ export interface MatchResult {
   warnings: Warning[];
 }
 
-interface LookupPlan {
+/** Which (ecosystem, name) pairs a package is looked up under, and the version compared. */
+export interface LookupPlan {
   queries: EcosystemQuery[];
   names: string[];
   version: string;
   osPackage: boolean;
+}
+
+/**
+ * A warning as one package gives it. Those with `once` (a distribution or ecosystem Vigil cannot
+ * match) are said once per inventory, for the first package that gives them.
+ */
+export interface PackageWarning {
+  once?: string;
+  warning: Warning;
+}
+
+export interface PlannedPackage {
+  pkg: Package;
+  plan: LookupPlan | undefined;
+  /** The warnings of planning it, in order. */
+  warnings: PackageWarning[];
+}
+
+/** What matching found for one planned package: its matches, and its warnings in order. */
+export interface PackageMatches {
+  matches: PackageMatch[];
+  warnings: PackageWarning[];
 }
 
 const osPackageTypes = new Set(['deb', 'apk', 'rpm']);
@@ -52,7 +75,7 @@ const goScheme = schemeFor('Go')!;
 function planFor(
   pkg: Package,
   distro: Distro | undefined,
-  warn: (key: string, warning: Warning) => void,
+  warn: (once: string, warning: Warning) => void,
   ecosystemsOf: (matcher: DistroMatcher, distro: Distro) => EcosystemQuery[] | undefined,
 ): LookupPlan | undefined {
   if (osPackageTypes.has(pkg.type)) {
@@ -82,6 +105,11 @@ function planFor(
 /** What evaluating one candidate's entries for one version gave, entry by entry. */
 type EntryOutcome = { affected: AffectedPackage; fixed?: string; evidence: string } | { error: string };
 
+interface Schemes {
+  ecosystem: VersionScheme;
+  semver: VersionScheme;
+}
+
 /**
  * Outcomes by candidate, then by schemes and version. A reader's candidates are read once and
  * kept while in use, and the service scans the same package versions over and over: each
@@ -108,67 +136,80 @@ function evaluateCandidate(candidate: AffectedCandidate, version: string, scheme
   return outcomes;
 }
 
-interface Schemes {
-  ecosystem: VersionScheme;
-  semver: VersionScheme;
+/** Whether a version is valid in a scheme, remembered: inventories repeat the same versions. */
+const validity = new Map<string, boolean>();
+const VALIDITY_KEPT = 100_000;
+function isValidVersion(scheme: VersionScheme, version: string): boolean {
+  const key = `${scheme.name}\u0000${version}`;
+  let valid = validity.get(key);
+  if (valid === undefined) {
+    if (validity.size >= VALIDITY_KEPT) validity.clear();
+    validity.set(key, (valid = scheme.validate(version)));
+  }
+  return valid;
 }
 
-interface PlannedPackage {
-  pkg: Package;
-  plan: LookupPlan | undefined;
-  /** The warnings its plan gave, in order. */
-  warnings: Warning[];
-}
-
-/** A match before its advisory's whole record is read. */
-type PendingMatch = Omit<PackageMatch, 'advisory'> & { advisoryId: string };
-
-export function matchInventory(inventory: Inventory, reader: VulnDbReader): MatchResult {
-  const warned = new Set<string>();
+/** Each package's lookup plan, and the warnings of packages that cannot be matched. */
+export function planInventory(inventory: Inventory): PlannedPackage[] {
   // One list of queries per distribution matcher, shared by all its packages.
   const queriesByMatcher = new Map<DistroMatcher, EcosystemQuery[] | undefined>();
   const ecosystemsOf = (matcher: DistroMatcher, distro: Distro) => {
     if (!queriesByMatcher.has(matcher)) queriesByMatcher.set(matcher, matcher.ecosystems(distro));
     return queriesByMatcher.get(matcher);
   };
-  const planned: PlannedPackage[] = inventory.packages.map((pkg) => {
-    const warnings: Warning[] = [];
-    const warn = (key: string, warning: Warning) => {
-      if (warned.has(key)) return;
-      warned.add(key);
-      warnings.push(warning);
-    };
-    return { pkg, plan: planFor(pkg, inventory.distro, warn, ecosystemsOf), warnings };
+  let warnings: PackageWarning[] = [];
+  const warn = (once: string, warning: Warning) => warnings.push({ once, warning });
+  return inventory.packages.map((pkg) => {
+    const plan = planFor(pkg, inventory.distro, warn, ecosystemsOf);
+    const planned = { pkg, plan, warnings: warnings.length > 0 ? warnings : [] };
+    if (warnings.length > 0) warnings = [];
+    return planned;
   });
-  // Every key the inventory looks up is read at once; the loop below runs on values in memory.
+}
+
+/** A match before its advisory's whole record is read. */
+interface PendingMatch {
+  advisoryId: string;
+  into: PackageMatch[];
+  pkg: Package;
+  plan: LookupPlan;
+  ecosystem: string;
+  name: string;
+  outcome: Extract<EntryOutcome, { affected: AffectedPackage }>;
+}
+
+/**
+ * Matches planned packages: every key they look up is read at once, the loop runs on values in
+ * memory, and the advisories that apply are read whole at the end, all at once.
+ */
+export function matchPlanned(planned: readonly PlannedPackage[], reader: VulnDbReader): PackageMatches[] {
   const source = candidateSource(
     reader,
     planned.flatMap(({ plan }) => (plan ? plan.queries.map((query) => ({ query, names: plan.names })) : [])),
   );
-
   const pending: PendingMatch[] = [];
-  const warnings: Warning[] = [];
-  for (const { pkg, plan, warnings: planWarnings } of planned) {
-    warnings.push(...planWarnings);
-    if (!plan) continue;
+  const results = planned.map(({ pkg, plan, warnings: fromPlan }): PackageMatches => {
+    const result: PackageMatches = { matches: [], warnings: [...fromPlan] };
+    if (!plan) return result;
     for (const query of plan.queries) {
       const scheme = schemeFor(query.ecosystem);
       if (!scheme) {
-        const key = `no-scheme:${ecosystemBase(query.ecosystem)}`;
-        if (!warned.has(key)) {
-          warned.add(key);
-          warnings.push({
+        result.warnings.push({
+          once: `no-scheme:${ecosystemBase(query.ecosystem)}`,
+          warning: {
             code: 'ECOSYSTEM_UNSUPPORTED',
             message: `${ecosystemBase(query.ecosystem)} packages are not matched: Vigil has no version ordering for that ecosystem`,
-          });
-        }
+          },
+        });
         continue;
       }
-      if (!scheme.validate(plan.version)) {
-        warnings.push({
-          code: 'VERSION_UNPARSEABLE',
-          message: `${pkg.name} ${plan.version} (${pkg.purl}) was not matched: "${plan.version}" is not a valid ${scheme.name} version`,
-          path: pkg.locations[0]?.path,
+      if (!isValidVersion(scheme, plan.version)) {
+        result.warnings.push({
+          warning: {
+            code: 'VERSION_UNPARSEABLE',
+            message: `${pkg.name} ${plan.version} (${pkg.purl}) was not matched: "${plan.version}" is not a valid ${scheme.name} version`,
+            path: pkg.locations[0]?.path,
+          },
         });
         continue;
       }
@@ -180,34 +221,57 @@ export function matchInventory(inventory: Inventory, reader: VulnDbReader): Matc
           seen.add(candidate.advisoryId);
           for (const outcome of evaluateCandidate(candidate, plan.version, schemes)) {
             if ('error' in outcome) {
-              warnings.push({
-                code: 'ADVISORY_UNEVALUABLE',
-                message: `${candidate.advisoryId} could not be evaluated for ${pkg.name} ${plan.version}: ${outcome.error}`,
+              result.warnings.push({
+                warning: {
+                  code: 'ADVISORY_UNEVALUABLE',
+                  message: `${candidate.advisoryId} could not be evaluated for ${pkg.name} ${plan.version}: ${outcome.error}`,
+                },
               });
               continue;
             }
-            pending.push({
-              package: pkg,
-              ecosystem: candidate.ecosystem,
-              name,
-              version: plan.version,
-              advisoryId: candidate.advisoryId,
-              affected: outcome.affected,
-              ...(outcome.fixed ? { fixed: outcome.fixed } : {}),
-              evidence: outcome.evidence,
-              osPackage: plan.osPackage,
-            });
+            pending.push({ advisoryId: candidate.advisoryId, into: result.matches, pkg, plan, ecosystem: candidate.ecosystem, name, outcome });
           }
         }
       }
     }
-  }
-  // Only the advisories that apply are read whole, all at once.
+    return result;
+  });
   const advisories = source.advisories(pending.map((match) => match.advisoryId));
-  const matches: PackageMatch[] = [];
-  for (const { advisoryId, ...match } of pending) {
+  for (const { advisoryId, into, pkg, plan, ecosystem, name, outcome } of pending) {
     const advisory = advisories.get(advisoryId);
-    if (advisory) matches.push({ ...match, advisory });
+    if (!advisory) continue;
+    const { affected, fixed, evidence } = outcome;
+    const { version, osPackage } = plan;
+    into.push(
+      fixed
+        ? { package: pkg, ecosystem, name, version, advisory, affected, fixed, evidence, osPackage }
+        : { package: pkg, ecosystem, name, version, advisory, affected, evidence, osPackage },
+    );
+  }
+  return results;
+}
+
+/** Says each package's warnings in order, those marked `once` only the first time. */
+export function warningsOnce(): (warnings: readonly PackageWarning[], into: Warning[]) => void {
+  const said = new Set<string>();
+  return (warnings, into) => {
+    for (const { once, warning } of warnings) {
+      if (once !== undefined) {
+        if (said.has(once)) continue;
+        said.add(once);
+      }
+      into.push(warning);
+    }
+  };
+}
+
+export function matchInventory(inventory: Inventory, reader: VulnDbReader): MatchResult {
+  const matches: PackageMatch[] = [];
+  const warnings: Warning[] = [];
+  const say = warningsOnce();
+  for (const result of matchPlanned(planInventory(inventory), reader)) {
+    say(result.warnings, warnings);
+    for (const match of result.matches) matches.push(match);
   }
   return { matches, warnings };
 }

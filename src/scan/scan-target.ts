@@ -6,8 +6,7 @@ import type { TakeInventoryOptions } from '../catalog/take-inventory.js';
 import type { Finding } from '../model/finding.js';
 import type { Inventory, TargetDescription } from '../model/inventory.js';
 import type { Warning } from '../model/warning.js';
-import { buildFindings } from '../match/findings.js';
-import { matchInventory } from '../match/match-inventory.js';
+import { inventoryFindings } from '../match/inventory-findings.js';
 import { readSbom } from '../sbom/index.js';
 import { parseTargetSpec } from '../source/target-spec.js';
 import type { VulnDbReader } from '../vulndb/reader.js';
@@ -54,14 +53,17 @@ export async function inventoryOf(target: string, options: TakeInventoryOptions)
   return takeInventory(spec, options);
 }
 
+/**
+ * The findings of an inventory: `matchInventory` then `buildFindings`, with what each package
+ * gives remembered by the reader, so scanning many inventories on one reader stays cheap.
+ */
 export function scanInventory(inventory: Inventory, reader: VulnDbReader): ScanResult {
-  const matched = matchInventory(inventory, reader);
-  const findings = buildFindings(matched.matches, reader, inventory.distro);
+  const { findings, warnings } = inventoryFindings(inventory, reader);
   return {
     target: inventory.target,
     os: inventory.distro ? { id: inventory.distro.id, version: inventory.distro.versionId ?? null } : null,
     findings,
-    warnings: [...inventory.warnings, ...matched.warnings],
+    warnings: [...inventory.warnings, ...warnings],
     summary: countBySeverity(findings),
   };
 }

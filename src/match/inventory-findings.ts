@@ -1,0 +1,128 @@
+/**
+ * @module An inventory's findings and warnings, as `matchInventory` then `buildFindings` give
+ * them, with each package's part remembered per open reader. The service scans thousands of
+ * inventories on one reader, and they share most of their package versions: a package looked up
+ * the same way, under the same name and version, gets the same findings (but for its own purl and
+ * locations) until the database file changes, which means a new reader.
+ */
+import type { Distro } from '../model/distro.js';
+import type { Finding } from '../model/finding.js';
+import type { Inventory } from '../model/inventory.js';
+import type { Package } from '../model/package.js';
+import type { Warning } from '../model/warning.js';
+import { PathCache } from '../vulndb/lru-cache.js';
+import type { VulnDbReader } from '../vulndb/reader.js';
+import type { EcosystemQuery } from './distro/index.js';
+import { findingsOfFlaws, flawsOfPackage, settleFindings } from './findings.js';
+import { matchPlanned, planInventory, warningsOnce, type PackageWarning, type PlannedPackage } from './match-inventory.js';
+
+/** One package's part: its warnings, and its findings without its purl and locations. */
+interface PackagePart {
+  warnings: readonly PackageWarning[];
+  findings: readonly Finding[];
+}
+
+const PACKAGES_KEPT = 100_000;
+const parts = new WeakMap<VulnDbReader, PathCache<PackagePart>>();
+
+function partsOf(reader: VulnDbReader): PathCache<PackagePart> {
+  let cache = parts.get(reader);
+  if (!cache) parts.set(reader, (cache = new PathCache(PACKAGES_KEPT)));
+  return cache;
+}
+
+const SEPARATOR = '\u0000';
+
+/**
+ * Everything a package's part depends on besides the database, as a key path: how it is looked up
+ * (the release ecosystems an any-release query accepts, resolved), the names and version
+ * compared, and what a finding says of the package (type, ecosystem, name, version; the
+ * distribution, for an OS package). Undefined for a package that is not looked up.
+ */
+function partPath(planned: PlannedPackage, distro: Distro | undefined, queryKey: (query: EcosystemQuery) => string): string[] | undefined {
+  const { pkg, plan } = planned;
+  if (!plan) return undefined;
+  const path = plan.osPackage ? ['os', distro?.id ?? '', distro?.versionId ?? ''] : ['language'];
+  for (const query of plan.queries) path.push(queryKey(query));
+  path.push(SEPARATOR);
+  for (const name of plan.names) path.push(name);
+  path.push(SEPARATOR, plan.version, pkg.type, pkg.ecosystem ?? '', pkg.name, pkg.version);
+  return path;
+}
+
+/**
+ * A remembered finding for this package: the arrays are its own (their entries, frozen, are
+ * shared between the scans of one reader), and the purl and locations are this package's.
+ */
+function findingFor(remembered: Finding, pkg: Package): Finding {
+  return {
+    ...remembered,
+    aliases: [...remembered.aliases],
+    cvss: [...remembered.cvss],
+    package: { ...remembered.package, purl: pkg.purl, locations: pkg.locations },
+    references: [...remembered.references],
+    evidence: [...remembered.evidence],
+  };
+}
+
+function remember(finding: Finding): Finding {
+  for (const entry of finding.cvss) Object.freeze(entry);
+  for (const entry of finding.evidence) Object.freeze(entry);
+  if (finding.epss) Object.freeze(finding.epss);
+  if (finding.kev) Object.freeze(finding.kev);
+  // (The finding itself stays private, and unfrozen: copying a frozen object is slower.)
+  return finding;
+}
+
+/** A package's warnings can be remembered unless one names where the package is (its purl or path). */
+const rememberable = (warnings: readonly PackageWarning[]) => warnings.every(({ warning }) => warning.code !== 'VERSION_UNPARSEABLE');
+
+export function inventoryFindings(inventory: Inventory, reader: VulnDbReader): { findings: Finding[]; warnings: Warning[] } {
+  const distro = inventory.distro;
+  const planned = planInventory(inventory);
+  const cache = partsOf(reader);
+  // An any-release query ("Red Hat" and a release filter) is known by the releases it accepts.
+  const queryKeys = new Map<EcosystemQuery, string>();
+  const queryKey = (query: EcosystemQuery): string => {
+    if (!query.accept) return query.ecosystem;
+    let key = queryKeys.get(query);
+    if (key === undefined) queryKeys.set(query, (key = `${query.ecosystem}{${reader.releasesOf(query.ecosystem).filter(query.accept).join('\u0003')}}`));
+    return key;
+  };
+  // (A stand-in reader without release listing is asked afresh every time.)
+  const keys = planned.map((p) => (typeof reader.releasesOf === 'function' ? partPath(p, distro, queryKey) : undefined));
+  const known = keys.map((key) => (key === undefined ? undefined : cache.get(key)));
+
+  // The packages not remembered are matched together, their findings built together.
+  const unknown = planned.filter((_, i) => known[i] === undefined);
+  const matched = unknown.length > 0 ? matchPlanned(unknown, reader) : [];
+  const flaws = matched.map((result) => flawsOfPackage(result.matches));
+  const built = flaws.some((list) => list.length > 0) ? findingsOfFlaws(flaws.flat(), reader, distro) : [];
+  let next = 0;
+  const fresh = matched.map((result, i): PackagePart => {
+    const findings = built.slice(next, (next += flaws[i]!.length));
+    return { warnings: result.warnings, findings };
+  });
+
+  const findings: Finding[] = [];
+  const warnings: Warning[] = [];
+  const say = warningsOnce();
+  let unknownAt = 0;
+  for (const [i, { pkg }] of planned.entries()) {
+    let part = known[i];
+    if (part) {
+      for (const finding of part.findings) findings.push(findingFor(finding, pkg));
+    } else {
+      part = fresh[unknownAt++]!;
+      // A new part's findings are this package's own; a copy is remembered, its entries frozen.
+      for (const finding of part.findings) findings.push(finding);
+      const key = keys[i];
+      if (key !== undefined && rememberable(part.warnings)) {
+        cache.set(key, { warnings: part.warnings, findings: part.findings.map((finding) => remember(findingFor(finding, pkg))) });
+      }
+    }
+    say(part.warnings, warnings);
+  }
+  return { findings: settleFindings(findings), warnings };
+}
+
