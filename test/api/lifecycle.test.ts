@@ -7,6 +7,8 @@
  */
 import { renameSync } from 'node:fs';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { openPostgresStore, openSqliteStore, type Store } from '../../src/store/index.js';
+import { createTestDatabase, postgresUnavailable, type TestDatabase } from '../harness/postgres.js';
 import { fixtureAdvisories, buildTestDb } from '../harness/vulndb.js';
 import { startTestService, type TestService } from '../harness/service.js';
 
@@ -41,13 +43,34 @@ async function until<T>(probe: () => Promise<T | undefined>, what: string, timeo
   }
 }
 
-describe('the finding lifecycle through the API', () => {
+const pgUnavailable = await postgresUnavailable();
+
+const stores: Array<{ name: string; skip?: string; open(): Promise<{ store: Store; done(): Promise<void> }> }> = [
+  { name: 'SQLite', open: async () => ({ store: await openSqliteStore(':memory:'), done: async () => {} }) },
+  {
+    name: 'PostgreSQL',
+    ...(pgUnavailable ? { skip: pgUnavailable } : {}),
+    open: async () => {
+      const database: TestDatabase = await createTestDatabase('lifecycle');
+      return { store: await openPostgresStore(database.url), done: () => database.drop() };
+    },
+  },
+];
+
+describe.each(stores)('the finding lifecycle through the API on $name', ({ skip, open }) => {
+  if (skip) {
+    it.skip(`needs PostgreSQL: ${skip}`, () => {});
+    return;
+  }
   let service: TestService;
+  let dropStore: () => Promise<void>;
   let member: { authorization: string };
   let resourceId: string;
 
   beforeEach(async () => {
-    service = await startTestService();
+    const opened = await open();
+    dropStore = opened.done;
+    service = await startTestService({ store: opened.store });
     member = service.auth(service.alice.keys.member);
     const created = await service.app.inject({ method: 'POST', url: '/v1/resources', headers: member, payload: { type: 'HOST', name: 'web-1', tags: { env: 'prod' } } });
     expect(created.statusCode).toBe(201);
@@ -55,6 +78,7 @@ describe('the finding lifecycle through the API', () => {
   });
   afterEach(async () => {
     await service.close();
+    await dropStore();
   });
 
   const push = (timestamp: string, packages: Array<{ name: string; version: string }>) =>
@@ -116,6 +140,25 @@ describe('the finding lifecycle through the API', () => {
     if (events.statusCode === 200) {
       const types = (events.json().events as Array<{ type: string }>).map((e) => e.type);
       for (const type of ['FINDING_CREATED', 'FINDING_CLOSED', 'FINDING_REOPENED', 'FINDING_SUPPRESSED', 'FINDING_UNSUPPRESSED']) expect(types).toContain(type);
+    }
+  });
+
+  it('applies two inventories pushed at once one after the other', async () => {
+    // The older one (vulnerable lodash) and the newer one (fixed lodash) race; whatever the order
+    // they arrive in, the newer one wins and the findings agree with it.
+    const [older, newer] = await Promise.all([
+      push('2026-11-01T10:00:00Z', [{ name: 'lodash', version: '4.17.20' }]),
+      push('2026-11-01T11:00:00Z', [{ name: 'lodash', version: '4.17.21' }]),
+    ]);
+    expect(newer.statusCode, newer.body).toBe(200);
+    expect([200, 409]).toContain(older.statusCode);
+    expect(await search()).toEqual([]);
+    const resource = await service.app.inject({ method: 'GET', url: `/v1/resources/${resourceId}`, headers: member });
+    expect(resource.json().inventoryTimestamp).toBe('2026-11-01T11:00:00.000Z');
+    if (older.statusCode === 200) {
+      // It went first: its findings were opened, then closed by the newer push.
+      const closed = await search({ findingStatus: [{ comparison: 'EQUALS', value: 'CLOSED' }] });
+      expect(closed.length).toBe(older.json().created);
     }
   });
 
