@@ -171,18 +171,19 @@ describe('restarting on a SQLite file', () => {
     rmSync(dir, { recursive: true, force: true });
   });
 
-  it('queues again the scans a previous process left QUEUED or RUNNING, and runs them with the scan handler', async () => {
+  it('queues again the scans a previous process left QUEUED or RUNNING, and runs them with the scan handler; gives up one started too often', async () => {
     const path = join(dir, 'vigil.sqlite');
     // The previous process: one scan queued, one started (its process died mid-scan), one finished.
     const before = await openSqliteStore(path);
     const account = await makeAccount(before);
     const scans = [];
-    for (const name of ['queued', 'running', 'finished']) {
+    for (const name of ['queued', 'running', 'finished', 'crashed thrice']) {
       const host = await makeHost(before, account, name);
       scans.push(await before.createScan({ accountId: account.id, region: account.region, resourceId: host.id, target: targets.npmApp() }));
     }
-    const [queued, running, finished] = scans as [(typeof scans)[0], (typeof scans)[0], (typeof scans)[0]];
+    const [queued, running, finished, crashed] = scans as [(typeof scans)[0], (typeof scans)[0], (typeof scans)[0], (typeof scans)[0]];
     await before.startScan(running.id, new Date().toISOString());
+    for (let i = 0; i < 3; i++) await before.startScan(crashed.id, new Date().toISOString());
     await before.startScan(finished.id, new Date().toISOString());
     await before.finishScan(finished.id, { status: 'FAILED', error: 'earlier' }, new Date().toISOString());
     await before.close();
@@ -200,6 +201,11 @@ describe('restarting on a SQLite file', () => {
       expect([q?.status, q?.attempts]).toEqual(['SUCCEEDED', 1]);
       expect([r?.status, r?.attempts]).toEqual(['SUCCEEDED', 2]);
       expect([f?.status, f?.attempts, f?.error]).toEqual(['FAILED', 1, 'earlier']);
+      expect(await after.getScan(account.id, crashed.id)).toMatchObject({
+        status: 'FAILED',
+        attempts: 3,
+        error: 'the service stopped while running this scan, 3 times; not tried again',
+      });
       expect(q?.result).toMatchObject({ packages: 1, created: 1 });
       expect(ctx.logs.some((line) => line.msg === 'queued again the scans a previous process left unfinished' && line.scans === 2)).toBe(true);
     } finally {

@@ -2,8 +2,9 @@
  * @module The job queue of a server on SQLite: jobs run in this process, a few at a time, retried
  * with a doubling delay, and nothing outlives the process but the store. A scan is the one job a
  * user waits on, so on start every scan the store still has QUEUED or RUNNING (a previous process
- * stopped or crashed before finishing it) is queued again; the other jobs are re-sent by the
- * scheduler or the next change anyway.
+ * stopped or crashed before finishing it) is queued again, unless it has been started as many
+ * times as a job's attempts (then it is FAILED, so a scan that kills the process cannot do so at
+ * every start); the other jobs are re-sent by the scheduler or the next change anyway.
  */
 import { randomUUID } from 'node:crypto';
 import { describeError } from '../errors.js';
@@ -58,9 +59,20 @@ export class InProcessJobQueue implements JobQueue {
   async start(): Promise<void> {
     if (this.started) return;
     this.started = true;
-    const unfinished = await this.ctx.store.listUnfinishedScans();
-    for (const scan of unfinished) this.enqueue('scan', { scanId: scan.id }, {});
-    if (unfinished.length > 0) this.ctx.log.info({ scans: unfinished.length }, 'queued again the scans a previous process left unfinished');
+    let requeued = 0;
+    for (const scan of await this.ctx.store.listUnfinishedScans()) {
+      // A scan that was running each time the process died (one that exhausts memory, say) is
+      // given up rather than crashing every start: as many starts as a job's attempts.
+      if (scan.attempts > DEFAULT_RETRY_LIMIT) {
+        const error = `the service stopped while running this scan, ${scan.attempts} times; not tried again`;
+        await this.ctx.store.finishScan(scan.id, { status: 'FAILED', error }, this.ctx.now().toISOString());
+        this.ctx.log.warn({ scanId: scan.id, attempts: scan.attempts }, error);
+        continue;
+      }
+      this.enqueue('scan', { scanId: scan.id }, {});
+      requeued++;
+    }
+    if (requeued > 0) this.ctx.log.info({ scans: requeued }, 'queued again the scans a previous process left unfinished');
     this.pump();
   }
 
