@@ -12,6 +12,12 @@
  * jitter). So a crashed worker's scan starts again within expiry + maintenance interval + delay
  * (at most ~31.5 min by default), with its scan record's attempts counting 2. Jobs carry their
  * own expiry and retry settings, so the sender decides them, whichever process created the queues.
+ *
+ * stop() stops fetching and waits up to `stopTimeoutMs` (60 s) for running jobs; jobs still running
+ * then are failed, and so retried elsewhere. Limits: a job still running at its expiry is retried
+ * by another worker while the first goes on (pg-boss has no heartbeat), hence the long expiries;
+ * and a job whose worker dies on its last attempt ends failed in pg-boss with nobody to record it
+ * (a scan then stays RUNNING).
  */
 import PgBoss from 'pg-boss';
 import { describeError } from '../errors.js';
