@@ -11,6 +11,7 @@ import type { Distro } from '../model/distro.js';
 import type { Finding } from '../model/finding.js';
 import type { Inventory } from '../model/inventory.js';
 import type { Package } from '../model/package.js';
+import { runReevaluationContract } from './contract-reevaluation.js';
 import { runFindingSearchContract } from './contract-search.js';
 import { isStoreError, type StoreErrorCode } from './errors.js';
 import { newId, type AccountId, type FindingId } from './ids.js';
@@ -424,6 +425,10 @@ export function runStoreContract(name: string, open: () => Promise<Store>, close
     });
 
     runFindingSearchContract(() => store);
+    runReevaluationContract(
+      () => store,
+      () => accountId,
+    );
 
     describe('transactions', () => {
       it('commits everything the callback wrote and returns its value', async () => {

@@ -2,6 +2,7 @@
 export type { Store, PutInventoryResult, Page } from './store.js';
 export type * from './records.js';
 export type * from './search.js';
+export type * from './reevaluation.js';
 export { findingAggregationTypes, findingAggregationSortBys } from './search.js';
 export type { AccountId, ApiKeyId, ResourceId, FindingId, FilterId, ScanId } from './ids.js';
 export { newId, asId } from './ids.js';

@@ -12,6 +12,7 @@ import { filterQueries } from './queries/filters.js';
 import { findingAggregationQueries } from './queries/finding-aggregations.js';
 import { findingSearchQueries } from './queries/finding-search.js';
 import { findingQueries } from './queries/findings.js';
+import { reevaluationQueries } from './queries/reevaluation.js';
 import { resourceQueries } from './queries/resources.js';
 import { retentionQueries } from './queries/retention.js';
 import { scanQueries } from './queries/scans.js';
@@ -54,6 +55,7 @@ function build(db: Kysely<StoreDatabase>, dialect: DialectName, inTransaction: b
     dialect,
     ...accountQueries(ctx),
     ...resourceQueries(ctx),
+    ...reevaluationQueries(ctx),
     ...findingQueries(ctx),
     ...findingSearchQueries(ctx),
     ...findingAggregationQueries(ctx),

@@ -56,6 +56,8 @@ export interface InventoriesTable {
   inventory: Json;
   inventory_timestamp: Timestamp;
   stored_at: Timestamp;
+  /** The inventory's distribution as JSON ("null" for none); NULL for inventories stored before it was kept. */
+  distro: Json | null;
 }
 
 export interface InventoryIndexTable {
@@ -64,6 +66,8 @@ export interface InventoryIndexTable {
   region: string;
   ecosystem: string;
   package_name: string;
+  /** JSON [[position, package], ...] of the inventory's packages under this key; NULL when unknown (see 0004-inventory-packages). */
+  packages: Json | null;
 }
 
 export interface FindingsTable {

@@ -28,6 +28,7 @@ import type {
   StoredFinding,
   Timestamp,
 } from './records.js';
+import type { FindingOutline, HeldPackages } from './reevaluation.js';
 import type { FindingAggregationPage, FindingAggregationRequest, FindingCount, FindingSearch, FindingSearchPage, PurgeResult, RetentionCutoffs } from './search.js';
 
 /** What storing an inventory did: stored it, or refused it because a newer one is stored. */
@@ -79,6 +80,16 @@ export interface Store {
   lockResource(resourceId: ResourceId): Promise<Resource | undefined>;
   /** Undeleted resources of any account whose inventories hold one of these packages. */
   resourcesHolding(keys: readonly PackageLookupKey[]): Promise<ResourceRef[]>;
+  /** Locks the undeleted ones of these resources (in id order) for the rest of the transaction; re-evaluation's batch lock. */
+  lockResources(resourceIds: readonly ResourceId[]): Promise<Resource[]>;
+  /** For each of these resources holding one of the keys: the inventory's packages under them, from the index. */
+  heldPackages(resourceIds: readonly ResourceId[], keys: readonly PackageLookupKey[]): Promise<HeldPackages[]>;
+  /** Every finding of these resources, closed ones included, without its body. */
+  findingOutlines(resourceIds: readonly ResourceId[]): Promise<FindingOutline[]>;
+  /** Findings by id, any account's (ids not found are left out), by id. */
+  getFindingsById(ids: readonly FindingId[]): Promise<StoredFinding[]>;
+  /** `markScanned` for many resources at once. */
+  markResourcesScanned(resourceIds: readonly ResourceId[], at: Timestamp): Promise<void>;
 
   getFinding(accountId: AccountId, id: FindingId): Promise<StoredFinding | undefined>;
   findFindingByIdentity(identity: FindingIdentity): Promise<StoredFinding | undefined>;

@@ -1,7 +1,8 @@
 /** @module Resources, their latest inventories, and the package index over them. */
 import type { Inventory } from '../../model/inventory.js';
 import { normalizePackageName } from '../../model/ecosystem.js';
-import { inventoryLookupKeys, type PackageLookupKey } from '../../match/lookup-keys.js';
+import type { PackageLookupKey } from '../../match/lookup-keys.js';
+import { inventoryIndexEntries, type IndexEntry } from '../inventory-index.js';
 import { StoreError } from '../errors.js';
 import { newId, type AccountId, type ResourceId } from '../ids.js';
 import type { NewResource, Resource, ResourceType, Timestamp } from '../records.js';
@@ -21,12 +22,23 @@ export async function lockedResourceRow(ctx: QueryContext, resourceId: ResourceI
     .executeTakeFirst();
 }
 
-/** Brings the resource's index rows to `keys`, touching only what changed. */
-async function reindex(ctx: QueryContext, resource: { id: string; account_id: string; region: string }, keys: PackageLookupKey[]): Promise<void> {
+/**
+ * Brings the resource's index rows to `entries` (keys with their packages), touching only what
+ * changed: rows of keys gone or whose packages changed are deleted, then the new ones inserted.
+ */
+async function reindex(ctx: QueryContext, resource: { id: string; account_id: string; region: string }, entries: IndexEntry[]): Promise<void> {
   const keyOf = (ecosystem: string, name: string) => `${ecosystem}\u0000${name}`;
-  const wanted = new Map(keys.map((k) => [keyOf(k.ecosystem, k.name), k]));
-  const held = await ctx.db.selectFrom('inventory_index').select(['ecosystem', 'package_name']).where('resource_id', '=', resource.id).execute();
-  const gone = held.filter((h) => !wanted.delete(keyOf(h.ecosystem, h.package_name)));
+  const wanted = new Map(entries.map((e) => [keyOf(e.key.ecosystem, e.key.name), e]));
+  const held = await ctx.db.selectFrom('inventory_index').select(['ecosystem', 'package_name', 'packages']).where('resource_id', '=', resource.id).execute();
+  const gone = held.filter((h) => {
+    const key = keyOf(h.ecosystem, h.package_name);
+    const entry = wanted.get(key);
+    if (entry && entry.packages === h.packages && h.packages !== null) {
+      wanted.delete(key);
+      return false;
+    }
+    return true;
+  });
   for (const chunk of chunks(gone)) {
     await ctx.db
       .deleteFrom('inventory_index')
@@ -37,7 +49,7 @@ async function reindex(ctx: QueryContext, resource: { id: string; account_id: st
   for (const chunk of chunks([...wanted.values()])) {
     await ctx.db
       .insertInto('inventory_index')
-      .values(chunk.map((k) => ({ resource_id: resource.id, account_id: resource.account_id, region: resource.region, ecosystem: k.ecosystem, package_name: k.name })))
+      .values(chunk.map((e) => ({ resource_id: resource.id, account_id: resource.account_id, region: resource.region, ecosystem: e.key.ecosystem, package_name: e.key.name, packages: e.packages })))
       .execute();
   }
 }
@@ -125,14 +137,15 @@ export function resourceQueries(ctx: QueryContext) {
         const previous = resource.inventory_timestamp;
         if (previous !== null && previous > taken) return { stored: false, reason: 'STALE', storedTimestamp: previous };
         const storedAt = now();
-        const row = { resource_id: resourceId, account_id: resource.account_id, region: resource.region, inventory: JSON.stringify(inventory), inventory_timestamp: taken, stored_at: storedAt };
+        const distro = JSON.stringify(inventory.distro ?? null);
+        const row = { resource_id: resourceId, account_id: resource.account_id, region: resource.region, inventory: JSON.stringify(inventory), inventory_timestamp: taken, stored_at: storedAt, distro };
         await tx.db
           .insertInto('inventories')
           .values(row)
-          .onConflict((oc) => oc.column('resource_id').doUpdateSet({ inventory: row.inventory, inventory_timestamp: taken, stored_at: storedAt }))
+          .onConflict((oc) => oc.column('resource_id').doUpdateSet({ inventory: row.inventory, inventory_timestamp: taken, stored_at: storedAt, distro }))
           .execute();
         await tx.db.updateTable('resources').set({ inventory_timestamp: taken, last_scanned_at: storedAt }).where('id', '=', resourceId).execute();
-        await reindex(tx, resource, inventoryLookupKeys(inventory));
+        await reindex(tx, resource, inventoryIndexEntries(inventory));
         return { stored: true, previousTimestamp: previous };
       });
     },
