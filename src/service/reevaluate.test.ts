@@ -293,6 +293,43 @@ for (const kind of kinds) {
       expect((await findingsOf(r.web1)).find((f) => f.id === closedQs.id)).toMatchObject({ status: 'ACTIVE', closedAt: null, firstObservedAt: closedQs.firstObservedAt });
     });
 
+    it('re-matches from the whole inventory where the index cannot answer alone (a shared flaw, an ambiguous package)', async () => {
+      await settleFirstRun();
+      // web-3: qs and lodash share CVE-2021-23337 (qs has no fix: PARTIAL on both); host-2: one binary name from two sources.
+      const web3 = await store.createResource({ accountId: acme, region: 'eu-west-1', type: 'HOST', name: 'web-3', details: {} });
+      const host2 = await store.createResource({ accountId: globex, region: 'eu-west-1', type: 'HOST', name: 'host-2', details: {} });
+      await swapIn({ advisories: [osv('GHSA-qs-2', [{ ecosystem: 'npm', name: 'qs' }], { aliases: ['CVE-2021-23337'] })] });
+      await reevaluate(ctx, { reader: handle.current() });
+      await push(web3, [npmPackage('lodash', '4.17.20'), npmPackage('qs', '6.5.0')]);
+      await push(host2, [debPackage('curl', '7.88.1-10', 'curl'), debPackage('curl', '7.88.1-10', 'curl-legacy')], debian12);
+      expect((await findingsOf(web3)).map((f) => `${f.vulnerabilityId} ${f.packageName} ${f.finding.fixAvailable}`).sort()).toEqual([
+        'CVE-2021-23337 lodash PARTIAL',
+        'CVE-2021-23337 qs PARTIAL',
+      ]);
+      clock += DAY;
+
+      // qs gets a fix: only qs's key changed, yet lodash's finding on web-3 is no longer PARTIAL. And curl-legacy gets an advisory.
+      await swapIn({
+        advisories: [
+          osv('GHSA-qs-2', [{ ecosystem: 'npm', name: 'qs', fixed: '6.6.0' }], { aliases: ['CVE-2021-23337'] }),
+          osv('DSA-curl-legacy', [{ ecosystem: 'Debian:12', name: 'curl-legacy', fixed: '7.88.1-11' }]),
+        ],
+      });
+      const result = await reevaluate(ctx, { reader: handle.current() });
+      // web-1 (qs 5.0.0 beside lodash) moves the same way as web-3.
+      expect(result).toMatchObject({ status: 'applied', scope: 'changes', resources: 3, created: 1, updated: 4, closed: 0 });
+      expect((await findingsOf(web3)).map((f) => `${f.vulnerabilityId} ${f.packageName} ${f.finding.fixAvailable}`).sort()).toEqual([
+        'CVE-2021-23337 lodash YES',
+        'CVE-2021-23337 qs YES',
+      ]);
+      expect((await findingsOf(host2)).map((f) => `${f.vulnerabilityId} ${f.packageName} ${f.status}`)).toEqual(['DSA-curl-legacy curl ACTIVE']);
+      // The same as pushing both inventories again would make.
+      for (const resource of [web3, host2, r.web1]) {
+        const expected = scanInventory(inventories.get(resource.id)!, handle.current()).findings.map((f) => `${f.vulnerabilityId} ${f.package.name} ${f.fixAvailable}`).sort();
+        expect((await findingsOf(resource)).map((f) => `${f.vulnerabilityId} ${f.packageName} ${f.finding.fixAvailable}`).sort()).toEqual(expected);
+      }
+    });
+
     it('another database entirely re-evaluates every inventory', async () => {
       await settleFirstRun();
       clock += DAY;

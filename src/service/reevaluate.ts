@@ -11,22 +11,31 @@
  * swapped back in, another Vigil version (matching may have changed) — re-matches every stored
  * inventory whole.
  *
- * Each resource is done in a transaction of its own, under its lock, as a push is: its inventory
- * and findings are read under the lock, so a push and a re-evaluation of one resource run one
- * after the other and each sees what the other wrote. Unchanged findings are left as they are (no
- * scan observed them), so a second run changes nothing. What was applied is recorded only after
- * every resource is done: a run that stops half-way (a crash, or a newer database swapped in,
- * which queues a run of its own) is repeated, harmlessly, by the next.
+ * Resources are re-evaluated under their locks, as a push takes them: a batch of them per
+ * transaction (100 by default; one transaction per resource costs more than the work itself), or
+ * one per transaction for a run over everything. Inventories and findings are read under the
+ * locks, so a push and a re-evaluation of one resource run one after the other and each sees what
+ * the other wrote. For a run over changes, each resource is re-matched from the packages the
+ * inventory index holds for the changed keys and only the findings they can touch are read whole
+ * (`rematch-held.ts`), or, where the index cannot say enough, from its whole inventory
+ * (`rematch-changed.ts`). Unchanged findings are left as they are (no scan observed them), so a
+ * second run changes nothing. What was applied is recorded only after every resource is done: a
+ * run that stops half-way (a crash, or a newer database swapped in, which queues a run of its
+ * own) is repeated, harmlessly, by the next.
  */
-import { reconcileFindings } from '../findings/index.js';
+import { reconcileFindings, type ChangeSet, type SuppressionRule } from '../findings/index.js';
+import type { PackageLookupKey } from '../match/lookup-keys.js';
 import type { Finding } from '../model/finding.js';
 import { scanInventory } from '../scan/scan-target.js';
-import { newId as newStoreId, type ResourceId, type Store } from '../store/index.js';
+import { newId as newStoreId, type AccountId, type FindingOutline, type ResourceId, type Store, type StoredFinding } from '../store/index.js';
 import { vigilVersion } from '../version.js';
 import type { VulnDbReader } from '../vulndb/reader.js';
 import type { ServiceContext } from './context.js';
+import { resourceFacts } from './finding-records.js';
 import { changedLookupKeys, lookupKeySet, rematchChanged } from './rematch-changed.js';
-import { readResourceFindings, writeChangeSet } from './resource-findings.js';
+import { rematchHeld } from './rematch-held.js';
+import { lifecycleFindings, readResourceFindings, writeChangeSet, writeChangeSets } from './resource-findings.js';
+import { suppressionRules } from './suppression-rules.js';
 import { isSuperseded } from './vulndb-handle.js';
 import { vulnDbIdentityOf, type VulnDbIdentity } from './vulndb-identity.js';
 
@@ -45,8 +54,10 @@ export interface ReevaluateOptions {
    * each re-evaluated inventory whole (same result, slower; for comparison and doubt).
    */
   rematch?: 'changed' | 'whole';
-  /** Resources re-evaluated at once (default 1 on SQLite, whose one connection runs one transaction at a time; 4 on PostgreSQL). */
+  /** Transactions run at once (default 1 on SQLite, whose one connection runs one at a time; 4 on PostgreSQL). */
   concurrency?: number;
+  /** Resources re-evaluated in one transaction, all locked, when only changes are (default 100). */
+  batchSize?: number;
   /** Ids for new findings; a fresh store id each by default. */
   newId?: () => string;
 }
@@ -115,10 +126,9 @@ export async function reevaluate(ctx: ServiceContext, options: ReevaluateOptions
   if (incremental && from.importSeq === to.importSeq) return { status: 'up-to-date', to, ...counts };
 
   let targets: ResourceId[];
-  let changed: ReadonlySet<string> | undefined;
+  let keys: PackageLookupKey[] = [];
   if (incremental) {
-    const keys = changedLookupKeys(reader.changesSince(from.importSeq).filter((change) => change.importSeq <= to.importSeq));
-    changed = lookupKeySet(keys);
+    keys = changedLookupKeys(reader.changesSince(from.importSeq).filter((change) => change.importSeq <= to.importSeq));
     targets = keys.length === 0 ? [] : (await store.resourcesHolding(keys)).map((ref) => ref.id);
   } else {
     targets = await allResources(store);
@@ -127,10 +137,17 @@ export async function reevaluate(ctx: ServiceContext, options: ReevaluateOptions
   const started = Date.now();
   ctx.log.info({ scope, from, to, resources: targets.length }, 're-evaluating stored inventories');
 
-  const one = (resourceId: ResourceId) =>
-    reevaluateResource(ctx, resourceId, reader, changed && options.rematch !== 'whole' ? changed : undefined, options.newId ?? (() => newStoreId('FindingId')), counts);
+  const newId = options.newId ?? (() => newStoreId('FindingId'));
+  const concurrency = options.concurrency ?? (store.dialect === 'postgres' ? 4 : 1);
   try {
-    await runAll(targets, options.concurrency ?? (store.dialect === 'postgres' ? 4 : 1), one);
+    if (incremental && options.rematch !== 'whole') {
+      const size = Math.max(1, options.batchSize ?? 100);
+      const batches = Array.from({ length: Math.ceil(targets.length / size) }, (_, i) => targets.slice(i * size, (i + 1) * size));
+      const changed = lookupKeySet(keys);
+      await runAll(batches, concurrency, (batch) => reevaluateBatch(ctx, batch, keys, changed, reader, newId, counts));
+    } else {
+      await runAll(targets, concurrency, (resourceId) => reevaluateResource(ctx, resourceId, reader, newId, counts));
+    }
   } catch (error) {
     if (!(error instanceof Superseded)) throw error;
     ctx.log.info({ scope, ...counts }, 're-evaluation stopped: a newer vulnerability database was swapped in');
@@ -165,18 +182,23 @@ async function runAll<T>(items: readonly T[], concurrency: number, fn: (item: T)
   if (failure) throw failure.error;
 }
 
-/**
- * Re-evaluates one resource under its lock. `changed`: re-match only what these keys can affect;
- * absent: the whole inventory.
- */
-async function reevaluateResource(
-  ctx: ServiceContext,
-  resourceId: ResourceId,
-  reader: VulnDbReader,
-  changed: ReadonlySet<string> | undefined,
-  newId: () => string,
-  counts: ReevaluateCounts,
-): Promise<void> {
+function count(counts: ReevaluateCounts, changes: ChangeSet): void {
+  counts.resources++;
+  counts.created += changes.created.length;
+  counts.updated += changes.updated.length;
+  counts.closed += changes.closed.length;
+  counts.reopened += changes.reopened.length;
+}
+
+/** Stops a run whose reader a newer database has replaced; called right before each use of the reader. */
+function checkReader(reader: VulnDbReader): void {
+  // The check and the synchronous use after it have no await between them: a superseded reader
+  // is still open then (the handle closes it only after a grace period), and the run gives way.
+  if (isSuperseded(reader)) throw new Superseded();
+}
+
+/** Re-evaluates one resource's whole inventory under its lock (a run over everything). */
+async function reevaluateResource(ctx: ServiceContext, resourceId: ResourceId, reader: VulnDbReader, newId: () => string, counts: ReevaluateCounts): Promise<void> {
   const changes = await ctx.store.transaction(async (tx) => {
     const resource = await tx.lockResource(resourceId);
     // Deleted since it was listed, or never given an inventory: nothing to re-evaluate.
@@ -184,26 +206,84 @@ async function reevaluateResource(
     const held = await tx.getInventory(resourceId);
     if (!held) return undefined;
     const { rules, facts, records, stored } = await readResourceFindings(tx, resource);
-    // Checked right before the reader is used, with no await in between: a superseded reader is
-    // still open (the handle closes it only after a grace period), and this run gives way.
-    if (isSuperseded(reader)) throw new Superseded();
-    let scanned: Finding[];
-    if (changed) {
-      const open = records.filter((record) => record.status !== 'CLOSED').map((record) => record.finding);
-      scanned = rematchChanged(held.inventory, open, changed, reader).findings;
-    } else {
-      scanned = scanInventory(held.inventory, reader).findings;
-    }
+    checkReader(reader);
+    const scanned = scanInventory(held.inventory, reader).findings;
     const now = ctx.now().toISOString();
     const changeSet = reconcileFindings({ resource: facts, stored, scanned, suppressionRules: rules, now, newId, reopenWindowDays: ctx.settings.reopenWindowDays });
     await writeChangeSet(tx, changeSet, records, { observe: false });
     await tx.markScanned(resourceId, now);
     return changeSet;
   });
-  if (!changes) return;
-  counts.resources++;
-  counts.created += changes.created.length;
-  counts.updated += changes.updated.length;
-  counts.closed += changes.closed.length;
-  counts.reopened += changes.reopened.length;
+  if (changes) count(counts, changes);
+}
+
+function groupBy<T>(items: readonly T[], key: (item: T) => string): Map<string, T[]> {
+  const groups = new Map<string, T[]>();
+  for (const item of items) {
+    const k = key(item);
+    let group = groups.get(k);
+    if (!group) groups.set(k, (group = []));
+    group.push(item);
+  }
+  return groups;
+}
+
+/**
+ * Re-evaluates a batch of resources that hold changed keys, in one transaction with all of them
+ * locked (a push to one of them waits, then sees the result). Each is re-matched from the
+ * packages the index holds for the keys, or, where the index cannot say enough, from its whole
+ * inventory; only the findings the change can touch are read whole and reconciled.
+ */
+async function reevaluateBatch(
+  ctx: ServiceContext,
+  batch: readonly ResourceId[],
+  keys: readonly PackageLookupKey[],
+  changed: ReadonlySet<string>,
+  reader: VulnDbReader,
+  newId: () => string,
+  counts: ReevaluateCounts,
+): Promise<void> {
+  const sets = await ctx.store.transaction(async (tx) => {
+    const resources = new Map((await tx.lockResources(batch)).map((resource) => [resource.id as string, resource]));
+    // Under the locks: a push since the index was asked may have taken the package away.
+    const held = (await tx.heldPackages([...resources.keys()] as ResourceId[], keys)).filter((h) => resources.has(h.resourceId));
+    if (held.length === 0) return [];
+    const outlines = groupBy(await tx.findingOutlines(held.map((h) => h.resourceId)), (o: FindingOutline) => o.resourceId);
+    const rules = new Map<string, SuppressionRule[]>();
+    for (const accountId of new Set(held.map((h) => resources.get(h.resourceId)!.accountId))) {
+      rules.set(accountId, suppressionRules(await tx.listFilters(accountId as AccountId, { action: 'SUPPRESS' })));
+    }
+    checkReader(reader);
+    const plans = held.map((h) => ({ resource: resources.get(h.resourceId)!, plan: rematchHeld(h, outlines.get(h.resourceId) ?? [], reader) }));
+    const replaced = groupBy(await tx.getFindingsById(plans.flatMap(({ plan }) => (plan.kind === 'scoped' ? plan.replaces : []))), (f: StoredFinding) => f.resourceId);
+
+    const now = ctx.now().toISOString();
+    const made: Array<{ changes: ChangeSet; records: StoredFinding[] }> = [];
+    const done: ResourceId[] = [];
+    for (const { resource, plan } of plans) {
+      const facts = resourceFacts(resource);
+      const accountRules = rules.get(resource.accountId)!;
+      let records: StoredFinding[];
+      let scanned: Finding[];
+      if (plan.kind === 'scoped') {
+        records = replaced.get(resource.id) ?? [];
+        scanned = plan.scanned;
+      } else {
+        const inventory = await tx.getInventory(resource.id);
+        if (!inventory) continue;
+        records = await tx.listFindingsForResource(resource.id);
+        checkReader(reader);
+        const open = records.filter((record) => record.status !== 'CLOSED').map((record) => record.finding);
+        scanned = rematchChanged(inventory.inventory, open, changed, reader).findings;
+      }
+      const stored = lifecycleFindings(records, accountRules, facts);
+      const changes = reconcileFindings({ resource: facts, stored, scanned, suppressionRules: accountRules, now, newId, reopenWindowDays: ctx.settings.reopenWindowDays });
+      made.push({ changes, records });
+      done.push(resource.id);
+    }
+    await writeChangeSets(tx, made, { observe: false });
+    await tx.markResourcesScanned(done, now);
+    return made;
+  });
+  for (const { changes } of sets) count(counts, changes);
 }

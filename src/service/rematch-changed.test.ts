@@ -1,21 +1,27 @@
 /**
- * `rematchChanged` against the whole-inventory scan it stands in for: on random databases changed
- * by random imports (advisories added, changed, withdrawn, spanning several packages and
- * ecosystems, with and without fixes so PARTIAL comes and goes; aliases shared across packages;
- * NVD records, KEV entries and EPSS scores changing) and random inventories (duplicate names,
- * two versions of one package in one file, Debian binaries of one source), reconciling the
- * stored findings with either gives the same change set, step after step.
+ * The scoped re-matches against the whole-inventory scan they stand in for: `rematchChanged`
+ * (from the whole stored inventory) and `rematchHeld` (from what the inventory index holds for
+ * the changed keys). On random databases changed by random imports (advisories added, changed,
+ * withdrawn, spanning several packages and ecosystems, with and without fixes so PARTIAL comes and
+ * goes; aliases shared across packages; NVD records and KEV entries changing) and random
+ * inventories (duplicate names, two versions of one package in one file, Debian binaries of one
+ * source, one binary name from two sources), reconciling with either makes the same changes as
+ * reconciling with the whole scan, step after step. EPSS, which the change log leaves out by
+ * design, is the one exception, shown on its own below.
  */
 import fc from 'fast-check';
 import { afterAll, describe, expect, it } from 'vitest';
 import { applyChangeSet, reconcileFindings, type ChangeSet, type ResourceFacts, type StoredFinding } from '../findings/index.js';
 import type { CveRecord, EpssScore, KevEntry } from '../model/advisory.js';
-import { inventoryLookupKeys } from '../match/lookup-keys.js';
+import type { Inventory } from '../model/inventory.js';
 import type { Package } from '../model/package.js';
+import { asId, type FindingOutline, type HeldPackages } from '../store/index.js';
+import { inventoryIndexEntries } from '../store/inventory-index.js';
 import { scanInventory } from '../scan/scan-target.js';
 import { VulnDbReader } from '../vulndb/reader.js';
 import { debian12, debPackage, importInto, inventoryOf, npmPackage, osv, pypiPackage, vulnDbFolder, type ImportContent, type OsvAffected } from '../../test/harness/vulndb-imports.js';
 import { changedLookupKeys, lookupKeySet, rematchChanged } from './rematch-changed.js';
+import { rematchHeld } from './rematch-held.js';
 import { vulnDbIdentityOf } from './vulndb-identity.js';
 
 const resource: ResourceFacts = { accountId: 'acc-1', region: 'eu-west-1', resourceId: 'res-1', resourceType: 'HOST', resourceTags: {} };
@@ -34,6 +40,7 @@ const ADVISORY_TARGETS: Array<{ ecosystem: string; name: string; debian?: boolea
   { ecosystem: 'Debian:12', name: 'openssl', debian: true },
   { ecosystem: 'Debian:12', name: 'curl', debian: true },
   { ecosystem: 'Debian:12', name: 'libssl3', debian: true },
+  { ecosystem: 'Debian:12', name: 'curl-legacy', debian: true },
 ];
 
 /** What inventories hold: package makers by version index. */
@@ -48,6 +55,8 @@ const INVENTORY_PACKAGES: Array<(v: number, where: number) => Package> = [
   (v) => debPackage('openssl', `${VERSIONS[v]}-1`, 'openssl'),
   (v) => debPackage('libcurl4', `${VERSIONS[v]}-1`, 'curl'),
   (v) => debPackage('curl', `${VERSIONS[v]}-1`, 'curl'),
+  // One binary name from another source: the index must not let a change to one stand for both.
+  (v) => debPackage('curl', `${VERSIONS[v]}-2`, 'curl-legacy'),
 ];
 
 const affectedArb: fc.Arbitrary<OsvAffected> = fc
@@ -97,6 +106,9 @@ const importArb: fc.Arbitrary<ImportContent> = fc.record({
   epss: epssArb,
 });
 
+/** Later imports change everything but EPSS (see the module comment). */
+const laterImportArb: fc.Arbitrary<ImportContent> = importArb.map((content) => ({ ...content, epss: [] }));
+
 const inventoryArb = fc.array(fc.record({ pkg: fc.integer({ min: 0, max: INVENTORY_PACKAGES.length - 1 }), version: fc.integer({ min: 0, max: 4 }), where: fc.integer({ min: 0, max: 1 }) }), {
   minLength: 1,
   maxLength: 9,
@@ -108,6 +120,35 @@ function reconcile(stored: readonly StoredFinding[], scanned: Parameters<typeof 
   return reconcileFindings({ resource, stored, scanned, suppressionRules: [], now, newId: () => `fnd-${now}-${++n}` });
 }
 
+/** What re-evaluation compares: the changes written (not the bookkeeping of findings seen unchanged). */
+function effects(changes: ChangeSet): Omit<ChangeSet, 'seen' | 'unchanged'> {
+  const { seen: _seen, unchanged: _unchanged, ...rest } = changes;
+  return rest;
+}
+
+/** What the store's index holds for the changed keys of this inventory (as `heldPackages` answers), or nothing. */
+function heldFor(inventory: Inventory, changed: ReadonlySet<string>): HeldPackages | undefined {
+  const entries = inventoryIndexEntries(inventory).filter((e) => changed.has(`${e.key.ecosystem}\u0000${e.key.name}`));
+  if (entries.length === 0) return undefined;
+  const distro = inventory.distro ? { distro: inventory.distro } : {};
+  if (entries.some((e) => e.packages === null)) return { resourceId: asId('ResourceId', resource.resourceId), packages: null, ...distro };
+  const members = new Map<number, Package>();
+  for (const e of entries) for (const [position, pkg] of JSON.parse(e.packages!) as Array<[number, Package]>) members.set(position, pkg);
+  return { resourceId: asId('ResourceId', resource.resourceId), packages: [...members].sort(([a], [b]) => a - b).map(([, pkg]) => pkg), ...distro };
+}
+
+/** The store's outlines of these findings. */
+function outlinesOf(findings: readonly StoredFinding[]): FindingOutline[] {
+  return findings.map((f) => ({
+    id: asId('FindingId', f.id),
+    resourceId: asId('ResourceId', f.resourceId),
+    status: f.status,
+    vulnerabilityId: f.body.vulnerabilityId,
+    packageName: f.body.package.name,
+    filePath: f.filePath,
+  }));
+}
+
 /** Random cases per run; VIGIL_PROPERTY_RUNS=2000 for a long look. */
 const runs = Number(process.env.VIGIL_PROPERTY_RUNS ?? 50);
 
@@ -117,8 +158,10 @@ afterAll(() => folders.forEach((f) => f.dispose()));
 describe('rematchChanged', () => {
   it('gives the change set a whole-inventory scan gives, import after import', () => {
     let scopedSmaller = 0;
+    let heldScoped = 0;
+    let heldWhole = 0;
     fc.assert(
-      fc.property(importArb, fc.array(importArb, { minLength: 1, maxLength: 3 }), fc.array(inventoryArb, { minLength: 1, maxLength: 3 }), (first, later, inventories) => {
+      fc.property(importArb, fc.array(laterImportArb, { minLength: 1, maxLength: 3 }), fc.array(inventoryArb, { minLength: 1, maxLength: 3 }), (first, later, inventories) => {
         const folder = vulnDbFolder();
         const readers: VulnDbReader[] = [];
         try {
@@ -138,12 +181,21 @@ describe('rematchChanged', () => {
             const now = `2026-03-0${step + 2}T10:00:00.000Z`;
             inventories.forEach((inventory, i) => {
               // Re-evaluation reaches only the inventories the index says hold a changed key.
-              if (!inventoryLookupKeys(inventory).some((key) => changed.has(`${key.ecosystem}\u0000${key.name}`))) return;
+              const held = heldFor(inventory, changed);
+              if (!held) return;
               const open = stored[i]!.filter((f) => f.status !== 'CLOSED').map((f) => f.body);
               const whole = reconcile(stored[i]!, scanInventory(inventory, reader).findings, now);
               const scoped = rematchChanged(inventory, open, changed, reader);
               if (scoped.rematched < inventory.packages.length) scopedSmaller++;
-              expect(reconcile(stored[i]!, scoped.findings, now)).toEqual(whole);
+              expect(effects(reconcile(stored[i]!, scoped.findings, now))).toEqual(effects(whole));
+              const plan = rematchHeld(held, outlinesOf(stored[i]!), reader);
+              if (plan.kind === 'scoped') {
+                heldScoped++;
+                const replaced = new Set<string>(plan.replaces);
+                expect(effects(reconcile(stored[i]!.filter((f) => replaced.has(f.id)), plan.scanned, now))).toEqual(effects(whole));
+              } else {
+                heldWhole++;
+              }
               stored[i] = applyChangeSet(stored[i]!, whole);
             });
           });
@@ -154,8 +206,10 @@ describe('rematchChanged', () => {
       }),
       { numRuns: runs },
     );
-    // The comparison would be empty if the scoped path always fell back to the whole inventory.
+    // The comparisons would be empty if the scoped paths always fell back to the whole inventory.
     expect(scopedSmaller).toBeGreaterThan(runs / 3);
+    expect(heldScoped).toBeGreaterThan(runs / 3);
+    expect(heldWhole).toBeGreaterThan(0);
   }, 60_000 + runs * 200);
 
   it('re-matches only the packages a change can reach, and keeps the stored findings of the rest', () => {
@@ -180,9 +234,22 @@ describe('rematchChanged', () => {
     const scoped = rematchChanged(inventory, stored.map((f) => f.body), changed, after);
     expect(scoped.rematched).toBe(1);
     expect(scoped.findings.map((f) => `${f.vulnerabilityId} ${f.package.name}`).sort()).toEqual(['CVE-2025-0001 lodash', 'GHSA-new pkg-7']);
-    // The kept finding reads today's EPSS, as a whole scan would.
-    expect(scoped.findings.find((f) => f.package.name === 'lodash')?.epss).toEqual({ score: 0.7, percentile: 0.9 });
-    expect(reconcile(stored, scoped.findings, '2026-03-02T10:00:00.000Z')).toEqual(reconcile(stored, scanInventory(inventory, after).findings, '2026-03-02T10:00:00.000Z'));
+    const now = '2026-03-02T10:00:00.000Z';
+    const changes = reconcile(stored, scoped.findings, now);
+    expect(changes.created.map((f) => f.body.vulnerabilityId)).toEqual(['GHSA-new']);
+    expect(changes.updated).toEqual([]);
+
+    // From the index alone: the one package under the changed key, and none of the stored findings.
+    const plan = rematchHeld(heldFor(inventory, changed)!, outlinesOf(stored), after);
+    expect(plan).toMatchObject({ kind: 'scoped', replaces: [] });
+    expect(effects(reconcile([], plan.kind === 'scoped' ? plan.scanned : [], now))).toEqual(effects(changes));
+
+    // The exception: the kept finding keeps the EPSS score it was stored with (0.1), where a whole
+    // scan reads today's (0.7). EPSS changes are not in the change log, by design.
+    expect(scoped.findings.find((f) => f.package.name === 'lodash')?.epss).toEqual({ score: 0.1, percentile: 0.2 });
+    const whole = reconcile(stored, scanInventory(inventory, after).findings, now);
+    expect(whole.updated.map((f) => f.body.epss)).toEqual([{ score: 0.7, percentile: 0.9 }]);
+    expect(effects({ ...whole, updated: [], events: whole.events.filter((e) => e.type !== 'FINDING_UPDATED') })).toEqual(effects(changes));
     before.close();
     after.close();
   });
@@ -211,6 +278,8 @@ describe('rematchChanged', () => {
     const changes = reconcile(stored, scoped.findings, '2026-03-02T10:00:00.000Z');
     expect(changes.updated.map((f) => `${f.body.package.name} ${f.body.fixAvailable}`).sort()).toEqual(['lodash YES', 'qs YES']);
     expect(changes).toEqual(reconcile(stored, scanInventory(inventory, after).findings, '2026-03-02T10:00:00.000Z'));
+    // From the index: qs alone is under the changed key, and lodash's open finding shares its flaw, so the whole inventory is read.
+    expect(rematchHeld(heldFor(inventory, changed)!, outlinesOf(stored), after)).toEqual({ kind: 'whole' });
     before.close();
     after.close();
   });

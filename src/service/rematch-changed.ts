@@ -1,15 +1,19 @@
 /**
  * @module A stored inventory's scan findings after some packages' advisories changed, computed
  * by re-matching only the packages that can be affected and keeping the stored findings of the
- * rest. It gives what `scanInventory` of the whole inventory gives, as `reconcileFindings` reads
- * it (`rematch-changed.test.ts` compares the two on varied databases), provided:
+ * rest. Reconciling with it changes exactly what reconciling with `scanInventory` of the whole
+ * inventory changes (`rematch-changed.test.ts` compares the two on varied databases), provided:
  *
  * 1. the resource's open findings are what reconciling the whole inventory against the database
  *    before the change gave (every push and every re-evaluation keeps this so), and
  * 2. every (ecosystem, name) whose matching could give another answer is in `changed`: the
  *    database's change log lists the packages of every advisory added, changed or withdrawn, and
- *    of every advisory aliasing a CVE whose NVD record or KEV entry changed. EPSS scores change
- *    daily and are not logged; the kept findings' EPSS is read again here instead.
+ *    of every advisory aliasing a CVE whose NVD record or KEV entry changed.
+ *
+ * One exception, by design: EPSS scores change daily and the change log leaves them out (see
+ * VulnDbBuilder.putEpss), so a kept finding keeps the EPSS score it was stored with, where a
+ * whole scan would read today's; a push, or a re-evaluation that re-matches its package, brings it
+ * up to date.
  *
  * Why it holds. A package's findings depend on its own matches, the advisories and CVE context
  * read for them, and, through `fixAvailable`, on every other finding of the same vulnerability
@@ -25,6 +29,9 @@ import type { Finding } from '../model/finding.js';
 import type { Inventory } from '../model/inventory.js';
 import type { Package } from '../model/package.js';
 import { scanInventory } from '../scan/scan-target.js';
+// Names are re-matched together by class: coarser than any ecosystem's own name comparison, so
+// two packages one finding identity could join are always in one class (coarser only re-matches more).
+import { nameClass } from '../store/inventory-index.js';
 import type { VulnDbReader } from '../vulndb/reader.js';
 
 const keyString = (key: PackageLookupKey) => `${key.ecosystem}\u0000${key.name}`;
@@ -41,14 +48,6 @@ export function lookupKeySet(keys: Iterable<PackageLookupKey>): ReadonlySet<stri
   return new Set([...keys].map(keyString));
 }
 
-/**
- * The class of names re-matched together: coarser than any ecosystem's own name comparison
- * (case, and runs of "-", "_", "." alike), so two packages one finding identity could join are
- * always in one class. A coarser class only re-matches more.
- */
-function nameClass(name: string): string {
-  return name.toLowerCase().replace(/[-_.]+/g, '-');
-}
 
 function holdsChangedKey(pkg: Package, inventory: Inventory, changed: ReadonlySet<string>): boolean {
   // The lookup-keys module is the index's own definition of a package's keys.
@@ -81,7 +80,7 @@ export function rematchChanged(inventory: Inventory, open: readonly Finding[], c
   inventory.packages.forEach((pkg, i) => {
     if (!classes.has(classOfPackage[i]!) && holdsChangedKey(pkg, inventory, changed)) classes.add(classOfPackage[i]!);
   });
-  if (classes.size === 0) return { findings: withCurrentEpss(open, reader), rematched: 0 };
+  if (classes.size === 0) return { findings: [...open], rematched: 0 };
 
   // Grow the classes until no vulnerability is shared across the boundary.
   let scanned: Finding[];
@@ -104,23 +103,5 @@ export function rematchChanged(inventory: Inventory, open: readonly Finding[], c
   }
 
   const kept = open.filter((_finding, i) => !classes.has(openClasses[i]!));
-  return { findings: [...scanned, ...withCurrentEpss(kept, reader)], rematched: packages.length };
-}
-
-/**
- * Kept findings with the EPSS score the database has now. A finding's EPSS is its flaw's first
- * CVE's, and a flaw with a CVE is named by its first CVE, so the vulnerability id says which.
- */
-function withCurrentEpss(findings: readonly Finding[], reader: VulnDbReader): Finding[] {
-  const cves = findings.filter((f) => f.vulnerabilityId.startsWith('CVE-')).map((f) => f.vulnerabilityId);
-  if (cves.length === 0) return [...findings];
-  const contexts = reader.cveContexts(cves);
-  return findings.map((finding) => {
-    if (!finding.vulnerabilityId.startsWith('CVE-')) return finding;
-    const epss = contexts.get(finding.vulnerabilityId)?.epss;
-    const now = epss ? { score: epss.score, percentile: epss.percentile } : null;
-    const before = finding.epss;
-    if (before === now || (before && now && before.score === now.score && before.percentile === now.percentile)) return finding;
-    return { ...finding, epss: now };
-  });
+  return { findings: [...scanned, ...kept], rematched: packages.length };
 }

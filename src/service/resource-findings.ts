@@ -4,7 +4,7 @@
  * reads them, and a change set written back with its events (in the caller's transaction).
  */
 import type { ChangeSet, ResourceFacts, StoredFinding as LifecycleFinding, SuppressionRule } from '../findings/index.js';
-import { asId, type FindingWrite, type Resource, type Store, type StoredFinding } from '../store/index.js';
+import { asId, type FindingId, type FindingWrite, type NewEvent, type Resource, type Store, type StoredFinding } from '../store/index.js';
 import { fromStoredRecord, resourceFacts, toFindingWrite, toNewEvent } from './finding-records.js';
 import { suppressionRules } from './suppression-rules.js';
 
@@ -22,14 +22,20 @@ export async function readResourceFindings(tx: Store, resource: Resource): Promi
   const facts = resourceFacts(resource);
   const rules = suppressionRules(await tx.listFilters(resource.accountId, { action: 'SUPPRESS' }));
   const records = await tx.listFindingsForResource(resource.id);
-  // The store does not keep which rules suppressed a finding: take the rules that match it now,
-  // so an unchanged suppressed finding is not re-announced on every reconcile.
-  const stored = records.map((record) => {
+  return { facts, rules, records, stored: lifecycleFindings(records, rules, facts) };
+}
+
+/**
+ * Store records as the lifecycle reads them. The store does not keep which rules suppressed a
+ * finding: the rules that match it now are taken, so an unchanged suppressed finding is not
+ * re-announced on every reconcile.
+ */
+export function lifecycleFindings(records: readonly StoredFinding[], rules: readonly SuppressionRule[], facts: ResourceFacts): LifecycleFinding[] {
+  return records.map((record) => {
     if (record.status !== 'SUPPRESSED') return fromStoredRecord(record);
     const asActive = fromStoredRecord({ ...record, status: 'ACTIVE', closedAt: null });
     return fromStoredRecord(record, rules.filter((rule) => rule.matches(asActive, facts)).map((rule) => rule.id));
   });
-  return { facts, rules, records, stored };
 }
 
 /**
@@ -37,17 +43,34 @@ export async function readResourceFindings(tx: Store, resource: Resource): Promi
  * their lastObservedAt moves (a push); a re-evaluation observed nothing and leaves them be.
  */
 export async function writeChangeSet(tx: Store, changes: ChangeSet, records: readonly StoredFinding[], options: { observe: boolean }): Promise<void> {
-  const writes: FindingWrite[] = [...changes.created, ...changes.updated, ...changes.reopened].map(toFindingWrite);
-  if (options.observe && changes.seen.length > 0) {
-    const recordsById = new Map(records.map((record) => [record.id as string, record]));
-    for (const id of changes.seen) {
-      const record = recordsById.get(id);
-      if (record) writes.push(withoutIdentity({ ...record, lastObservedAt: changes.observedAt }));
+  await writeChangeSets(tx, [{ changes, records }], options);
+}
+
+/** Several resources' change sets (made at one time), written together: one statement per kind of write. */
+export async function writeChangeSets(tx: Store, sets: ReadonlyArray<{ changes: ChangeSet; records: readonly StoredFinding[] }>, options: { observe: boolean }): Promise<void> {
+  const writes: FindingWrite[] = [];
+  const closed: FindingId[] = [];
+  const events: NewEvent[] = [];
+  let closedAt: string | undefined;
+  for (const { changes, records } of sets) {
+    writes.push(...[...changes.created, ...changes.updated, ...changes.reopened].map(toFindingWrite));
+    if (options.observe && changes.seen.length > 0) {
+      const recordsById = new Map(records.map((record) => [record.id as string, record]));
+      for (const id of changes.seen) {
+        const record = recordsById.get(id);
+        if (record) writes.push(withoutIdentity({ ...record, lastObservedAt: changes.observedAt }));
+      }
     }
+    if (changes.closed.length > 0) {
+      if (closedAt !== undefined && closedAt !== changes.observedAt) throw new RangeError('change sets written together must be made at one time');
+      closedAt = changes.observedAt;
+      closed.push(...changes.closed.map((finding) => asId('FindingId', finding.id)));
+    }
+    events.push(...changes.events.map(toNewEvent));
   }
   if (writes.length > 0) await tx.upsertFindings(writes);
-  if (changes.closed.length > 0) await tx.closeFindings(changes.closed.map((finding) => asId('FindingId', finding.id)), changes.observedAt);
-  if (changes.events.length > 0) await tx.appendEvents(changes.events.map(toNewEvent));
+  if (closed.length > 0) await tx.closeFindings(closed, closedAt!);
+  if (events.length > 0) await tx.appendEvents(events);
 }
 
 /** A stored record as a write: the identity columns are read back from the body. */
