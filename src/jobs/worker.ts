@@ -6,7 +6,7 @@
 import type { Logger } from 'pino';
 import { describeError, isVigilError } from '../errors.js';
 import type { ServiceContext, ServiceSettings } from '../service/context.js';
-import { DEFAULT_SETTINGS } from '../service/run-server.js';
+import { DEFAULT_SETTINGS } from '../service/context.js';
 import { openVulnDbHandle } from '../service/vulndb-handle.js';
 import { openPostgresStore } from '../store/index.js';
 import { startWorking } from './handlers/index.js';

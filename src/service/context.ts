@@ -4,7 +4,7 @@
  * value; `vigil server` and `vigil worker` build it.
  */
 import type { Logger } from 'pino';
-import type { RetentionPolicy } from '../findings/index.js';
+import { DEFAULT_RETENTION, type RetentionPolicy } from '../findings/index.js';
 import type { Store } from '../store/index.js';
 import type { VulnDbReader } from '../vulndb/reader.js';
 
@@ -29,6 +29,9 @@ export interface ServiceSettings {
   /** The region a new account and its records carry when none is given. */
   defaultRegion: string;
 }
+
+/** What a server or worker runs with unless told otherwise. */
+export const DEFAULT_SETTINGS: ServiceSettings = { retention: DEFAULT_RETENTION, reopenWindowDays: 7, defaultRegion: 'default' };
 
 export interface ServiceContext {
   store: Store;

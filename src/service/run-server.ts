@@ -5,12 +5,11 @@
  */
 import pino, { type Logger } from 'pino';
 import { buildApp, type VigilApp } from '../api/app.js';
-import { DEFAULT_RETENTION } from '../findings/index.js';
 import { startWorking } from '../jobs/handlers/index.js';
 import { openJobQueue } from '../jobs/index.js';
 import type { JobQueue } from '../jobs/types.js';
 import { ensureDefaultAccount, type BootstrapResult } from './bootstrap.js';
-import type { ServiceContext, ServiceSettings } from './context.js';
+import { DEFAULT_SETTINGS, type ServiceContext, type ServiceSettings } from './context.js';
 import { openServiceStore, type StoreLocation } from './open-store.js';
 import { startScheduler } from './scheduler.js';
 import { openVulnDbHandle } from './vulndb-handle.js';
@@ -33,8 +32,6 @@ export interface RunningServer {
   bootstrap: BootstrapResult;
   stop(): Promise<void>;
 }
-
-export const DEFAULT_SETTINGS: ServiceSettings = { retention: DEFAULT_RETENTION, reopenWindowDays: 7, defaultRegion: 'default' };
 
 export async function startServer(options: ServerOptions): Promise<RunningServer> {
   const log = options.log ?? pino();

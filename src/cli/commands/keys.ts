@@ -7,7 +7,7 @@ import { issueApiKey } from '../../api/auth.js';
 import { VigilError } from '../../errors.js';
 import { ensureDefaultAccount } from '../../service/bootstrap.js';
 import { openServiceStore, storeLocation } from '../../service/open-store.js';
-import { DEFAULT_SETTINGS } from '../../service/run-server.js';
+import { DEFAULT_SETTINGS } from '../../service/context.js';
 import { apiKeyRoles, asId, type Account, type ApiKeyRole, type Store } from '../../store/index.js';
 
 interface KeyFlags {

@@ -30,8 +30,8 @@ export function workerCommand(): Command {
   return new Command('worker')
     .description('work the service\'s jobs (scans, re-evaluations, retention) beside the servers on one PostgreSQL; stops cleanly on SIGINT or SIGTERM')
     .option('--database <url>', 'the service\'s PostgreSQL database, postgres://… (or VIGIL_DATABASE_URL)')
-    .option('--vulndb <file>', 'the vulnerability database (default $VIGIL_HOME/vulndb.sqlite)')
-    .addOption(new Option('--db <file>', 'the same as --vulndb, as `vigil server` spells it').hideHelp())
+    .option('--db <file>', 'the vulnerability database (default $VIGIL_HOME/vulndb.sqlite), as every other command spells it')
+    .addOption(new Option('--vulndb <file>', 'the same as --db').hideHelp())
     .option('--concurrency <count>', 'jobs of each kind run at once', (v) => Math.floor(parsePositive('--concurrency', 1)(v)), 2)
     .option('--poll-interval <seconds>', 'how often an idle worker asks for a job', parsePositive('--poll-interval', 0.5), 2)
     .action(async (flags: WorkerFlags) => {
