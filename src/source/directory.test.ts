@@ -1,4 +1,5 @@
-import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, renameSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -126,6 +127,27 @@ describe('directory tree', () => {
       await expect(tree.readRange(swapped, 0, 6)).rejects.toMatchObject({ code: 'ELOOP' });
       await expect(tree.readHead(swapped, 6)).rejects.toMatchObject({ code: 'ELOOP' });
       await expect(tree.readFile(swapped)).rejects.toMatchObject({ code: 'ELOOP' });
+    });
+
+    it('reads a file\'s ranges through one descriptor, so they all come from the same file', async () => {
+      writeFileSync(join(root, 'replaced'), 'first version');
+      const file = (await tree.lookup('/replaced'))!;
+      expect((await tree.readRange(file, 0, 5)).toString()).toBe('first');
+      writeFileSync(join(root, 'replacement'), 'other content');
+      renameSync(join(root, 'replacement'), join(root, 'replaced'));
+      expect((await tree.readRange(file, 6, 7)).toString()).toBe('version');
+      // Another file read in between lets the first go; it is then read as it is now.
+      await tree.readRange((await tree.lookup('/etc/passwd'))!, 0, 1);
+      expect((await tree.readRange(file, 0, 5)).toString()).toBe('other');
+    });
+
+    it('refuses, without waiting, a FIFO that took a file\'s place', async () => {
+      writeFileSync(join(root, 'fifo'), 'a file');
+      const file = (await tree.lookup('/fifo'))!;
+      rmSync(join(root, 'fifo'));
+      execFileSync('mkfifo', [join(root, 'fifo')]);
+      await expect(tree.readRange(file, 0, 4)).rejects.toThrow(/no longer a regular file/);
+      await expect(tree.readFile(file)).rejects.toThrow(/no longer a regular file/);
     });
 
     it('judges the file as it is when read, not as it was looked up', async () => {

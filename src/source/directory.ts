@@ -19,7 +19,7 @@ import {
   type WalkEntry,
   type WalkOptions,
 } from './file-tree.js';
-import { readHostFile, readHostRange } from './host-file.js';
+import { HostRangeReader, readHostFile } from './host-file.js';
 import { joinTreePath, treePathSegments } from './tree-path.js';
 
 /** Linux's own limit on links followed in one lookup (MAXSYMLINKS). */
@@ -33,6 +33,8 @@ interface Resolved {
 }
 
 export class DirectoryTree implements FileTree {
+  private readonly ranges = new HostRangeReader();
+
   private constructor(
     /** The real, absolute host path of the target root. */
     readonly root: string,
@@ -123,13 +125,13 @@ export class DirectoryTree implements FileTree {
   }
 
   async readHead(file: FileRef, length: number): Promise<Buffer> {
-    return readHostRange(this.filePath(file), 0, Math.max(0, length), { path: file.path });
+    return this.ranges.read(this.filePath(file), 0, Math.max(0, length), { path: file.path });
   }
 
   async readRange(file: FileRef, offset: number, length: number, into?: Buffer): Promise<Buffer> {
     checkByteRange(file.path, offset, length);
     if (file.size > this.limits.maxFileBytes) throw new FileTooLargeError(file.path, file.size, this.limits.maxFileBytes);
-    return readHostRange(this.filePath(file), offset, length, { path: file.path, maxFileBytes: this.limits.maxFileBytes }, into);
+    return this.ranges.read(this.filePath(file), offset, length, { path: file.path, maxFileBytes: this.limits.maxFileBytes }, into);
   }
 
   /** The host path of a file found by lookup (its realPath has no link left to follow). */
@@ -188,7 +190,9 @@ export class DirectoryTree implements FileTree {
     return [file];
   }
 
-  async close(): Promise<void> {}
+  async close(): Promise<void> {
+    this.ranges.close();
+  }
 }
 
 /** A walked file whose size and mode are read from the disk only when asked for. */

@@ -1,8 +1,12 @@
 /**
- * Reads of one file on the local disk: a directory target's file, a single-file target, or a
- * copy kept in the private temporary folder. The file is opened without following a link in its
- * last segment (the tree has resolved every link already, so one there now was put there since)
- * and sized on the open descriptor, so the limit and the clipping judge the bytes actually read.
+ * Reads of files on the local disk: a directory target's files, a single-file target, or copies
+ * kept in the private temporary folder. A file is opened without following a link in its last
+ * segment (the tree has resolved every link already, so one there now was put there since), and
+ * without blocking should a FIFO have taken its place; it is sized on the open descriptor, so the
+ * limit and the clipping judge the bytes actually read.
+ *
+ * Synchronous on purpose: package files are small local reads, where the thread-pool round trips
+ * of the promise API cost more than the reads.
  */
 import { closeSync, constants, fstatSync, openSync, readFileSync, readSync } from 'node:fs';
 import { clippedLength, FileTooLargeError } from './file-tree.js';
@@ -11,45 +15,86 @@ import { clippedLength, FileTooLargeError } from './file-tree.js';
 export interface HostReadLimit {
   path: string;
   maxFileBytes?: number;
+}
+
+export interface HostReadOptions {
   /** The file was named by the user (a single-file target), so a link to it is what they meant. */
   followLink?: boolean;
 }
 
-/**
- * Synchronous on purpose: package files are small local reads, where the thread-pool round trips
- * of the promise API cost more than the reads.
- */
-function withHostFile<T>(hostPath: string, limit: HostReadLimit, read: (fd: number, size: number) => T): T {
-  const fd = openSync(hostPath, limit.followLink ? constants.O_RDONLY : constants.O_RDONLY | constants.O_NOFOLLOW);
+function openHostFile(hostPath: string, path: string, options: HostReadOptions): { fd: number; size: number } {
+  const flags = constants.O_RDONLY | constants.O_NONBLOCK | (options.followLink ? 0 : constants.O_NOFOLLOW);
+  const fd = openSync(hostPath, flags);
   try {
     const info = fstatSync(fd);
-    if (!info.isFile()) throw Object.assign(new Error(`${limit.path} is no longer a regular file`), { code: 'EINVAL' });
-    // The file may have grown since it was looked up: the limit judges it as it is now.
-    if (limit.maxFileBytes !== undefined && info.size > limit.maxFileBytes) throw new FileTooLargeError(limit.path, info.size, limit.maxFileBytes);
-    return read(fd, info.size);
+    if (!info.isFile()) throw Object.assign(new Error(`${path} is no longer a regular file`), { code: 'EINVAL' });
+    return { fd, size: info.size };
+  } catch (error) {
+    closeSync(fd);
+    throw error;
+  }
+}
+
+function checkLimit(limit: HostReadLimit, size: number): void {
+  // The file may have grown since it was looked up: the limit judges it as it is now.
+  if (limit.maxFileBytes !== undefined && size > limit.maxFileBytes) throw new FileTooLargeError(limit.path, size, limit.maxFileBytes);
+}
+
+/** A whole file. */
+export function readHostFile(hostPath: string, limit: HostReadLimit, options: HostReadOptions = {}): Buffer {
+  const { fd, size } = openHostFile(hostPath, limit.path, options);
+  try {
+    checkLimit(limit, size);
+    return readFileSync(fd);
   } finally {
     closeSync(fd);
   }
 }
 
-export function readHostFile(hostPath: string, limit: HostReadLimit): Buffer {
-  return withHostFile(hostPath, limit, (fd) => readFileSync(fd));
-}
-
 /**
- * Up to `length` bytes from `offset` (arguments checked by the caller), clipped to the file; read
- * into `into` when it is large enough.
+ * Ranged reads through one descriptor kept open for the file read last. A parser reads a file's
+ * ranges one after another (an executable's header, tables and a section; a jar's directory, its
+ * entries, then all its bytes for the hash), so each range after the first costs one read rather
+ * than an open, a stat and a close. The ranges of one file then all come from the same file, even
+ * should it be replaced meanwhile. close() lets the last one go.
  */
-export function readHostRange(hostPath: string, offset: number, length: number, limit: HostReadLimit, into?: Buffer): Buffer {
-  return withHostFile(hostPath, limit, (fd, size) => {
+export class HostRangeReader {
+  private current: { hostPath: string; fd: number; size: number } | undefined;
+
+  constructor(private readonly options: HostReadOptions = {}) {}
+
+  /**
+   * Up to `length` bytes from `offset` (arguments checked by the caller), clipped to the file;
+   * read into `into` when it is large enough.
+   */
+  read(hostPath: string, offset: number, length: number, limit: HostReadLimit, into?: Buffer): Buffer {
+    if (this.current?.hostPath !== hostPath) {
+      this.close();
+      this.current = { hostPath, ...openHostFile(hostPath, limit.path, this.options) };
+    }
+    const { fd, size } = this.current;
+    try {
+      checkLimit(limit, size);
+    } catch (error) {
+      // A file refused is not kept open: if it is asked for again, it is judged again.
+      this.close();
+      throw error;
+    }
     const wanted = clippedLength(size, offset, length);
     const buffer = into && into.length >= wanted ? into.subarray(0, wanted) : Buffer.allocUnsafe(wanted);
     let filled = 0;
     while (filled < wanted) {
       const bytesRead = readSync(fd, buffer, filled, wanted - filled, offset + filled);
-      if (bytesRead === 0) break; // shrunk since fstat
+      if (bytesRead === 0) break; // shrunk since it was opened
       filled += bytesRead;
     }
     return filled === wanted ? buffer : buffer.subarray(0, filled);
-  });
+  }
+
+  close(): void {
+    if (!this.current) return;
+    const { fd } = this.current;
+    this.current = undefined;
+    closeSync(fd);
+  }
 }

@@ -8,7 +8,7 @@ import { open, stat } from 'node:fs/promises';
 import { basename } from 'node:path';
 import { checkByteRange, FileTooLargeError, type DirEntry, type FileRef, type FileTree, type SourceLimits, type WalkDecision, type WalkEntry } from './file-tree.js';
 import { hostError } from './directory.js';
-import { readHostFile, readHostRange } from './host-file.js';
+import { HostRangeReader, readHostFile } from './host-file.js';
 import { normalizeTreePath } from './tree-path.js';
 
 /** Archive kinds that catalogers read as one file, whose contents are not a file system. */
@@ -48,6 +48,8 @@ export async function sha256OfFile(path: string): Promise<string> {
 
 export class SingleFileTree implements FileTree {
   readonly treePath: string;
+  /** The user named this file, so a link to it is what they meant. */
+  private readonly ranges = new HostRangeReader({ followLink: true });
 
   constructor(
     private readonly hostPath: string,
@@ -81,17 +83,17 @@ export class SingleFileTree implements FileTree {
 
   async readFile(file: FileRef): Promise<Buffer> {
     if (this.size > this.limits.maxFileBytes) throw new FileTooLargeError(file.path, this.size, this.limits.maxFileBytes);
-    return readHostFile(this.hostPath, { path: file.path, maxFileBytes: this.limits.maxFileBytes, followLink: true });
+    return readHostFile(this.hostPath, { path: file.path, maxFileBytes: this.limits.maxFileBytes }, { followLink: true });
   }
 
   async readHead(file: FileRef, length: number): Promise<Buffer> {
-    return readHostRange(this.hostPath, 0, Math.max(0, length), { path: file.path, followLink: true });
+    return this.ranges.read(this.hostPath, 0, Math.max(0, length), { path: file.path });
   }
 
   async readRange(file: FileRef, offset: number, length: number, into?: Buffer): Promise<Buffer> {
     checkByteRange(file.path, offset, length);
     if (this.size > this.limits.maxFileBytes) throw new FileTooLargeError(file.path, this.size, this.limits.maxFileBytes);
-    return readHostRange(this.hostPath, offset, length, { path: file.path, maxFileBytes: this.limits.maxFileBytes, followLink: true }, into);
+    return this.ranges.read(this.hostPath, offset, length, { path: file.path, maxFileBytes: this.limits.maxFileBytes }, into);
   }
 
   async localPath(): Promise<string> {
@@ -107,5 +109,7 @@ export class SingleFileTree implements FileTree {
     visit({ path: this.treePath, kind: 'file', size: this.size, mode: this.mode });
   }
 
-  async close(): Promise<void> {}
+  async close(): Promise<void> {
+    this.ranges.close();
+  }
 }

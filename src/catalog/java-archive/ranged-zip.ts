@@ -65,13 +65,13 @@ function deflatedBound(size: number): number {
 }
 
 /**
- * `length` bytes at `offset` (and up to `readAhead` bytes when the archive has them), or a
- * ZipFormatError when the archive ends first.
+ * `length` bytes at `offset` (and up to `readAhead` bytes when the archive has them, read into
+ * `into` when it is large enough), or a ZipFormatError when the archive ends first.
  */
-async function readExactly(bytes: RandomAccessBytes, offset: number, length: number, readAhead = length): Promise<Buffer> {
+async function readExactly(bytes: RandomAccessBytes, offset: number, length: number, readAhead = length, into?: Buffer): Promise<Buffer> {
   if (length === 0) return Buffer.alloc(0);
   if (!Number.isSafeInteger(offset) || offset < 0 || offset + length > bytes.size) throw new ZipFormatError('unexpected EOF');
-  const read = await bytes.readRange(offset, Math.max(length, Math.min(readAhead, bytes.size - offset)));
+  const read = await bytes.readRange(offset, Math.max(length, Math.min(readAhead, bytes.size - offset)), into);
   if (read.length < length) throw new ZipFormatError('unexpected EOF');
   return read;
 }
@@ -84,27 +84,30 @@ interface ExtraFieldSummary {
   unicodePath: boolean;
 }
 
+const NO_EXTRA_FIELDS: ExtraFieldSummary = Object.freeze({ unicodePath: false });
+
 /**
- * Walks the extra fields as yauzl's parseExtraFields does (the same malformation is an error)
- * without building an object per field: most entries of a large jar have none worth keeping.
+ * Walks the extra fields in bytes [start, end) as yauzl's parseExtraFields does (the same
+ * malformation is an error) without building an object per field: a large jar's entries have
+ * tens of thousands of them, and none worth keeping.
  */
-function summarizeExtraFields(extra: Buffer): ExtraFieldSummary {
-  const summary: ExtraFieldSummary = { unicodePath: false };
-  let i = 0;
-  while (i < extra.length - 3) {
-    const id = extra.readUInt16LE(i);
-    const end = i + 4 + extra.readUInt16LE(i + 2);
-    if (end > extra.length) throw new ZipFormatError('extra field length exceeds extra field buffer size');
-    if (id === 0x0001 && !summary.zip64) summary.zip64 = extra.subarray(i + 4, end);
-    else if (id === 0x7075) summary.unicodePath = true;
-    i = end;
+function summarizeExtraFields(bytes: Buffer, start: number, end: number): ExtraFieldSummary {
+  let summary = NO_EXTRA_FIELDS;
+  let i = start;
+  while (i < end - 3) {
+    const id = bytes.readUInt16LE(i);
+    const fieldEnd = i + 4 + bytes.readUInt16LE(i + 2);
+    if (fieldEnd > end) throw new ZipFormatError('extra field length exceeds extra field buffer size');
+    if (id === 0x0001 && !summary.zip64) summary = { ...summary, zip64: bytes.subarray(i + 4, fieldEnd) };
+    else if (id === 0x7075) summary = { ...summary, unicodePath: true };
+    i = fieldEnd;
   }
   return summary;
 }
 
-/** Whether every byte is printable ASCII, which UTF-8 and cp437 decode alike. */
-function isPrintableAscii(bytes: Buffer): boolean {
-  for (let i = 0; i < bytes.length; i++) {
+/** Whether bytes [start, end) are all printable ASCII, which UTF-8 and cp437 decode alike. */
+function isPrintableAscii(bytes: Buffer, start: number, end: number): boolean {
+  for (let i = start; i < end; i++) {
     const byte = bytes[i]!;
     if (byte < 0x20 || byte > 0x7e) return false;
   }
@@ -115,12 +118,13 @@ function isPrintableAscii(bytes: Buffer): boolean {
  * An entry's name decoded as yauzl decodes it: the Info-ZIP Unicode path field, else UTF-8 or
  * cp437 by the flag; '\' as '/'. Plain ASCII names (nearly all) take a short cut to the same text.
  */
-function decodeEntryName(flags: number, raw: Buffer, extra: Buffer, unicodePath: boolean): string {
-  if (!unicodePath && isPrintableAscii(raw)) {
-    const name = raw.toString('latin1');
+function decodeEntryName(flags: number, bytes: Buffer, nameStart: number, nameEnd: number, extraEnd: number, unicodePath: boolean): string {
+  if (!unicodePath && isPrintableAscii(bytes, nameStart, nameEnd)) {
+    const name = bytes.toString('latin1', nameStart, nameEnd);
     return name.includes('\\') ? name.replace(/\\/g, '/') : name;
   }
-  return yauzl.getFileNameLowLevel(flags, raw, yauzl.parseExtraFields(extra), false);
+  const extraFields = yauzl.parseExtraFields(bytes.subarray(nameEnd, extraEnd));
+  return yauzl.getFileNameLowLevel(flags, bytes.subarray(nameStart, nameEnd), extraFields, false);
 }
 
 /** A central directory entry's fields, checked as yauzl checks them. */
@@ -135,25 +139,27 @@ interface CentralEntry {
 }
 
 /**
- * Reads the entry at the start of `record` (which holds at least its fixed part); undefined when
- * its variable part runs past `record`, so the caller reads further and asks again.
+ * Reads the entry at `at` in `bytes` (which hold at least its fixed part, up to `end`); undefined
+ * when its variable part runs past `end`, so the caller reads further and asks again. Fields are
+ * read in place: no Buffer is made per entry.
  */
-function parseCentralEntry(record: Buffer): { entry: CentralEntry; length: number } | undefined {
-  const signature = record.readUInt32LE(0);
+function parseCentralEntry(bytes: Buffer, at: number, end: number): { entry: CentralEntry; length: number } | undefined {
+  const signature = bytes.readUInt32LE(at);
   if (signature !== 0x02014b50) throw new ZipFormatError(`invalid central directory file header signature: 0x${signature.toString(16)}`);
-  const flags = record.readUInt16LE(8);
+  const flags = bytes.readUInt16LE(at + 8);
   if (flags & 0x40) throw new ZipFormatError('strong encryption is not supported');
-  const nameLength = record.readUInt16LE(28);
-  const extraLength = record.readUInt16LE(30);
-  const length = CENTRAL_HEADER_SIZE + nameLength + extraLength + record.readUInt16LE(32);
-  if (length > record.length) return undefined;
-  const method = record.readUInt16LE(10);
-  let compressedSize = record.readUInt32LE(20);
-  let size = record.readUInt32LE(24);
-  let localHeaderOffset = record.readUInt32LE(42);
-  const raw = record.subarray(CENTRAL_HEADER_SIZE, CENTRAL_HEADER_SIZE + nameLength);
-  const extra = record.subarray(CENTRAL_HEADER_SIZE + nameLength, CENTRAL_HEADER_SIZE + nameLength + extraLength);
-  const { zip64, unicodePath } = summarizeExtraFields(extra);
+  const nameLength = bytes.readUInt16LE(at + 28);
+  const extraLength = bytes.readUInt16LE(at + 30);
+  const length = CENTRAL_HEADER_SIZE + nameLength + extraLength + bytes.readUInt16LE(at + 32);
+  if (at + length > end) return undefined;
+  const method = bytes.readUInt16LE(at + 10);
+  let compressedSize = bytes.readUInt32LE(at + 20);
+  let size = bytes.readUInt32LE(at + 24);
+  let localHeaderOffset = bytes.readUInt32LE(at + 42);
+  const nameStart = at + CENTRAL_HEADER_SIZE;
+  const nameEnd = nameStart + nameLength;
+  const extraEnd = nameEnd + extraLength;
+  const { zip64, unicodePath } = extraLength === 0 ? NO_EXTRA_FIELDS : summarizeExtraFields(bytes, nameEnd, extraEnd);
   // The Zip64 Extended Information field carries the values the header marks 0xffffffff.
   if (zip64) {
     let index = 0;
@@ -172,8 +178,8 @@ function parseCentralEntry(record: Buffer): { entry: CentralEntry; length: numbe
     const expected = size + (flags & 0x1 ? 12 : 0);
     if (compressedSize !== expected) throw new ZipFormatError(`compressed/uncompressed size mismatch for stored file: ${compressedSize} != ${size}`);
   }
-  const name = decodeEntryName(flags, raw, extra, unicodePath);
-  return { entry: { name, flags, method, crc32: record.readUInt32LE(16), compressedSize, size, localHeaderOffset }, length };
+  const name = decodeEntryName(flags, bytes, nameStart, nameEnd, extraEnd, unicodePath);
+  return { entry: { name, flags, method, crc32: bytes.readUInt32LE(at + 16), compressedSize, size, localHeaderOffset }, length };
 }
 
 const UNSAFE_NAME = /^\/|^[A-Za-z]:|(?:^|\/)\.\.(?:\/|$)|\0/;
@@ -239,6 +245,8 @@ export class RangedZip {
     const seen = new Set<string>();
     let chunk: Buffer = Buffer.alloc(0);
     let chunkStart = this.centralDirectoryOffset;
+    // Every chunk is read into the same memory: nothing listed keeps a view of it.
+    const scratch = Buffer.allocUnsafe(Math.max(0, Math.min(DIRECTORY_CHUNK_BYTES, this.bytes.size - this.centralDirectoryOffset)));
     let cursor = this.centralDirectoryOffset;
     for (let index = 0; index !== this.entryCount; index++) {
       let parsed: ReturnType<typeof parseCentralEntry>;
@@ -246,11 +254,11 @@ export class RangedZip {
         // The fixed part first, then (when the names run past the chunk) the whole entry.
         for (let need = CENTRAL_HEADER_SIZE; ; ) {
           if (cursor - chunkStart + need > chunk.length) {
-            chunk = await readExactly(this.bytes, cursor, need, DIRECTORY_CHUNK_BYTES);
+            chunk = await readExactly(this.bytes, cursor, need, DIRECTORY_CHUNK_BYTES, scratch);
             chunkStart = cursor;
           }
           const at = cursor - chunkStart;
-          parsed = parseCentralEntry(chunk.subarray(at, need === CENTRAL_HEADER_SIZE ? chunk.length : at + need));
+          parsed = parseCentralEntry(chunk, at, need === CENTRAL_HEADER_SIZE ? chunk.length : at + need);
           if (parsed) break;
           need = CENTRAL_HEADER_SIZE + chunk.readUInt16LE(at + 28) + chunk.readUInt16LE(at + 30) + chunk.readUInt16LE(at + 32);
         }

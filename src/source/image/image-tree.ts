@@ -16,7 +16,7 @@ import {
   type WalkDecision,
   type WalkEntry,
 } from '../file-tree.js';
-import { readHostRange } from '../host-file.js';
+import { HostRangeReader } from '../host-file.js';
 import { treePathSegments } from '../tree-path.js';
 import type { ContentStore } from './content-store.js';
 import { extractLayerEntry, type LayerSource } from './layer-pass.js';
@@ -33,6 +33,7 @@ async function collect(stream: AsyncIterable<Buffer>): Promise<Buffer> {
 export class ImageTree implements FileTree {
   /** Fallback extractions in flight or done, so one file is streamed out of its layer once. */
   private readonly extracting = new Map<FileVersion, Promise<string | undefined>>();
+  private readonly ranges = new HostRangeReader();
   /** The one file last read into memory for ranged reads because it could not be kept on disk. */
   private heldInMemory: { version: FileVersion; bytes: Buffer } | undefined;
 
@@ -108,7 +109,7 @@ export class ImageTree implements FileTree {
     const version = this.found(file);
     if (version.size > this.limits.maxFileBytes) throw new FileTooLargeError(file.path, version.size, this.limits.maxFileBytes);
     const local = await this.keep(version);
-    if (local) return readHostRange(local, offset, length, { path: file.path, maxFileBytes: this.limits.maxFileBytes }, into);
+    if (local) return this.ranges.read(local, offset, length, { path: file.path, maxFileBytes: this.limits.maxFileBytes }, into);
     // The extraction budget is spent: the file comes out of its layer whole, as readFile reads it,
     // once; the ranges a parser asks for next are cut from memory rather than streaming the layer
     // again for each.
@@ -179,6 +180,7 @@ export class ImageTree implements FileTree {
   async close(): Promise<void> {
     this.extracting.clear();
     this.heldInMemory = undefined;
+    this.ranges.close();
   }
 }
 

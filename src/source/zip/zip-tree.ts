@@ -19,7 +19,7 @@ import {
 } from '../file-tree.js';
 import type { ContentStore } from '../image/content-store.js';
 import { nodeFileKind, resolveInTree, walkSquashTree, type FileVersion, type ResolvedNode, type SquashTree, type TreeNode } from '../image/squash-tree.js';
-import { readHostRange } from '../host-file.js';
+import { HostRangeReader } from '../host-file.js';
 import { treePathSegments } from '../tree-path.js';
 import type { MemberData, ZipArchive } from './zip-archive.js';
 
@@ -42,6 +42,7 @@ export interface MemberLocation {
 export class ZipTree implements FileTree {
   /** Extractions in flight or done, so one member is written out once. */
   private readonly extracting = new Map<FileVersion, Promise<string>>();
+  private readonly ranges = new HostRangeReader();
   /** The one member last inflated into memory for ranged reads because it could not be written out. */
   private heldInMemory: { version: FileVersion; bytes: Buffer } | undefined;
   private closed = false;
@@ -132,7 +133,7 @@ export class ZipTree implements FileTree {
     // ranges read from the copy. Over the extraction budget it is inflated into memory once, as
     // readFile would, and the ranges a parser asks for next are cut from there.
     const local = await this.extract(file);
-    if (local) return readHostRange(local, offset, length, { path: file.path, maxFileBytes: this.limits.maxFileBytes }, into);
+    if (local) return this.ranges.read(local, offset, length, { path: file.path, maxFileBytes: this.limits.maxFileBytes }, into);
     if (this.heldInMemory?.version !== version) {
       this.heldInMemory = undefined;
       this.heldInMemory = { version, bytes: await member.archive.readAll(member.data, member.name) };
@@ -180,6 +181,7 @@ export class ZipTree implements FileTree {
     this.closed = true;
     this.extracting.clear();
     this.heldInMemory = undefined;
+    this.ranges.close();
     for (const layer of this.layers) layer.archive.close();
   }
 }
