@@ -5,20 +5,15 @@
  */
 import type { FastifyPluginAsyncTypebox, TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
-import { isVigilError } from '../../errors.js';
-import type { Inventory } from '../../model/inventory.js';
-import { readSbom } from '../../sbom/index.js';
 import { deleteResourceAndCloseFindings } from '../../service/delete-resource.js';
 import { reconcileInventory } from '../../service/reconcile-inventory.js';
 import { asId, type NewResource, type Resource } from '../../store/index.js';
 import type { RouteOptions } from '../app.js';
 import { principalOf } from '../auth.js';
 import { apiError } from '../errors.js';
+import { acceptSbomBodies, inventoryOfBody, SbomBody } from '../sbom-body.js';
 import { errorResponses, IdParams } from '../schemas/common.js';
 import { InventoryResult, ListResourcesQuery, NewResourceBody, ResourceList, ResourceSchema } from '../schemas/resource.js';
-
-/** SBOM media types the inventory push takes besides plain JSON. */
-const SBOM_MEDIA_TYPES = ['application/json', 'application/vnd.cyclonedx+json', 'application/spdx+json'];
 
 /** The resource as the API shows it (the soft-delete mark is the store's own business). */
 function view(resource: Resource) {
@@ -97,7 +92,7 @@ export const resourceRoutes: FastifyPluginAsyncTypebox<RouteOptions> = async (ap
   // The inventory push reads its body as text: the SBOM reader parses and checks it itself.
   await app.register(async (scope) => {
     const push = scope.withTypeProvider<TypeBoxTypeProvider>();
-    push.addContentTypeParser(SBOM_MEDIA_TYPES, { parseAs: 'string' }, (_request, body, done) => done(null, body));
+    acceptSbomBodies(push);
     push.put(
       '/:id/inventory',
       {
@@ -105,7 +100,7 @@ export const resourceRoutes: FastifyPluginAsyncTypebox<RouteOptions> = async (ap
           summary: "Push a resource's inventory (CycloneDX 1.4–1.6 or SPDX 2.3 JSON) and reconcile its findings",
           tags: ['resources'],
           params: IdParams,
-          body: Type.Unsafe<string>({ type: 'string', description: 'A CycloneDX 1.4–1.6 or SPDX 2.3 JSON document, as sent' }),
+          body: SbomBody,
           response: { 200: InventoryResult, ...errorResponses(404, 409, 413, 415, 503) },
         },
       },
@@ -113,13 +108,7 @@ export const resourceRoutes: FastifyPluginAsyncTypebox<RouteOptions> = async (ap
         const { accountId } = principalOf(request);
         const resourceId = asId('ResourceId', request.params.id);
         if (!(await ctx.store.getResource(accountId, resourceId))) throw apiError('RESOURCE_NOT_FOUND', `resource ${request.params.id} does not exist`);
-        let inventory: Inventory;
-        try {
-          inventory = readSbom(request.body);
-        } catch (error) {
-          if (isVigilError(error)) throw apiError('INVALID_SBOM', error.message);
-          throw error;
-        }
+        const inventory = inventoryOfBody(request.body);
         const now = ctx.now();
         const timestamp = inventory.createdAt && !Number.isNaN(Date.parse(inventory.createdAt)) ? new Date(inventory.createdAt).toISOString() : now.toISOString();
         const result = await reconcileInventory(ctx.store, ctx.vulndb.current(), { accountId, resourceId, inventory, timestamp, now });

@@ -9,12 +9,9 @@
 import { constants as bufferConstants } from 'node:buffer';
 import type { FastifyPluginAsyncTypebox, TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
-import { isVigilError } from '../../errors.js';
-import type { Inventory } from '../../model/inventory.js';
-import { readSbom } from '../../sbom/index.js';
 import { scanInventory } from '../../scan/scan-target.js';
 import type { RouteOptions } from '../app.js';
-import { apiError } from '../errors.js';
+import { acceptSbomBodies, inventoryOfBody, SbomBody } from '../sbom-body.js';
 import { errorResponses } from '../schemas/common.js';
 import { ScanFinding } from '../schemas/finding.js';
 import { ScanResultSchema } from '../schemas/scan-result.js';
@@ -22,14 +19,10 @@ import { ScanResultSchema } from '../schemas/scan-result.js';
 /** The largest SBOM body: the longest string V8 can make, in bytes (UTF-8 never has fewer bytes than characters). */
 export const SCAN_SBOM_BODY_LIMIT = bufferConstants.MAX_STRING_LENGTH;
 
-/** Media types taken: JSON, the SBOM formats' own, and plain text (the reader checks the content either way). */
-const SBOM_MEDIA_TYPES = ['application/json', 'application/vnd.cyclonedx+json', 'application/spdx+json', 'text/plain'];
-
 export const scanSbomRoutes: FastifyPluginAsyncTypebox<RouteOptions> = async (app, { ctx }) => {
   app.addSchema(ScanFinding);
   app.addSchema(ScanResultSchema);
-  // The body is read as text: the SBOM reader parses and checks it itself.
-  app.addContentTypeParser(SBOM_MEDIA_TYPES, { parseAs: 'string', bodyLimit: SCAN_SBOM_BODY_LIMIT }, (_request, body, done) => done(null, body));
+  acceptSbomBodies(app, SCAN_SBOM_BODY_LIMIT);
 
   app.withTypeProvider<TypeBoxTypeProvider>().post(
     '/',
@@ -40,19 +33,10 @@ export const scanSbomRoutes: FastifyPluginAsyncTypebox<RouteOptions> = async (ap
         summary: 'Scan an SBOM (Inspector ScanSbom): CycloneDX 1.4–1.6 or SPDX 2.3 JSON in, `vigil scan --format json` out; nothing stored',
         description: `The body may be up to ${SCAN_SBOM_BODY_LIMIT} bytes (V8's longest string); larger is 413.`,
         tags: ['scan-sbom'],
-        body: Type.Unsafe<string>({ type: 'string', description: 'A CycloneDX 1.4–1.6 or SPDX 2.3 JSON document, as sent' }),
+        body: SbomBody,
         response: { 200: Type.Ref('ScanResult'), ...errorResponses(413, 415, 503) },
       },
     },
-    async (request) => {
-      let inventory: Inventory;
-      try {
-        inventory = readSbom(request.body);
-      } catch (error) {
-        if (isVigilError(error)) throw apiError('INVALID_SBOM', error.message);
-        throw error;
-      }
-      return scanInventory(inventory, ctx.vulndb.current());
-    },
+    async (request) => scanInventory(inventoryOfBody(request.body), ctx.vulndb.current()),
   );
 };
