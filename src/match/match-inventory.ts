@@ -17,7 +17,7 @@ import type { VersionScheme } from '../versions/scheme.js';
 import type { AffectedCandidate, VulnDbReader } from '../vulndb/reader.js';
 import { candidateSource } from './candidate-source.js';
 import { distroMatcherFor, type DistroMatcher, type EcosystemQuery } from './distro/index.js';
-import { evaluateAffected } from './range.js';
+import { evaluateAffected, rememberingComparisons } from './range.js';
 
 export interface PackageMatch {
   package: Package;
@@ -69,8 +69,8 @@ export interface PackageMatches {
 }
 
 const osPackageTypes = new Set(['deb', 'apk', 'rpm']);
-const semverScheme = schemeFor('npm')!;
-const goScheme = schemeFor('Go')!;
+const semverScheme = rememberingComparisons(schemeFor('npm')!);
+const goScheme = rememberingComparisons(schemeFor('Go')!);
 
 function planFor(
   pkg: Package,
@@ -213,7 +213,7 @@ export function matchPlanned(planned: readonly PlannedPackage[], reader: VulnDbR
         });
         continue;
       }
-      const schemes = { ecosystem: scheme, semver: ecosystemBase(query.ecosystem) === 'Go' ? goScheme : semverScheme };
+      const schemes = { ecosystem: rememberingComparisons(scheme), semver: ecosystemBase(query.ecosystem) === 'Go' ? goScheme : semverScheme };
       for (const name of plan.names) {
         const seen = new Set<string>();
         for (const candidate of source.lookup(query, name)) {

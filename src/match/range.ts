@@ -64,6 +64,40 @@ export function evaluateRange(range: AffectedRange, version: string, scheme: Ver
   return closing?.kind === 'fixed' ? { affected: true, fixed: closing.version, evidence } : { affected: true, evidence };
 }
 
+/** Comparisons remembered, per scheme: at most this many before they are forgotten all at once. */
+const COMPARISONS_KEPT = 200_000;
+const remembering = new WeakMap<VersionScheme, VersionScheme>();
+
+/**
+ * The scheme, with `compare` remembered: ranges compare the same few versions again and again,
+ * and each comparison parses both. Nested maps keyed by the version strings themselves, so a
+ * lookup never builds a key. Comparisons that throw are not remembered: they throw every time.
+ */
+export function rememberingComparisons<T>(scheme: VersionScheme<T>): VersionScheme<T> {
+  const known = remembering.get(scheme as VersionScheme);
+  if (known) return known as VersionScheme<T>;
+  let results = new Map<string, Map<string, number>>();
+  let size = 0;
+  const compare = (a: string, b: string): number => {
+    let row = results.get(a);
+    const cached = row?.get(b);
+    if (cached !== undefined) return cached;
+    const order = scheme.compare(a, b);
+    if (size >= COMPARISONS_KEPT) {
+      results = new Map();
+      size = 0;
+      row = undefined;
+    }
+    if (!row) results.set(a, (row = new Map()));
+    row.set(b, order);
+    size++;
+    return order;
+  };
+  const wrapped: VersionScheme<T> = { name: scheme.name, ecosystems: scheme.ecosystems, parse: (v) => scheme.parse(v), compare, validate: (v) => scheme.validate(v) };
+  remembering.set(scheme as VersionScheme, wrapped as VersionScheme);
+  return wrapped;
+}
+
 interface Schemes {
   /** The ecosystem's own ordering, for ECOSYSTEM ranges and versions lists. */
   ecosystem: VersionScheme;
