@@ -2,6 +2,10 @@
 // from the real Go vulnerability database (each record copied under new ids and module names).
 // Also: importing the real Go database + KEV + EPSS (time, and database size against the raw
 // files). Prints medians and peak RSS.
+//
+// BENCH_BASELINE=DIR (another checkout, built, with its node_modules) scans the same SBOM with
+// DIR's `vigil` in the same run, each against a database its own code builds, runs alternating,
+// and prints both medians, their ratio, and whether the two reports are identical.
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -13,9 +17,8 @@ const repo = fileURLToPath(new URL('..', import.meta.url));
 const data = join(repo, '../shared/data');
 const runs = Number(process.env.BENCH_RUNS ?? 5);
 const copies = Number(process.env.BENCH_COPIES ?? 47);
+const baseline = process.env.BENCH_BASELINE;
 
-const { VulnDbBuilder } = await import(join(repo, 'dist/vulndb/builder.js'));
-const { parseOsvRecord } = await import(join(repo, 'dist/feeds/osv/parse.js'));
 const { formatFor } = await import(join(repo, 'dist/sbom/index.js'));
 
 function median(values) {
@@ -24,9 +27,9 @@ function median(values) {
   return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
 }
 
-function timedVigil(args, env = {}) {
+function timedVigil(args, env = {}, checkout = repo) {
   const script = `
-    const { main } = await import(${JSON.stringify(join(repo, 'dist/cli/main.js'))});
+    const { main } = await import(${JSON.stringify(join(checkout, 'dist/cli/main.js'))});
     const code = await main(${JSON.stringify(args)});
     process.stderr.write('maxrss_kib=' + process.resourceUsage().maxRSS + '\\n');
     process.exitCode = code;`;
@@ -35,6 +38,26 @@ function timedVigil(args, env = {}) {
   const ms = Number(process.hrtime.bigint() - start) / 1e6;
   if (result.status !== 0 && result.status !== 1) throw new Error(`vigil ${args.join(' ')} failed: ${result.stderr}`);
   return { ms, rssMiB: Number(/maxrss_kib=(\d+)/.exec(result.stderr)?.[1] ?? NaN) / 1024, stdout: result.stdout };
+}
+
+/** The synthetic database, built by a checkout's own code (its schema may differ). */
+async function buildSynthetic(checkout, path, records) {
+  const { VulnDbBuilder } = await import(join(checkout, 'dist/vulndb/builder.js'));
+  const { parseOsvRecord } = await import(join(checkout, 'dist/feeds/osv/parse.js'));
+  const builder = VulnDbBuilder.open(path);
+  for (let copy = 0; copy < copies; copy++) {
+    for (const record of records) {
+      const clone = structuredClone(record);
+      clone.id = `${record.id}-S${copy}`;
+      clone.aliases = (record.aliases ?? []).map((a) => `${a}-S${copy}`);
+      for (const affected of clone.affected ?? []) {
+        if (affected.package.name !== 'stdlib' && affected.package.name !== 'toolchain') affected.package.name = `${affected.package.name}/s${copy}`;
+      }
+      const parsed = parseOsvRecord(clone, 'bench');
+      if (parsed.ok) builder.upsertAdvisory(parsed.advisory);
+    }
+  }
+  builder.commit();
 }
 
 const work = mkdtempSync(join(tmpdir(), 'vigil-bench-scan-'));
@@ -56,23 +79,13 @@ try {
 
   // 2. The synthetic database.
   const records = readdirSync(goDir).filter((f) => f.endsWith('.json')).map((f) => JSON.parse(readFileSync(join(goDir, f), 'utf8')));
+  const modules = records.flatMap((record) =>
+    (record.affected ?? []).map((affected) => affected.package.name).filter((name) => name !== 'stdlib' && name !== 'toolchain'),
+  );
   const big = join(work, 'big.sqlite');
-  const builder = VulnDbBuilder.open(big);
-  const modules = [];
-  for (let copy = 0; copy < copies; copy++) {
-    for (const record of records) {
-      const clone = structuredClone(record);
-      clone.id = `${record.id}-S${copy}`;
-      clone.aliases = (record.aliases ?? []).map((a) => `${a}-S${copy}`);
-      for (const affected of clone.affected ?? []) {
-        if (copy === 0 && affected.package.name !== 'stdlib' && affected.package.name !== 'toolchain') modules.push(affected.package.name);
-        if (affected.package.name !== 'stdlib' && affected.package.name !== 'toolchain') affected.package.name = `${affected.package.name}/s${copy}`;
-      }
-      const parsed = parseOsvRecord(clone, 'bench');
-      if (parsed.ok) builder.upsertAdvisory(parsed.advisory);
-    }
-  }
-  builder.commit();
+  await buildSynthetic(repo, big, records);
+  const bigBaseline = join(work, 'big-baseline.sqlite');
+  if (baseline) await buildSynthetic(baseline, bigBaseline, records);
   const advisories = copies * records.length;
 
   // 3. A 10,000-package SBOM: one package in fifty is a module the advisories name, at an affected
@@ -96,12 +109,19 @@ try {
 
   const scanMs = [];
   const scanRss = [];
+  const baselineMs = [];
   let findings = 0;
+  let identical;
   for (let i = 0; i < runs; i++) {
     const run = timedVigil(['scan', sbom, '--db', big, '--format', 'json', '--quiet']);
     scanMs.push(run.ms);
     scanRss.push(run.rssMiB);
     findings = JSON.parse(run.stdout).findings.length;
+    if (baseline) {
+      const before = timedVigil(['scan', sbom, '--db', bigBaseline, '--format', 'json', '--quiet'], {}, baseline);
+      baselineMs.push(before.ms);
+      identical = before.stdout === run.stdout && (identical ?? true);
+    }
   }
   // The floor: starting Node and loading Vigil, for a sense of what the scan itself costs.
   const startMs = median(Array.from({ length: runs }, () => timedVigil(['--version']).ms));
@@ -118,9 +138,15 @@ try {
     scanMedianMs: Math.round(median(scanMs)),
     scanPeakRssMiB: Math.round(Math.max(...scanRss)),
     nodeStartMedianMs: Math.round(startMs),
+    ...(baseline
+      ? { baselineScanMedianMs: Math.round(median(baselineMs)), scanToBaseline: Number((median(scanMs) / median(baselineMs)).toFixed(2)), identicalToBaseline: identical }
+      : {}),
   };
   console.log(`import golang-vulndb + KEV + EPSS: median ${result.importMedianMs} ms; database ${(dbBytes / 2 ** 20).toFixed(1)} MiB = ${result.databaseToRaw}× the raw feeds`);
   console.log(`scan of ${packages.length} packages against ${advisories} advisories: median ${result.scanMedianMs} ms, peak RSS ${result.scanPeakRssMiB} MiB, ${findings} findings (vigil --version alone: ${result.nodeStartMedianMs} ms)`);
+  if (baseline) {
+    console.log(`baseline ${baseline}: median ${result.baselineScanMedianMs} ms; this checkout takes ${result.scanToBaseline}× as long; reports ${identical ? 'identical' : 'DIFFER'}`);
+  }
   console.log(JSON.stringify(result));
 } finally {
   if (!process.env.BENCH_KEEP) rmSync(work, { recursive: true, force: true });
