@@ -131,7 +131,31 @@ export function resourceDetailColumns(spec: ResourceSpec): { repository: string 
   }
 }
 
-export function findingFromRow(row: Row<'findings'>): StoredFinding {
+/** The columns a finding record is read from (the search columns are not needed for it). */
+export const findingRecordColumns = [
+  'findings.id',
+  'findings.account_id',
+  'findings.region',
+  'findings.resource_id',
+  'findings.resource_type',
+  'findings.type',
+  'findings.vulnerability_id',
+  'findings.package_ecosystem',
+  'findings.package_name',
+  'findings.file_path',
+  'findings.status',
+  'findings.first_observed_at',
+  'findings.last_observed_at',
+  'findings.updated_at',
+  'findings.closed_at',
+  'findings.vigil_score',
+  'findings.score_adjustments',
+  'findings.finding',
+] as const;
+
+type FindingRecordRow = Pick<Row<'findings'>, (typeof findingRecordColumns)[number] extends `findings.${infer C extends keyof Row<'findings'>}` ? C : never>;
+
+export function findingFromRow(row: FindingRecordRow): StoredFinding {
   // The CHECK constraint keeps status and closed_at consistent.
   const state = (row.status === 'CLOSED' ? { status: 'CLOSED', closedAt: row.closed_at! } : { status: row.status, closedAt: null }) as FindingState;
   return {

@@ -3,10 +3,11 @@
  * criteria read that lived only inside the `finding` JSON become columns, a resource's tags
  * become rows of their own, and each sort of the search gets an index that delivers its order.
  *
- * The one difference between the databases: on PostgreSQL the findings' text columns (and the
- * resource's repository) are given the "C" collation, so that `<`, `>=`, ORDER BY and the
- * prefix ranges compare bytes, as SQLite's default BINARY collation does, and not by the
- * locale the database was created with.
+ * The one difference between the databases: on PostgreSQL the findings' text columns, the
+ * resource's id and repository and the tag rows are given the "C" collation, so that `<`, `>=`,
+ * ORDER BY and the prefix ranges compare bytes, as SQLite's default BINARY collation does, and
+ * not by the locale the database was created with (and so that joins between them can use
+ * their indexes, which serve one collation only).
  */
 import { sql, type Kysely } from 'kysely';
 import { findingSearchColumns, resourceDetailColumns } from '../rows.js';
@@ -98,14 +99,6 @@ async function up(db: Kysely<unknown>, dialect: DialectName): Promise<void> {
   await db.schema.alterTable('resources').addColumn('repository', 'text').execute();
   await db.schema.alterTable('resources').addColumn('runtime', 'text').execute();
 
-  if (dialect === 'postgres') {
-    await sql`alter table findings ${sql.join(
-      FINDING_TEXT_COLUMNS.map((column) => sql`alter column ${sql.ref(column)} type text collate "C"`),
-      sql`, `,
-    )}`.execute(db);
-    await sql`alter table resources alter column repository type text collate "C"`.execute(db);
-  }
-
   await db.schema
     .createTable('resource_tags')
     .addColumn('resource_id', 'text', (c) => c.notNull().references('resources.id').onDelete('cascade'))
@@ -116,8 +109,26 @@ async function up(db: Kysely<unknown>, dialect: DialectName): Promise<void> {
   // resourceTags criteria: the resources holding a key (with a value).
   await db.schema.createIndex('resource_tags_key_value').on('resource_tags').columns(['key', 'value']).execute();
 
+  if (dialect === 'postgres') {
+    await sql`alter table findings ${sql.join(
+      FINDING_TEXT_COLUMNS.map((column) => sql`alter column ${sql.ref(column)} type text collate "C"`),
+      sql`, `,
+    )}`.execute(db);
+    // The columns findings are joined on, in the same collation: an index serves a join only in its own.
+    await sql`alter table resources alter column id type text collate "C", alter column repository type text collate "C"`.execute(db);
+    await sql`alter table resource_tags alter column resource_id type text collate "C", alter column key type text collate "C", alter column value type text collate "C"`.execute(db);
+  }
+
   // One index per sort, led by the account: a page is a walk down the index from the cursor.
+  // Behind the sort key, the columns the common criteria test (the default status, severity,
+  // resource type, fix, exploit, and the resource for its tags), so that both databases reject
+  // a non-matching finding from the index entry without reading its row: a page of a rare
+  // combination still reads about one row per finding shown.
+  // findings_status_severity goes: it tempts SQLite's planner into fetching every finding of
+  // one status and severity and sorting them, where walking the sort's index stops after a page.
   await db.schema.dropIndex('findings_vulnerability').execute();
+  await db.schema.dropIndex('findings_status_severity').execute();
+  const covered = ['status', 'severity', 'resource_type', 'fix_available', 'exploit_available', 'resource_id'];
   const sorts: [string, string][] = [
     ['findings_sort_severity', 'severity_rank'],
     ['findings_sort_vigil_score', 'vigil_score'],
@@ -127,7 +138,12 @@ async function up(db: Kysely<unknown>, dialect: DialectName): Promise<void> {
     // Also the vulnerabilityId criteria (EQUALS, and PREFIX as a range).
     ['findings_sort_vulnerability', 'vulnerability_id'],
   ];
-  for (const [name, column] of sorts) await db.schema.createIndex(name).on('findings').columns(['account_id', column, 'id']).execute();
+  for (const [name, column] of sorts) await db.schema.createIndex(name).on('findings').columns(['account_id', column, 'id', ...covered]).execute();
+  // vulnerablePackages.name, as spelled (EQUALS, and PREFIX as a range): rare enough to start from.
+  await db.schema.createIndex('findings_package_name').on('findings').columns(['account_id', 'package_raw_name']).execute();
+  // /metrics counts by status and severity: a narrow covering index, led by the severity's rank
+  // (no criterion reads it) so that no planner starts a search from one status.
+  await db.schema.createIndex('findings_counts').on('findings').columns(['account_id', 'severity_rank', 'status']).execute();
   // Retention: closed findings by their closing time.
   await db.schema.createIndex('findings_closed').on('findings').columns(['closed_at']).execute();
 

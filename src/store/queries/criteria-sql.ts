@@ -13,8 +13,9 @@
  * - without a findingStatus key only ACTIVE findings match, unless told otherwise.
  * The same SQL on both databases, except one case named below (NUL characters on PostgreSQL).
  */
-import { sql, type Expression, type ExpressionBuilder, type SqlBool } from 'kysely';
+import { sql, type Expression, type ExpressionBuilder, type Kysely, type SqlBool } from 'kysely';
 import type { DateFilter, FilterCriteria, MapFilter, NumberFilter, PackageFilter, StringFilter } from '../../findings/criteria.js';
+import type { AccountId } from '../ids.js';
 import type { DialectName } from '../migrations/index.js';
 import type { StoreDatabase } from '../schema.js';
 
@@ -146,17 +147,25 @@ function dateCondition(eb: FindingsEb, column: FindingColumn, filter: DateFilter
   return all(eb, parts);
 }
 
-/** Any entry holds: the resource has the key (with the value, when one is given). */
-function tagsCondition(eb: FindingsEb, tags: readonly MapFilter[]): Condition {
+/** SQL for "the tag row matches one of the entries". */
+function tagRowMatches(tb: ExpressionBuilder<StoreDatabase, 'resource_tags'>, tags: readonly MapFilter[]): Condition {
+  return tb.or(tags.map((tag) => (tag.value === undefined ? tb('resource_tags.key', '=', tag.key) : tb.and([tb('resource_tags.key', '=', tag.key), tb('resource_tags.value', '=', tag.value)]))));
+}
+
+/**
+ * Any entry holds: the finding's resource has the key (with the value, when one is given).
+ * Two equivalent spellings, for two plans: `resource_id IN (tagged resources)` lets the
+ * database start from the few resources a rare tag names; a correlated EXISTS makes it walk
+ * the sort's index and probe each finding's resource, which is what a common tag (env=prod)
+ * with a LIMIT wants. SQLite's planner picks the IN plan whenever it may, even when the walk
+ * would stop after a few thousand rows, so the caller chooses (see `tagPlanFor`).
+ */
+function tagsCondition(eb: FindingsEb, tags: readonly MapFilter[], plan: TagPlan): Condition {
   if (tags.length === 0) return FALSE;
-  return eb(
-    'findings.resource_id',
-    'in',
-    eb
-      .selectFrom('resource_tags')
-      .select('resource_tags.resource_id')
-      .where((tb) => tb.or(tags.map((tag) => (tag.value === undefined ? tb('resource_tags.key', '=', tag.key) : tb.and([tb('resource_tags.key', '=', tag.key), tb('resource_tags.value', '=', tag.value)]))))),
-  );
+  if (plan === 'probe-each-finding') {
+    return eb.exists(eb.selectFrom('resource_tags').select(sql.lit(1).as('one')).whereRef('resource_tags.resource_id', '=', 'findings.resource_id').where((tb) => tagRowMatches(tb, tags)));
+  }
+  return eb('findings.resource_id', 'in', eb.selectFrom('resource_tags').select('resource_tags.resource_id').where((tb) => tagRowMatches(tb, tags)));
 }
 
 function packageCondition(eb: FindingsEb, dialect: DialectName, filter: PackageFilter): Condition {
@@ -169,9 +178,35 @@ function packageCondition(eb: FindingsEb, dialect: DialectName, filter: PackageF
   return all(eb, parts);
 }
 
+/** How a resourceTags criterion is spelled: from the tagged resources, or probed per finding. */
+export type TagPlan = 'start-from-resources' | 'probe-each-finding';
+
+/** Up to this many tagged resources, a search starts from them rather than walking its sort's index. */
+export const FEW_TAGGED_RESOURCES = 200;
+
+/**
+ * The tag plan for a search with a LIMIT: start from the tagged resources when there are few of
+ * them in the account (their findings are few enough to sort), else walk the sort's index and
+ * probe each finding's tags (a common tag matches findings all along the walk).
+ */
+export async function tagPlanFor(db: Kysely<StoreDatabase>, accountId: AccountId, tags: readonly MapFilter[]): Promise<TagPlan> {
+  const tagged = await db
+    .selectFrom('resource_tags')
+    .innerJoin('resources', 'resources.id', 'resource_tags.resource_id')
+    .select('resource_tags.resource_id')
+    .distinct()
+    .where('resources.account_id', '=', accountId)
+    .where((tb) => tb.or(tags.map((tag) => (tag.value === undefined ? tb('resource_tags.key', '=', tag.key) : tb.and([tb('resource_tags.key', '=', tag.key), tb('resource_tags.value', '=', tag.value)])))))
+    .limit(FEW_TAGGED_RESOURCES + 1)
+    .execute();
+  return tagged.length <= FEW_TAGGED_RESOURCES ? 'start-from-resources' : 'probe-each-finding';
+}
+
 export interface CriteriaConditionOptions {
   /** Leave out SUPPRESSED and CLOSED findings when the criteria have no findingStatus (default true). */
   defaultStatusFilter?: boolean;
+  /** Default start-from-resources. */
+  tagPlan?: TagPlan;
 }
 
 /** The condition of parsed criteria over `findings` (the query must select from findings). */
@@ -190,7 +225,7 @@ export function criteriaCondition(eb: FindingsEb, dialect: DialectName, criteria
     const filters = criteria[key];
     if (filters) parts.push(any(eb, filters.map((f) => dateCondition(eb, DATE_COLUMNS[key], f))));
   }
-  if (criteria.resourceTags) parts.push(tagsCondition(eb, criteria.resourceTags));
+  if (criteria.resourceTags) parts.push(tagsCondition(eb, criteria.resourceTags, options.tagPlan ?? 'start-from-resources'));
   if (criteria.vulnerablePackages) parts.push(any(eb, criteria.vulnerablePackages.map((p) => packageCondition(eb, dialect, p))));
   return all(eb, parts);
 }

@@ -12,14 +12,15 @@
  */
 import { sql, type SqlBool } from 'kysely';
 import type { Cursor, SortCriteria, SortField } from '../../findings/sort.js';
+import { SEVERITIES } from '../../scoring/severity.js';
 import { StoreError } from '../errors.js';
 import type { AccountId } from '../ids.js';
-import type { FindingStatus, Severity } from '../records.js';
+import type { FindingStatus } from '../records.js';
 import * as rows from '../rows.js';
 import type { FindingCount, FindingSearch, FindingSearchPage } from '../search.js';
 import type { Store } from '../store.js';
 import type { QueryContext } from './context.js';
-import { criteriaCondition } from './criteria-sql.js';
+import { criteriaCondition, tagPlanFor } from './criteria-sql.js';
 
 export const MAX_SEARCH_PAGE = 100;
 
@@ -83,13 +84,15 @@ export function findingSearchQueries(ctx: QueryContext) {
       const direction = sort.sortOrder === 'DESC' ? 'desc' : 'asc';
       const beyond = sql.raw(sort.sortOrder === 'DESC' ? '<' : '>');
       const afterValue = after && columnValueOf(column, after.value);
+      const tags = request.criteria.resourceTags;
+      const tagPlan = tags && tags.length > 0 ? await tagPlanFor(ctx.db, accountId, tags) : undefined;
 
       const matching = () =>
         ctx.db
           .selectFrom('findings')
-          .selectAll('findings')
+          .select([...rows.findingRecordColumns, `findings.${column.column}`])
           .where('findings.account_id', '=', accountId)
-          .where((eb) => criteriaCondition(eb, ctx.dialect, request.criteria));
+          .where((eb) => criteriaCondition(eb, ctx.dialect, request.criteria, tagPlan ? { tagPlan } : {}));
 
       const found = [];
       // 1. Rows with a value, after the cursor's (value, id) when it has a value.
@@ -120,16 +123,19 @@ export function findingSearchQueries(ctx: QueryContext) {
     },
 
     async countFindings(accountId?: AccountId): Promise<FindingCount[]> {
+      // By the severity's rank, which the findings_counts index holds (and so answers alone).
       const counted = await ctx.db
         .selectFrom('findings')
-        .select(['findings.status', 'findings.severity', (eb) => eb.fn.countAll().as('count')])
+        .select(['findings.status', 'findings.severity_rank', (eb) => eb.fn.countAll().as('count')])
         .$if(accountId !== undefined, (qb) => qb.where('findings.account_id', '=', accountId!))
-        .groupBy(['findings.status', 'findings.severity'])
-        .orderBy('findings.status')
-        .orderBy('findings.severity')
+        .groupBy(['findings.status', 'findings.severity_rank'])
         .execute();
-      // PostgreSQL counts in bigint, which its driver hands back as text.
-      return counted.map((row) => ({ status: row.status as FindingStatus, severity: row.severity as Severity, count: Number(row.count) }));
+      return (
+        counted
+          // PostgreSQL counts in bigint, which its driver hands back as text.
+          .map((row) => ({ status: row.status as FindingStatus, severity: SEVERITIES[row.severity_rank] ?? 'UNTRIAGED', count: Number(row.count) }))
+          .sort((a, b) => (a.status < b.status ? -1 : a.status > b.status ? 1 : a.severity < b.severity ? -1 : a.severity > b.severity ? 1 : 0))
+      );
     },
   } satisfies Partial<Store>;
 }
