@@ -12,8 +12,7 @@ import type { PackageMetadata, ParsedPackage } from '../../model/package.js';
 import type { CatalogContext, CatalogFile } from '../cataloger.js';
 import { bufferBytes, chunksOf, type RandomAccessBytes } from '../random-access-bytes.js';
 import { isMavenCoordinate, mavenPackage, unusableVersion } from '../java-pom/maven-package.js';
-import { readPom } from '../java-pom/parse-pom.js';
-import { decodeXml } from '../java-pom/xml.js';
+import { readPomLicenses } from '../java-pom/pom-licenses.js';
 import { isJavaArchiveName, JAVA_ARCHIVE_EXTENSIONS, parseArchiveFileName } from './file-name.js';
 import { parseManifest, type Manifest } from './manifest.js';
 import { parseJavaProperties } from './properties.js';
@@ -139,16 +138,6 @@ function firstLine(error: unknown): string {
   return (error instanceof Error ? error.message : String(error)).split('\n')[0]!;
 }
 
-/** A start tag <licenses>, <licenses/> or <prefix:licenses …>, the only way a POM can list licenses. */
-const LICENSES_TAG = /<(?:[^\s<>/:]+:)?licenses[\s>/]/;
-
-/**
- * Whether a pom.xml may list licenses: only with a <licenses> start tag. Most have none (the
- * word is in Apache's license URL), and XML parsing is by far the dearest step of reading a jar.
- */
-function mayNameLicenses(pomXml: Buffer): boolean {
-  return LICENSES_TAG.test(decodeXml(pomXml));
-}
 
 async function readArchive(bytes: RandomAccessBytes, display: string, depth: number, state: FileState): Promise<ParsedPackage[]> {
   const { ctx, limits } = state;
@@ -204,9 +193,9 @@ async function readArchive(bytes: RandomAccessBytes, display: string, depth: num
             properties: parseJavaProperties(data.toString('utf8')),
           });
         } else if (pomXml) {
-          if (!mayNameLicenses(data)) continue;
-          const pom = readPom(data);
-          if ('model' in pom && pom.model.licenses.length > 0) reading.pomLicenses.set(`${pomXml[1]}/${pomXml[2]}`, pom.model.licenses);
+          // Only the licenses are wanted of it: read without parsing the whole POM.
+          const licenses = readPomLicenses(data);
+          if (licenses.length > 0) reading.pomLicenses.set(`${pomXml[1]}/${pomXml[2]}`, licenses);
         } else if (!reading.manifest) {
           reading.manifest = parseManifest(data);
         }

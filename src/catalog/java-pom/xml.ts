@@ -38,13 +38,13 @@ function decodeEntities(text: string): string {
   });
 }
 
-/** Deeper documents are refused rather than walked (no POM nests more than a dozen levels). */
-const MAX_DEPTH = 64;
+/** Deeper documents are refused rather than walked (no POM nests more than a dozen levels); the root is level 1. */
+export const MAX_XML_DEPTH = 64;
 
 function toElement(node: unknown, depth: number): XmlElement {
   // No prototype: an element called "__proto__" or "constructor" is just a name.
   const element: XmlElement = { children: Object.create(null) as Record<string, XmlElement[]>, text: '' };
-  if (depth > MAX_DEPTH) throw new Error(`elements nested deeper than ${MAX_DEPTH} levels`);
+  if (depth > MAX_XML_DEPTH) throw new Error(`elements nested deeper than ${MAX_XML_DEPTH} levels`);
   if (typeof node === 'string' || typeof node === 'number' || typeof node === 'boolean') {
     element.text = decodeEntities(String(node)).trim();
     return element;
