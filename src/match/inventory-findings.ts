@@ -23,12 +23,22 @@ interface PackagePart {
 }
 
 const PACKAGES_KEPT = 100_000;
-const parts = new WeakMap<VulnDbReader, PathCache<PackagePart>>();
+/**
+ * Per reader: nothing after its first scan (a one-off `vigil scan` never pays for remembering),
+ * then the parts of every later one.
+ */
+const parts = new WeakMap<VulnDbReader, PathCache<PackagePart> | 'scanned once'>();
 
-function partsOf(reader: VulnDbReader): PathCache<PackagePart> {
-  let cache = parts.get(reader);
-  if (!cache) parts.set(reader, (cache = new PathCache(PACKAGES_KEPT)));
-  return cache;
+function partsOf(reader: VulnDbReader): PathCache<PackagePart> | undefined {
+  const cache = parts.get(reader);
+  if (cache instanceof PathCache) return cache;
+  if (cache === undefined) {
+    parts.set(reader, 'scanned once');
+    return undefined;
+  }
+  const created = new PathCache<PackagePart>(PACKAGES_KEPT);
+  parts.set(reader, created);
+  return created;
 }
 
 const SEPARATOR = '\u0000';
@@ -90,13 +100,13 @@ export function inventoryFindings(inventory: Inventory, reader: VulnDbReader): {
     return key;
   };
   // (A stand-in reader without release listing is asked afresh every time.)
-  const keys = planned.map((p) => (typeof reader.releasesOf === 'function' ? partPath(p, distro, queryKey) : undefined));
-  const known = keys.map((key) => (key === undefined ? undefined : cache.get(key)));
+  const keys = planned.map((p) => (cache && typeof reader.releasesOf === 'function' ? partPath(p, distro, queryKey) : undefined));
+  const known = keys.map((key) => (key === undefined ? undefined : cache!.get(key)));
 
   // The packages not remembered are matched together, their findings built together.
   const unknown = planned.filter((_, i) => known[i] === undefined);
   const matched = unknown.length > 0 ? matchPlanned(unknown, reader) : [];
-  const flaws = matched.map((result) => flawsOfPackage(result.matches));
+  const flaws = matched.map((result) => (result.matches.length > 0 ? flawsOfPackage(result.matches) : []));
   const built = flaws.some((list) => list.length > 0) ? findingsOfFlaws(flaws.flat(), reader, distro) : [];
   let next = 0;
   const fresh = matched.map((result, i): PackagePart => {
@@ -118,7 +128,7 @@ export function inventoryFindings(inventory: Inventory, reader: VulnDbReader): {
       for (const finding of part.findings) findings.push(finding);
       const key = keys[i];
       if (key !== undefined && rememberable(part.warnings)) {
-        cache.set(key, { warnings: part.warnings, findings: part.findings.map((finding) => remember(findingFor(finding, pkg))) });
+        cache!.set(key, { warnings: part.warnings, findings: part.findings.map((finding) => remember(findingFor(finding, pkg))) });
       }
     }
     say(part.warnings, warnings);

@@ -38,6 +38,9 @@ export interface MatchResult {
   warnings: Warning[];
 }
 
+/** The warnings of a package that has none (shared: never added to). */
+const noWarnings: readonly PackageWarning[] = Object.freeze([]);
+
 /** Which (ecosystem, name) pairs a package is looked up under, and the version compared. */
 export interface LookupPlan {
   queries: EcosystemQuery[];
@@ -59,13 +62,13 @@ export interface PlannedPackage {
   pkg: Package;
   plan: LookupPlan | undefined;
   /** The warnings of planning it, in order. */
-  warnings: PackageWarning[];
+  warnings: readonly PackageWarning[];
 }
 
 /** What matching found for one planned package: its matches, and its warnings in order. */
 export interface PackageMatches {
   matches: PackageMatch[];
-  warnings: PackageWarning[];
+  warnings: readonly PackageWarning[];
 }
 
 const osPackageTypes = new Set(['deb', 'apk', 'rpm']);
@@ -161,8 +164,9 @@ export function planInventory(inventory: Inventory): PlannedPackage[] {
   const warn = (once: string, warning: Warning) => warnings.push({ once, warning });
   return inventory.packages.map((pkg) => {
     const plan = planFor(pkg, inventory.distro, warn, ecosystemsOf);
-    const planned = { pkg, plan, warnings: warnings.length > 0 ? warnings : [] };
-    if (warnings.length > 0) warnings = [];
+    if (warnings.length === 0) return { pkg, plan, warnings: noWarnings };
+    const planned = { pkg, plan, warnings };
+    warnings = [];
     return planned;
   });
 }
@@ -189,12 +193,19 @@ export function matchPlanned(planned: readonly PlannedPackage[], reader: VulnDbR
   );
   const pending: PendingMatch[] = [];
   const results = planned.map(({ pkg, plan, warnings: fromPlan }): PackageMatches => {
-    const result: PackageMatches = { matches: [], warnings: [...fromPlan] };
+    const result: PackageMatches = { matches: [], warnings: fromPlan };
     if (!plan) return result;
+    // Copied before a warning is added: the plan's list may be the shared empty one.
+    let own: PackageWarning[] | undefined;
+    const warn = (warning: PackageWarning) => {
+      own ??= [...fromPlan];
+      own.push(warning);
+      result.warnings = own;
+    };
     for (const query of plan.queries) {
       const scheme = schemeFor(query.ecosystem);
       if (!scheme) {
-        result.warnings.push({
+        warn({
           once: `no-scheme:${ecosystemBase(query.ecosystem)}`,
           warning: {
             code: 'ECOSYSTEM_UNSUPPORTED',
@@ -204,7 +215,7 @@ export function matchPlanned(planned: readonly PlannedPackage[], reader: VulnDbR
         continue;
       }
       if (!isValidVersion(scheme, plan.version)) {
-        result.warnings.push({
+        warn({
           warning: {
             code: 'VERSION_UNPARSEABLE',
             message: `${pkg.name} ${plan.version} (${pkg.purl}) was not matched: "${plan.version}" is not a valid ${scheme.name} version`,
@@ -221,7 +232,7 @@ export function matchPlanned(planned: readonly PlannedPackage[], reader: VulnDbR
           seen.add(candidate.advisoryId);
           for (const outcome of evaluateCandidate(candidate, plan.version, schemes)) {
             if ('error' in outcome) {
-              result.warnings.push({
+              warn({
                 warning: {
                   code: 'ADVISORY_UNEVALUABLE',
                   message: `${candidate.advisoryId} could not be evaluated for ${pkg.name} ${plan.version}: ${outcome.error}`,
