@@ -545,6 +545,31 @@ export function runFindingSearchContract(current: () => Store): void {
       expect(await vulns([{ comparison: 'EQUALS', key: 'env', value: 'prod' }, { comparison: 'EQUALS', key: 'team' }])).toEqual(['CVE-0', 'CVE-2']);
     });
 
+    it('probes each finding for its tags when many resources carry them, with the same answer', async () => {
+      const store = current();
+      // More resources with an env tag than a search starts from (FEW_TAGGED_RESOURCES): the key
+      // alone is probed per finding; prod (half of them) and team are few enough to start from.
+      const resources = Array.from({ length: 210 }, (_, i) => host(i % 2 === 0 ? { env: 'prod' } : { env: 'dev', team: i % 3 === 0 ? 'web' : '' }));
+      const world = await storeWorld(store, {
+        resources,
+        findings: Array.from({ length: 60 }, (_, i) => seed({ resource: (i * 7) % resources.length, vulnerabilityId: `CVE-2024-${i % 9}`, severity: severities[i % 6]!, vigil: i % 5 === 0 ? null : i % 11 })),
+      });
+      for (const tags of [[{ comparison: 'EQUALS', key: 'env', value: 'prod' }], [{ comparison: 'EQUALS', key: 'env' }], [{ comparison: 'EQUALS', key: 'team', value: '' }, { comparison: 'EQUALS', key: 'env', value: 'prod' }]]) {
+        await expectSearchLikePure(store, world, criteriaFor(world, { resourceTags: tags }), { field: 'VIGIL_SCORE', sortOrder: 'DESC' }, 7);
+      }
+    });
+
+    it('never matches a value holding U+0000 (PostgreSQL cannot store one), and never refuses it', async () => {
+      const store = current();
+      const world = await storeWorld(store, { resources: [host()], findings: [seed({ vulnerabilityId: 'CVE-1' }), seed({ vulnerabilityId: 'CVE-2' })] });
+      const vulns = async (criteria: Record<string, unknown>) =>
+        (await store.searchFindings(world.accountId, { criteria: criteriaFor(world, criteria), sort: { field: 'VULNERABILITY_ID', sortOrder: 'ASC' }, limit: 10 })).findings.map((f) => f.vulnerabilityId);
+      expect(await vulns({ vulnerabilityId: [{ comparison: 'EQUALS', value: 'CVE-1\u0000' }] })).toEqual([]);
+      expect(await vulns({ vulnerabilityId: [{ comparison: 'PREFIX', value: 'CVE\u0000' }] })).toEqual([]);
+      expect(await vulns({ vulnerabilityId: [{ comparison: 'NOT_EQUALS', value: 'CVE-1\u0000' }] })).toEqual(['CVE-1', 'CVE-2']);
+      expect(await vulns({ vulnerablePackages: [{ release: { comparison: 'NOT_EQUALS', value: '\u0000' } }] })).toEqual(['CVE-1', 'CVE-2']);
+    });
+
     it("refuses a cursor made for another sort, and never shows another account's findings", async () => {
       const store = current();
       const world = await storeWorld(store, { resources: [host()], findings: [seed({})] });
