@@ -5,7 +5,6 @@
  * the same way, under the same name and version, gets the same findings (but for its own purl and
  * locations) until the database file changes, which means a new reader.
  */
-import type { Distro } from '../model/distro.js';
 import type { Finding } from '../model/finding.js';
 import type { Inventory } from '../model/inventory.js';
 import type { Package } from '../model/package.js';
@@ -42,21 +41,38 @@ function partsOf(reader: VulnDbReader): PathCache<PackagePart> | undefined {
 }
 
 const SEPARATOR = '\u0000';
+/** Starts every OS package's path; no ecosystem (a language package's first part) starts so. */
+const OS_PACKAGE = '\u0000os';
 
 /**
  * Everything a package's part depends on besides the database, as a key path: how it is looked up
  * (the release ecosystems an any-release query accepts, resolved), the names and version
  * compared, and what a finding says of the package (type, ecosystem, name, version; the
  * distribution, for an OS package). Undefined for a package that is not looked up.
+ *
+ * A language package is looked up as itself (its ecosystem, its name, its version): its path is
+ * just [ecosystem, type, name, version]. An OS package's starts with what its inventory shares
+ * (the distribution and the queries, one string per inventory), then its own parts.
  */
-function partPath(planned: PlannedPackage, distro: Distro | undefined, queryKey: (query: EcosystemQuery) => string): string[] | undefined {
+function partPath(planned: PlannedPackage, shared: (queries: readonly EcosystemQuery[]) => string): string[] | undefined {
   const { pkg, plan } = planned;
   if (!plan) return undefined;
-  const path = plan.osPackage ? ['os', distro?.id ?? '', distro?.versionId ?? ''] : ['language'];
-  for (const query of plan.queries) path.push(queryKey(query));
-  path.push(SEPARATOR);
+  const [query, ...more] = plan.queries;
+  if (
+    !plan.osPackage &&
+    query &&
+    more.length === 0 &&
+    !query.accept &&
+    query.ecosystem === pkg.ecosystem &&
+    plan.names.length === 1 &&
+    plan.names[0] === pkg.name &&
+    plan.version === pkg.version
+  ) {
+    return [pkg.ecosystem, pkg.type, pkg.name, pkg.version];
+  }
+  const path = [OS_PACKAGE, `${plan.osPackage}`, shared(plan.queries), pkg.type, pkg.ecosystem ?? ''];
   for (const name of plan.names) path.push(name);
-  path.push(SEPARATOR, plan.version, pkg.type, pkg.ecosystem ?? '', pkg.name, pkg.version);
+  path.push(SEPARATOR, plan.version, pkg.name, pkg.version);
   return path;
 }
 
@@ -91,16 +107,19 @@ export function inventoryFindings(inventory: Inventory, reader: VulnDbReader): {
   const distro = inventory.distro;
   const planned = planInventory(inventory);
   const cache = partsOf(reader);
-  // An any-release query ("Red Hat" and a release filter) is known by the releases it accepts.
-  const queryKeys = new Map<EcosystemQuery, string>();
-  const queryKey = (query: EcosystemQuery): string => {
-    if (!query.accept) return query.ecosystem;
-    let key = queryKeys.get(query);
-    if (key === undefined) queryKeys.set(query, (key = `${query.ecosystem}{${reader.releasesOf(query.ecosystem).filter(query.accept).join('\u0003')}}`));
+  // What an inventory's OS packages share: the distribution and how they are looked up (an
+  // any-release query, "Red Hat" and a release filter, is known by the releases it accepts).
+  const sharedKeys = new Map<readonly EcosystemQuery[], string>();
+  const shared = (queries: readonly EcosystemQuery[]): string => {
+    let key = sharedKeys.get(queries);
+    if (key === undefined) {
+      const parts = queries.map((query) => (query.accept ? `${query.ecosystem}{${reader.releasesOf(query.ecosystem).filter(query.accept).join('\u0003')}}` : query.ecosystem));
+      sharedKeys.set(queries, (key = `${distro?.id ?? ''}\u0001${distro?.versionId ?? ''}\u0002${parts.join('\u0002')}`));
+    }
     return key;
   };
   // (A stand-in reader without release listing is asked afresh every time.)
-  const keys = planned.map((p) => (cache && typeof reader.releasesOf === 'function' ? partPath(p, distro, queryKey) : undefined));
+  const keys = planned.map((p) => (cache && typeof reader.releasesOf === 'function' ? partPath(p, shared) : undefined));
   const known = keys.map((key) => (key === undefined ? undefined : cache!.get(key)));
 
   // The packages not remembered are matched together, their findings built together.
