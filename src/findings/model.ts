@@ -60,6 +60,13 @@ export type StoredFinding = {
   suppressedBy: string[];
   /** Everything the scan said about the finding. */
   body: Finding;
+  /**
+   * The body as the JSON text it was stored as, when it was read from a store: an unchanged
+   * finding is recognised by comparing text, without parsing. Whoever changes `body` drops it.
+   */
+  bodyJson?: string;
+  /** The body's vulnerabilityId, when the store gave it as a column (so the body need not be parsed). */
+  vulnerabilityId?: string;
 } & FindingLifecycle;
 
 /** The file path that is part of a finding's identity: its package's first location. */
@@ -90,7 +97,7 @@ export function storedIdentityKey(finding: StoredFinding): string {
     accountId: finding.accountId,
     resourceId: finding.resourceId,
     type: finding.type,
-    vulnerabilityId: finding.body.vulnerabilityId,
+    vulnerabilityId: finding.vulnerabilityId ?? finding.body.vulnerabilityId,
     packageEcosystem: finding.packageEcosystem,
     packageName: finding.packageName,
     filePath: finding.filePath,

@@ -99,6 +99,8 @@ function canonical(value: unknown): string {
 }
 
 function changedFields(before: StoredFinding, body: Finding, score: number | null): string[] {
+  // Most findings of a push are unchanged: the same text as stored says so without parsing it.
+  if (before.bodyJson !== undefined && before.bodyJson === JSON.stringify(body)) return before.vigilScore !== score ? ['vigilScore'] : [];
   const fields = new Set([...Object.keys(before.body), ...Object.keys(body)]);
   const changed = [...fields].filter((field) => canonical((before.body as unknown as Record<string, unknown>)[field]) !== canonical((body as unknown as Record<string, unknown>)[field])).sort();
   if (before.vigilScore !== score) changed.push('vigilScore');

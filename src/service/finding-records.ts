@@ -39,11 +39,22 @@ export function fromStoredRecord(record: StoredRecord, suppressedBy: readonly st
     updatedAt: record.updatedAt,
     vigilScore: record.vigilScore?.score ?? null,
     scoreAdjustments: record.vigilScore?.adjustments.map((a) => ({ ...a })) ?? [],
-    body: record.finding,
+    vulnerabilityId: record.vulnerabilityId,
   };
-  return record.status === 'CLOSED'
-    ? { ...common, suppressedBy: [], status: 'CLOSED', closedAt: record.closedAt, closeReason: 'NOT_OBSERVED' }
-    : { ...common, suppressedBy: record.status === 'SUPPRESSED' ? [...suppressedBy].sort() : [], status: record.status, closedAt: null, closeReason: null };
+  const finding: LifecycleFinding =
+    record.status === 'CLOSED'
+      ? ({ ...common, suppressedBy: [], status: 'CLOSED', closedAt: record.closedAt, closeReason: 'NOT_OBSERVED' } as unknown as LifecycleFinding)
+      : ({ ...common, suppressedBy: record.status === 'SUPPRESSED' ? [...suppressedBy].sort() : [], status: record.status, closedAt: null, closeReason: null } as unknown as LifecycleFinding);
+  // The body (missing above) is read from the record when first needed: an unchanged finding is
+  // compared by its stored text, which a copy does not carry (it may change the body).
+  if (record.findingJson !== undefined) Object.defineProperty(finding, 'bodyJson', { value: record.findingJson, enumerable: false });
+  Object.defineProperty(finding, 'body', {
+    enumerable: true,
+    configurable: true,
+    get: () => record.finding,
+    set: (value: LifecycleFinding['body']) => Object.defineProperty(finding, 'body', { value, enumerable: true, writable: true, configurable: true }),
+  });
+  return finding;
 }
 
 /** A lifecycle finding as the store writes it. Only PACKAGE_VULNERABILITY findings can be stored yet. */

@@ -51,16 +51,12 @@ export async function writeChangeSets(tx: Store, sets: ReadonlyArray<{ changes: 
   const writes: FindingWrite[] = [];
   const closed: FindingId[] = [];
   const events: NewEvent[] = [];
+  const observed: Array<{ ids: FindingId[]; at: string }> = [];
   let closedAt: string | undefined;
   for (const { changes, records } of sets) {
     writes.push(...[...changes.created, ...changes.updated, ...changes.reopened].map(toFindingWrite));
-    if (options.observe && changes.seen.length > 0) {
-      const recordsById = new Map(records.map((record) => [record.id as string, record]));
-      for (const id of changes.seen) {
-        const record = recordsById.get(id);
-        if (record) writes.push(withoutIdentity({ ...record, lastObservedAt: changes.observedAt }));
-      }
-    }
+    // Findings seen unchanged: only lastObservedAt moves, without rewriting their rows.
+    if (options.observe && changes.seen.length > 0) observed.push({ ids: changes.seen.map((id) => asId('FindingId', id)), at: changes.observedAt });
     if (changes.closed.length > 0) {
       if (closedAt !== undefined && closedAt !== changes.observedAt) throw new RangeError('change sets written together must be made at one time');
       closedAt = changes.observedAt;
@@ -69,12 +65,8 @@ export async function writeChangeSets(tx: Store, sets: ReadonlyArray<{ changes: 
     events.push(...changes.events.map(toNewEvent));
   }
   if (writes.length > 0) await tx.upsertFindings(writes);
+  for (const { ids, at } of observed) await tx.observeFindings(ids, at);
   if (closed.length > 0) await tx.closeFindings(closed, closedAt!);
   if (events.length > 0) await tx.appendEvents(events);
 }
 
-/** A stored record as a write: the identity columns are read back from the body. */
-function withoutIdentity(record: StoredFinding): FindingWrite {
-  const { type: _type, vulnerabilityId: _v, packageEcosystem: _e, packageName: _n, filePath: _f, ...write } = record;
-  return write;
-}

@@ -305,6 +305,18 @@ export function runStoreContract(name: string, open: () => Promise<Store>, close
         expect(await store.listFindingsForResource(resource.id)).toEqual([]);
       });
 
+      it('moves only lastObservedAt of the open findings a scan saw unchanged', async () => {
+        const resource = await host();
+        const [a, b] = [activeWrite(resource, scanFinding('CVE-1', npmPackage('a'))), activeWrite(resource, scanFinding('CVE-2', npmPackage('b')))];
+        await store.upsertFindings([a, b]);
+        await store.closeFindings([b.id], T2);
+        await store.observeFindings([a.id, b.id], T3);
+        const [after, closed] = [await store.getFinding(accountId, a.id), await store.getFinding(accountId, b.id)];
+        expect(after).toMatchObject({ status: 'ACTIVE', firstObservedAt: T1, lastObservedAt: T3, updatedAt: T1 });
+        expect(after?.finding).toEqual(a.finding);
+        expect(closed).toMatchObject({ status: 'CLOSED', lastObservedAt: T1, closedAt: T2 });
+      });
+
       it('closes open findings once, and keeps a closed status with its time', async () => {
         const resource = await host();
         const [a, b] = [activeWrite(resource, scanFinding('CVE-1', npmPackage('a'))), activeWrite(resource, scanFinding('CVE-2', npmPackage('b')))];

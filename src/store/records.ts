@@ -136,7 +136,11 @@ interface FindingFields {
  */
 export type FindingWrite = FindingFields & FindingState;
 
-export type StoredFinding = FindingWrite & FindingIdentity;
+export type StoredFinding = FindingWrite &
+  FindingIdentity & {
+    /** The finding as the JSON text it was stored as (records read from the store carry it; its body is parsed only when read). */
+    findingJson?: string;
+  };
 
 export type FilterAction = 'NONE' | 'SUPPRESS';
 

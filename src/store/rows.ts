@@ -158,7 +158,7 @@ type FindingRecordRow = Pick<Row<'findings'>, (typeof findingRecordColumns)[numb
 export function findingFromRow(row: FindingRecordRow): StoredFinding {
   // The CHECK constraint keeps status and closed_at consistent.
   const state = (row.status === 'CLOSED' ? { status: 'CLOSED', closedAt: row.closed_at! } : { status: row.status, closedAt: null }) as FindingState;
-  return {
+  const record = {
     ...state,
     id: row.id as FindingId,
     accountId: row.account_id as AccountId,
@@ -174,8 +174,26 @@ export function findingFromRow(row: FindingRecordRow): StoredFinding {
     lastObservedAt: row.last_observed_at,
     updatedAt: row.updated_at,
     vigilScore: row.vigil_score === null ? null : { score: row.vigil_score, adjustments: JSON.parse(row.score_adjustments) },
-    finding: JSON.parse(row.finding),
-  };
+  } as StoredFinding;
+  defineLazyFinding(record, row.finding);
+  return record;
+}
+
+/**
+ * Gives a record read from the store its `finding`, parsed the first time it is read: a push reads
+ * every finding of its resource, and most are unchanged, so their bodies are compared as the text
+ * they were stored as (`findingJson`) and never parsed. A copy made with spread gets the value.
+ */
+function defineLazyFinding(record: StoredFinding, json: string): void {
+  let parsed: StoredFinding['finding'] | undefined;
+  // Not enumerable: a copy or a comparison of the record sees the finding, not this cache of it.
+  Object.defineProperty(record, 'findingJson', { value: json, enumerable: false });
+  Object.defineProperty(record, 'finding', {
+    enumerable: true,
+    configurable: true,
+    get: () => (parsed ??= JSON.parse(json) as StoredFinding['finding']),
+    set: (value: StoredFinding['finding']) => Object.defineProperty(record, 'finding', { value, enumerable: true, writable: true, configurable: true }),
+  });
 }
 
 export function filterFromRow(row: Row<'filters'>): Filter {

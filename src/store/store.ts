@@ -97,6 +97,11 @@ export interface Store {
   listFindingsForResource(resourceId: ResourceId): Promise<StoredFinding[]>;
   /** Inserts new identities and replaces existing ones; returns the rows as stored. */
   upsertFindings(findings: readonly FindingWrite[]): Promise<StoredFinding[]>;
+  /**
+   * A scan saw these open findings unchanged: only their lastObservedAt moves (a push rewrites
+   * nothing else of them). Closed ones among them are left alone.
+   */
+  observeFindings(ids: readonly FindingId[], at: Timestamp): Promise<void>;
   /** Closes the findings among these that are not closed yet; returns those it closed. */
   closeFindings(ids: readonly FindingId[], at: Timestamp): Promise<StoredFinding[]>;
   /**

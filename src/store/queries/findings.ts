@@ -88,6 +88,15 @@ export function findingQueries(ctx: QueryContext) {
       });
     },
 
+    async observeFindings(ids: readonly FindingId[], at: Timestamp) {
+      const observedAt = rows.toTimestamp(at);
+      await ctx.atomically(async (tx) => {
+        for (const chunk of chunks(ids)) {
+          await tx.db.updateTable('findings').set({ last_observed_at: observedAt }).where('id', 'in', chunk).where('status', '!=', 'CLOSED').execute();
+        }
+      });
+    },
+
     async closeFindings(ids: readonly FindingId[], at: Timestamp) {
       const closedAt = rows.toTimestamp(at);
       return ctx.atomically(async (tx) => {
