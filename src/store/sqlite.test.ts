@@ -3,6 +3,7 @@ import { once } from 'node:events';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import Database from 'better-sqlite3';
 import { afterAll, describe, expect, it } from 'vitest';
 import { runStoreContract } from './contract.js';
 import { isStoreError } from './errors.js';
@@ -21,6 +22,21 @@ describe('openSqliteStore', () => {
     const error = await openSqliteStore(join(dir, 'missing', 'state.db')).catch((e: unknown) => e);
     expect(isStoreError(error, 'STORE_UNAVAILABLE')).toBe(true);
     expect(String(error)).toContain('missing');
+  });
+});
+
+describe('the SQLite planner', () => {
+  it('has statistics once a store is opened again: finding search plans depend on them', async () => {
+    const path = join(dir, 'statistics.db');
+    const store = await openSqliteStore(path);
+    const account = await store.createAccount({ name: 'a', region: 'eu-west-1' });
+    for (let i = 0; i < 20; i++) await store.createResource({ accountId: account.id, region: 'eu-west-1', name: `h${i}`, type: 'HOST', details: {}, tags: { env: `e${i % 3}` } });
+    await store.close();
+    await (await openSqliteStore(path)).close();
+    const db = new Database(path, { readonly: true });
+    const analysed = db.prepare('select distinct tbl from sqlite_stat1').all().map((row) => (row as { tbl: string }).tbl);
+    db.close();
+    expect(analysed).toEqual(expect.arrayContaining(['resources', 'resource_tags']));
   });
 });
 

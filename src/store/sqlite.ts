@@ -35,5 +35,21 @@ export async function openSqliteStore(path: string): Promise<Store> {
     await db.destroy();
     throw error;
   }
+  refreshPlannerStatistics(database);
   return createKyselyStore(db, 'sqlite');
+}
+
+/**
+ * SQLite plans finding searches well only with statistics (without them it walks a sort's whole
+ * index for one CVE). `PRAGMA optimize` gathers them where they are missing or stale, with a
+ * limit that keeps it short: on open over every table, as SQLite advises for long-lived
+ * connections (retention runs it again; queries/retention.ts). A failure (another process
+ * holding the write lock past the busy timeout) only postpones it.
+ */
+function refreshPlannerStatistics(database: Database.Database): void {
+  try {
+    database.pragma('optimize = 0x10002');
+  } catch {
+    // Next time.
+  }
 }

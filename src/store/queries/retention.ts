@@ -24,7 +24,7 @@ export function retentionQueries(ctx: QueryContext) {
       const closedBefore = rows.toTimestamp(cutoffs.closedBefore);
       const deletedResourceClosedBefore = rows.toTimestamp(cutoffs.deletedResourceClosedBefore);
       const { accountId } = cutoffs;
-      return ctx.atomically(async (tx) => {
+      const result = await ctx.atomically(async (tx) => {
         const findings = await tx.db
           .deleteFrom('findings')
           .where('findings.status', '=', 'CLOSED')
@@ -44,6 +44,10 @@ export function retentionQueries(ctx: QueryContext) {
           .executeTakeFirst();
         return { findings: Number(findings.numDeletedRows), resources: Number(resources.numDeletedRows) };
       });
+      // SQLite's planner statistics, refreshed where the tables have changed much since (the
+      // periodic half of what sqlite.ts does on open; PostgreSQL's autovacuum does this itself).
+      if (ctx.dialect === 'sqlite') await sql`pragma optimize`.execute(ctx.db).catch(() => {});
+      return result;
     },
   } satisfies Partial<Store>;
 }
