@@ -9,12 +9,14 @@ import type { Advisory, AffectedPackage, CveRecord, EpssScore, KevEntry } from '
 import { normalizePackageName } from '../model/ecosystem.js';
 import { VigilError } from '../errors.js';
 import { LruCache } from './lru-cache.js';
-import { cveKey, VULNDB_SCHEMA_VERSION } from './schema.js';
+import { cveKey, NVD_UPDATED_AT, VULNDB_SCHEMA_VERSION } from './schema.js';
 
 export interface VulnDbStatus {
   path: string;
   schemaVersion: number;
   builtAt?: string;
+  /** From when the next `vigil db update` asks NVD for changed CVEs (set by the last successful NVD update). */
+  nvdUpdatedAt?: string;
   sources: Array<{ name: string; importedAt: string; records: number; rejected: number; origin?: string }>;
   advisories: number;
   withdrawn: number;
@@ -338,10 +340,12 @@ export class VulnDbReader {
       byEcosystem[row.ecosystem] = row.n;
     }
     const builtAt = meta.get('built_at');
+    const nvdUpdatedAt = meta.get(NVD_UPDATED_AT);
     return {
       path: this.path,
       schemaVersion: Number(meta.get('schema_version')),
       ...(builtAt ? { builtAt } : {}),
+      ...(nvdUpdatedAt ? { nvdUpdatedAt } : {}),
       sources: this.db
         .prepare<[], { name: string; imported_at: string; records: number; rejected: number; origin: string | null }>(
           'SELECT name, imported_at, records, rejected, origin FROM sources ORDER BY name',

@@ -58,6 +58,9 @@ export const schemaStatements: readonly string[] = [
    ) WITHOUT ROWID`,
 ];
 
+/** The `meta` entry that remembers from when the next NVD update asks for changed CVEs (an ISO time). */
+export const NVD_UPDATED_AT = 'nvd_updated_at';
+
 /** "CVE-2023-44487" → 202300044487 (the EPSS table's key); undefined for anything else. */
 export function cveKey(cveId: string): number | undefined {
   const match = /^CVE-(\d{4})-(\d{4,8})$/.exec(cveId);

@@ -11,8 +11,7 @@ import { VigilError } from '../errors.js';
 import { NVD_PAGE_SIZE, nvdChangeWindows, nvdPageUrl, parseNvdTimestamp, type NvdWindow } from '../feeds/nvd/changes.js';
 import { download } from './download.js';
 
-/** The `meta` entry that remembers from when the next NVD update asks for changes (an ISO time). */
-export const NVD_UPDATED_AT = 'nvd_updated_at';
+export { NVD_UPDATED_AT } from './schema.js';
 
 export interface NvdFetchOptions {
   /** Ask only for CVEs modified since this time; every CVE when absent. */

@@ -93,6 +93,7 @@ describe('vigil db update --source nvd', () => {
     expect(report.sources.map((s) => [s.feed, s.accepted, s.added])).toEqual([['nvd', 3, 3]]);
     withReader((reader) => {
       expect(reader.meta(NVD_UPDATED_AT)).toBe('2026-10-01T06:00:00.000Z');
+      expect(reader.status().nvdUpdatedAt).toBe('2026-10-01T06:00:00.000Z');
       expect(reader.cve('CVE-2023-5363')).toMatchObject({ status: 'Awaiting Analysis', cvss: [] });
       expect(reader.cve('CVE-2021-44228')?.cvss[0]).toMatchObject({ baseScore: 10 });
     });

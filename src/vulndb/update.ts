@@ -11,7 +11,8 @@ import { download } from './download.js';
 import { importFeeds } from './import.js';
 import type { ImportReport } from './import-report.js';
 import { VulnDbReader } from './reader.js';
-import { downloadNvd, NVD_UPDATED_AT } from './update-nvd.js';
+import { NVD_UPDATED_AT } from './schema.js';
+import { downloadNvd } from './update-nvd.js';
 import { updateSources, type UpdateSource } from './update-sources.js';
 
 export { defaultOsvEcosystems, updateSources, type UpdateSource } from './update-sources.js';

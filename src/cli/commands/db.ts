@@ -31,6 +31,7 @@ function describeImport(report: ImportReport): string {
 function describeStatus(status: VulnDbStatus): string {
   const lines = [`database: ${status.path}`, `built: ${status.builtAt ?? 'unknown'}${status.builtAt ? ` (${age(status.builtAt)} ago)` : ''}`];
   lines.push(`advisories: ${status.advisories} (${status.withdrawn} withdrawn)`, `NVD CVEs: ${status.cves}`, `KEV entries: ${status.kev}`, `EPSS scores: ${status.epss}`);
+  if (status.nvdUpdatedAt) lines.push(`NVD changes fetched up to: ${status.nvdUpdatedAt} (the next update asks from there)`);
   lines.push('sources:');
   for (const source of status.sources) {
     lines.push(`  ${source.name}: ${source.records} records, ${source.rejected} rejected, imported ${source.importedAt}${source.origin ? ` from ${source.origin}` : ''}`);
