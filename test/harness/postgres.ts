@@ -36,7 +36,7 @@ export interface TestDatabase {
   drop(): Promise<void>;
 }
 
-export async function createTestDatabase(prefix: string): Promise<TestDatabase> {
+export async function createTestDatabase(prefix = 'run'): Promise<TestDatabase> {
   const name = `vigil_test_${prefix}_${randomBytes(6).toString('hex')}`;
   await withClient(adminUrl, (client) => client.query(`create database ${name}`));
   const url = new URL(adminUrl);

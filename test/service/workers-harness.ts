@@ -7,7 +7,6 @@ import { randomBytes } from 'node:crypto';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import pg from 'pg';
 import pino from 'pino';
 import { DEFAULT_RETENTION } from '../../src/findings/index.js';
 import type { ServiceContext, VulnDbHandle } from '../../src/service/context.js';
@@ -91,36 +90,4 @@ export async function waitFor(what: string, check: () => boolean | Promise<boole
   }
 }
 
-export const adminDatabaseUrl = process.env.VIGIL_TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
-
-async function withClient<T>(url: string, fn: (client: pg.Client) => Promise<T>): Promise<T> {
-  const client = new pg.Client({ connectionString: url, connectionTimeoutMillis: 5000 });
-  await client.connect();
-  try {
-    return await fn(client);
-  } finally {
-    await client.end();
-  }
-}
-
-/** Why no PostgreSQL server answers, or undefined when one does. */
-export async function postgresUnreachable(): Promise<string | undefined> {
-  try {
-    await withClient(adminDatabaseUrl, (client) => client.query('select 1'));
-    return undefined;
-  } catch (error) {
-    return error instanceof Error ? error.message : String(error);
-  }
-}
-
-/** A database of this test run's own: its URL, and a drop that ends whoever is still connected. */
-export async function createTestDatabase(): Promise<{ url: string; drop(): Promise<void> }> {
-  const name = `vigil_jobs_test_${randomBytes(6).toString('hex')}`;
-  await withClient(adminDatabaseUrl, (client) => client.query(`create database ${name}`));
-  const url = new URL(adminDatabaseUrl);
-  url.pathname = `/${name}`;
-  return {
-    url: url.toString(),
-    drop: () => withClient(adminDatabaseUrl, (client) => client.query(`drop database if exists ${name} with (force)`)).then(() => undefined),
-  };
-}
+export { adminUrl as adminDatabaseUrl, createTestDatabase, postgresUnavailable as postgresUnreachable } from '../harness/postgres.js';
