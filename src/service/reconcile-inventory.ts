@@ -56,8 +56,9 @@ export async function reconcileInventory(store: Store, source: VulnDbSource, inp
     const reader = 'current' in source ? source.current() : source;
     const scanned = scanInventory(input.inventory, reader).findings;
     const changes = reconcileFindings({ resource: facts, stored, scanned, suppressionRules: rules, now, newId: makeId });
-    await writeChangeSet(tx, changes, records, { observe: true });
     await tx.markScanned(resourceId, now);
+    // Events last: on PostgreSQL appending them takes the outbox's lock until commit.
+    await writeChangeSet(tx, changes, records, { observe: true });
 
     return {
       status: 'applied',

@@ -210,8 +210,8 @@ async function reevaluateResource(ctx: ServiceContext, resourceId: ResourceId, r
     const scanned = scanInventory(held.inventory, reader).findings;
     const now = ctx.now().toISOString();
     const changeSet = reconcileFindings({ resource: facts, stored, scanned, suppressionRules: rules, now, newId, reopenWindowDays: ctx.settings.reopenWindowDays });
-    await writeChangeSet(tx, changeSet, records, { observe: false });
     await tx.markScanned(resourceId, now);
+    await writeChangeSet(tx, changeSet, records, { observe: false });
     return changeSet;
   });
   if (changes) count(counts, changes);
@@ -281,8 +281,9 @@ async function reevaluateBatch(
       made.push({ changes, records });
       done.push(resource.id);
     }
-    await writeChangeSets(tx, made, { observe: false });
+    // Events last: on PostgreSQL appending them takes the outbox's lock until commit.
     await tx.markResourcesScanned(done, now);
+    await writeChangeSets(tx, made, { observe: false });
     return made;
   });
   for (const { changes } of sets) count(counts, changes);
