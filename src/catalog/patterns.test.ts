@@ -1,4 +1,6 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { catalogers } from './index.js';
 import { compilePatterns, patternToRegex } from './patterns.js';
 
 describe('cataloger patterns', () => {
@@ -23,5 +25,22 @@ describe('cataloger patterns', () => {
     expect(match('/lib/apk/db/installed')).toBe(true);
     expect(match('/etc/passwd')).toBe(false);
     expect(compilePatterns([])('/x')).toBe(false);
+  });
+
+  it('matches a file name through sets and suffixes exactly as the patterns\' regular expressions do', () => {
+    const patterns = catalogers.flatMap((c) => c.patterns.filter((p) => p.includes('**')));
+    const reference = new RegExp(patterns.map((p) => patternToRegex(p).source).join('|'));
+    const match = compilePatterns(patterns);
+    // Names built from the pieces the patterns are made of, so near misses are common.
+    const piece = fc.constantFrom('package', '-lock', '.json', 'requirements', '.txt', '.deps', 'METADATA', 'PKG-INFO', '.egg', '-info', '.jar', '.JAR', '.lockfile', 'gradle', 'Cargo', '.lock', 'x', '.', '', 'node_modules', 'dist-info');
+    const name = fc.array(piece, { minLength: 1, maxLength: 4 }).map((parts) => parts.join(''));
+    const folder = fc.constantFrom('', '/usr/lib', '/app/node_modules/x', '/app/node_modules/@s/x', '/site/a.dist-info', '/p/a.egg-info', '/p/a.egg/EGG-INFO', '/x/requirements', '/r/gradle/dependency-locks', '/g/specifications', '/g/specifications/default', '/c/composer');
+    fc.assert(
+      fc.property(folder, name, (dir, file) => {
+        const path = `${dir}/${file}`;
+        expect(match(path), path).toBe(reference.test(path));
+      }),
+      { numRuns: 5000 },
+    );
   });
 });

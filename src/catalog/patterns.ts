@@ -25,17 +25,53 @@ export function patternToRegex(pattern: string): RegExp {
 }
 
 /**
+ * Whether a file name matches one of the patterns' last segments: the answer matching each as a
+ * regular expression gives, found faster. Literal names are looked up in a set, "*<suffix>"
+ * segments (nearly all the rest) through the name's extension, and only the few others are
+ * matched as regular expressions. A walk tests every file name of a tree, and most match nothing.
+ */
+function compileNameTest(segments: readonly string[]): (name: string) => boolean {
+  const literal = new Set<string>();
+  /** Suffixes by the extension they end with ("" for a suffix without a dot). */
+  const suffixes = new Map<string, string[]>();
+  const others: string[] = [];
+  for (const segment of segments) {
+    const star = segment.indexOf('*');
+    if (star === -1) {
+      literal.add(segment);
+    } else if (star === 0 && segment.indexOf('*', 1) === -1) {
+      const suffix = segment.slice(1);
+      const dot = suffix.lastIndexOf('.');
+      const extension = dot === -1 ? '' : suffix.slice(dot);
+      suffixes.set(extension, [...(suffixes.get(extension) ?? []), suffix]);
+    } else {
+      others.push(`^${segmentToRegex(segment)}$`);
+    }
+  }
+  const other = others.length > 0 ? new RegExp(others.join('|')) : undefined;
+  const undotted = suffixes.get('') ?? [];
+  return (name) => {
+    if (literal.has(name)) return true;
+    const dot = name.lastIndexOf('.');
+    const candidates = dot === -1 ? undefined : suffixes.get(name.slice(dot));
+    if (candidates?.some((suffix) => name.endsWith(suffix))) return true;
+    if (undotted.some((suffix) => name.endsWith(suffix))) return true;
+    return other !== undefined && other.test(name);
+  };
+}
+
+/**
  * One predicate for the union of many patterns. A walk tests every file of a tree, so the file
- * name is tested first against the patterns' last segments (short strings, no backtracking over
- * whole paths); only names that can match are tested in full.
+ * name is tested first against the patterns' last segments (a set lookup or two for most names);
+ * only names that can match are tested in full.
  */
 export function compilePatterns(patterns: readonly string[]): (path: string) => boolean {
   if (patterns.length === 0) return () => false;
   const full = new RegExp(patterns.map((p) => patternToRegex(p).source).join('|'));
   const lastSegments = patterns.map((p) => treePathSegments(p).at(-1) ?? '');
   if (lastSegments.some((segment) => segment === '**' || segment === '')) return (path) => full.test(path);
-  const name = new RegExp(lastSegments.map((segment) => `^${segmentToRegex(segment)}$`).join('|'));
-  return (path) => name.test(path.slice(path.lastIndexOf('/') + 1)) && full.test(path);
+  const nameMatches = compileNameTest(lastSegments);
+  return (path) => nameMatches(path.slice(path.lastIndexOf('/') + 1)) && full.test(path);
 }
 
 /** Most directory entries a `**` search visits, so a pattern cannot make a walk unbounded. */

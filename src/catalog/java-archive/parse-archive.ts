@@ -4,18 +4,19 @@
  * a package; without any, the manifest and the file name identify the archive when they can.
  * Archives inside it (BOOT-INF/lib, WEB-INF/lib, EAR modules, jars in jars) are inflated into
  * memory, bounded by their size in the outer archive, and read the same way, to a bounded depth.
- * The archive's SHA-1 is reported, so its bytes are streamed through the hash a megabyte at a time.
+ * The archive's SHA-1 is reported, so all its bytes are hashed meanwhile, on a worker thread when
+ * the file is on the local disk (see file-sha1.ts).
  * @see https://docs.oracle.com/en/java/javase/17/docs/specs/jar/jar.html
  */
-import { createHash } from 'node:crypto';
 import type { PackageMetadata, ParsedPackage } from '../../model/package.js';
 import type { CatalogContext, CatalogFile } from '../cataloger.js';
-import { bufferBytes, chunksOf, type RandomAccessBytes } from '../random-access-bytes.js';
+import { bufferBytes, type RandomAccessBytes } from '../random-access-bytes.js';
 import { isMavenCoordinate, mavenPackage, unusableVersion } from '../java-pom/maven-package.js';
 import { readPomLicenses } from '../java-pom/pom-licenses.js';
 import { isJavaArchiveName, JAVA_ARCHIVE_EXTENSIONS, parseArchiveFileName } from './file-name.js';
 import { parseManifest, type Manifest } from './manifest.js';
 import { parseJavaProperties } from './properties.js';
+import { sha1OfBytes, sha1OfFile } from './file-sha1.js';
 import { RangedZip, ZipFormatError, type ZipEntry } from './ranged-zip.js';
 
 /**
@@ -50,11 +51,21 @@ const AMBIGUOUS_EXTENSIONS = /\.(rar|nar|kar|par|sar)$/i;
 const POM_PROPERTIES = /^META-INF\/maven\/([^/]+)\/([^/]+)\/pom\.properties$/;
 const POM_XML = /^META-INF\/maven\/([^/]+)\/([^/]+)\/pom\.xml$/;
 const MANIFEST = 'META-INF/MANIFEST.MF';
+const ARCHIVE_EXTENSIONS = new Set<string>(JAVA_ARCHIVE_EXTENSIONS);
+const MAVEN_FILE = /^META-INF\/maven\/[^/]+\/[^/]+\/pom\.(?:properties|xml)$/;
+
 /**
- * Entries worth listing: the Maven files, the manifest and nested archives (a superset, checked
- * exactly below). A fat jar's tens of thousands of classes are never kept.
+ * Entries worth listing: nested archives, the manifest and the Maven files (a superset, checked
+ * exactly below). A fat jar's tens of thousands of classes are never kept, and are turned away
+ * by an extension lookup and a length test.
  */
-const WANTED_ENTRY = new RegExp(`^META-INF/(?:maven/[^/]+/[^/]+/pom\\.(?:properties|xml)|MANIFEST\\.MF)$|\\.(?:${JAVA_ARCHIVE_EXTENSIONS.join('|')})$`, 'i');
+function isWantedEntry(name: string): boolean {
+  const dot = name.lastIndexOf('.');
+  if (dot !== -1 && name.length - dot <= 4 && ARCHIVE_EXTENSIONS.has(name.slice(dot + 1).toLowerCase())) return true;
+  // Upper-casing never shortens a name, and can turn an odd letter ("ﬅ") into the manifest's.
+  if (name.length <= MANIFEST.length) return name.toUpperCase() === MANIFEST;
+  return name.startsWith('META-INF/maven/') && MAVEN_FILE.test(name);
+}
 
 interface FileState {
   limits: JavaArchiveLimits;
@@ -77,22 +88,11 @@ function baseName(path: string): string {
   return path.slice(path.lastIndexOf('/') + 1);
 }
 
-/** Bytes hashed per read: large enough that reads cost little, small enough to stay out of the way. */
-const HASH_CHUNK_BYTES = 1024 * 1024;
-
-/** The SHA-1 of all the bytes, read through the hash in chunks so a large archive is never held whole. */
-async function sha1(bytes: RandomAccessBytes): Promise<string> {
-  const hash = createHash('sha1');
-  for await (const chunk of chunksOf(bytes, HASH_CHUNK_BYTES)) hash.update(chunk);
-  return hash.digest('hex');
-}
-
 /** An archive being read: where it is, and what was gathered from it. */
 interface ArchiveReading {
   /** "/app/app.jar" or "/app/app.jar!/BOOT-INF/lib/x.jar". */
   display: string;
   depth: number;
-  sha1: string;
   /** pom.properties by entry name, in archive order. */
   pomProperties: Array<{ entry: string; folderGroup: string; folderArtifact: string; properties: Map<string, string> }>;
   /** pom.xml licenses by "<group folder>/<artifact folder>". */
@@ -139,7 +139,10 @@ function firstLine(error: unknown): string {
 }
 
 
-async function readArchive(bytes: RandomAccessBytes, display: string, depth: number, state: FileState): Promise<ParsedPackage[]> {
+/** How an archive's SHA-1 is had: the file's on a worker thread when it can be, a nested archive's here. */
+type ArchiveDigest = (bytes: RandomAccessBytes) => Promise<string>;
+
+async function readArchive(bytes: RandomAccessBytes, display: string, depth: number, state: FileState, digest: ArchiveDigest = sha1OfBytes): Promise<ParsedPackage[]> {
   const { ctx, limits } = state;
   if (state.stopped) return [];
   if (++state.archives > limits.maxArchives) {
@@ -155,15 +158,17 @@ async function readArchive(bytes: RandomAccessBytes, display: string, depth: num
     ctx.warn('ARCHIVE_UNREADABLE', `${display} is not a readable zip archive: ${firstLine(error)}`);
     return [];
   }
-  const reading: ArchiveReading = { display, depth, sha1: await sha1(bytes), pomProperties: [], pomLicenses: new Map() };
+  // Hashed meanwhile (on a worker for a file on the disk), awaited when the packages are made.
+  const sha1 = digest(bytes);
+  sha1.catch(() => undefined);
+  const reading: ArchiveReading = { display, depth, pomProperties: [], pomLicenses: new Map() };
   const nested: ParsedPackage[] = [];
   const rejected = { unsafe: [] as string[], duplicate: [] as string[] };
   try {
     const { entries, problem } = await zip.listEntries(
       limits.maxEntries,
       (reason, name) => void rejected[reason].push(name),
-      // Upper-casing never shortens a name, and can turn an odd letter ("ﬅ") into the manifest's.
-      (name) => WANTED_ENTRY.test(name) || (name.length <= MANIFEST.length && name.toUpperCase() === MANIFEST),
+      isWantedEntry,
     );
     if (rejected.unsafe.length > 0) {
       ctx.warn('UNSAFE_PATH', `${display}: ${rejected.unsafe.length} entr${rejected.unsafe.length === 1 ? 'y' : 'ies'} named outside the archive root (first: ${rejected.unsafe[0]}) ignored`);
@@ -218,13 +223,13 @@ async function readArchive(bytes: RandomAccessBytes, display: string, depth: num
   } catch (error) {
     if (!(error instanceof ArchiveStop)) throw error;
   }
-  return [...packagesOf(reading, ctx), ...nested];
+  return [...packagesOf(reading, await sha1, ctx), ...nested];
 }
 
 /** The package each pom.properties names; the manifest and file name when there is none. */
-function packagesOf(reading: ArchiveReading, ctx: CatalogContext): ParsedPackage[] {
+function packagesOf(reading: ArchiveReading, sha1: string, ctx: CatalogContext): ParsedPackage[] {
   const locationPath = reading.depth === 0 ? undefined : reading.display;
-  const extra = { sha1: reading.sha1, ...(locationPath ? { locationPath } : {}) };
+  const extra = { sha1, ...(locationPath ? { locationPath } : {}) };
   if (reading.pomProperties.length === 0) {
     const fallback = packageFromManifest(reading, ctx);
     return fallback ? [mavenPackage(fallback.coordinates, { ...extra, metadata: fallback.metadata, licenses: fallback.licenses })] : [];
@@ -351,13 +356,14 @@ export async function parseJavaArchiveBytes(
   path: string,
   ctx: CatalogContext,
   limits: JavaArchiveLimits = javaArchiveLimits,
+  digest: ArchiveDigest = sha1OfBytes,
 ): Promise<ParsedPackage[]> {
   const bytes = Buffer.isBuffer(input) ? bufferBytes(input) : input;
   if (AMBIGUOUS_EXTENSIONS.test(path) && !isZip(await bytes.readRange(0, 4))) return [];
   const state: FileState = { limits, ctx, inflated: 0, archives: 0, stopped: false, warnedDepth: false };
-  return readArchive(bytes, path, 0, state);
+  return readArchive(bytes, path, 0, state, digest);
 }
 
 export async function parseJavaArchive(file: CatalogFile, ctx: CatalogContext): Promise<ParsedPackage[]> {
-  return parseJavaArchiveBytes(file, file.path, ctx);
+  return parseJavaArchiveBytes(file, file.path, ctx, javaArchiveLimits, () => sha1OfFile(file));
 }

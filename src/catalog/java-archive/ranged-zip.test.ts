@@ -242,6 +242,17 @@ describe('RangedZip reads what yauzl reads', () => {
     );
   });
 
+  it('finds unsafe names as the plain regular expression does', () => {
+    const reference = /^\/|^[A-Za-z]:|(?:^|\/)\.\.(?:\/|$)|\0/;
+    const name = fc.array(fc.constantFrom('/', '.', '..', 'a', 'Z', '@', '[', ':', '\0', 'é', '\\'), { maxLength: 8 }).map((parts) => parts.join(''));
+    fc.assert(
+      fc.property(name, (n) => {
+        expect(isUnsafeEntryName(n), JSON.stringify(n)).toBe(reference.test(n));
+      }),
+      { numRuns: 5000 },
+    );
+  });
+
   it('never throws anything but ZipFormatError on random bytes', async () => {
     await fc.assert(
       fc.asyncProperty(fc.uint8Array({ maxLength: 400 }), async (bytes) => {

@@ -182,11 +182,20 @@ function parseCentralEntry(bytes: Buffer, at: number, end: number): { entry: Cen
   return { entry: { name, flags, method, crc32: bytes.readUInt32LE(at + 16), compressedSize, size, localHeaderOffset }, length };
 }
 
-const UNSAFE_NAME = /^\/|^[A-Za-z]:|(?:^|\/)\.\.(?:\/|$)|\0/;
+const DOT_DOT_SEGMENT = /(?:^|\/)\.\.(?:\/|$)/;
 
-/** A name that would lead outside the archive root: absolute, a drive letter, or a ".." segment. */
+/**
+ * A name that would lead outside the archive root: absolute, a drive letter, or a ".." segment
+ * (or a NUL, which ends a name early for C). Tested on every entry of every jar, so the common
+ * case (none of these) costs a few character tests and two searches.
+ */
 export function isUnsafeEntryName(name: string): boolean {
-  return UNSAFE_NAME.test(name);
+  const first = name.charCodeAt(0);
+  if (first === 0x2f) return true;
+  const letter = first | 0x20;
+  if (name.charCodeAt(1) === 0x3a && letter >= 0x61 && letter <= 0x7a) return true;
+  if (name.includes('\0')) return true;
+  return name.includes('..') && DOT_DOT_SEGMENT.test(name);
 }
 
 export class RangedZip {
