@@ -5,7 +5,11 @@
 //   before back (closing and reopening findings) — p50 of those pushes (target: under 100 ms).
 //   Two mixes: a typical one (100 of the 1,000 packages at an affected version, the rest at their
 //   fixed version) and the worst case (all 1,000 affected, about 4,000 open findings).
-// BENCH_PUSHES (default 30).
+// - finding search: POST /v1/findings/search with two criteria and a sort at 1,000,000 stored
+//   findings (bench/lib/findings-data.mjs), on SQLite and on PostgreSQL; load from a second
+//   process on loopback (bench/lib/http-load.mjs, 4 connections) — p50 and p95 (target: p95 under 50 ms).
+// BENCH_PUSHES (default 30), BENCH_FINDINGS (default 1000000), BENCH_SEARCHES (default 600),
+// BENCH_API (push,search), BENCH_DIALECTS (sqlite,postgres), VIGIL_TEST_DATABASE_URL.
 import { spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -15,6 +19,11 @@ import { fileURLToPath } from 'node:url';
 const repo = fileURLToPath(new URL('..', import.meta.url));
 const data = join(repo, '../shared/data');
 const PUSHES = Number(process.env.BENCH_PUSHES ?? 30);
+const FINDINGS = Number(process.env.BENCH_FINDINGS ?? 1_000_000);
+const SEARCHES = Number(process.env.BENCH_SEARCHES ?? 600);
+const PARTS = (process.env.BENCH_API ?? 'push,search').split(',');
+const DIALECTS = (process.env.BENCH_DIALECTS ?? 'sqlite,postgres').split(',');
+const adminUrl = process.env.VIGIL_TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 
 export function percentile(values, p) {
   const sorted = [...values].sort((a, b) => a - b);
@@ -134,4 +143,52 @@ async function benchMix(server, all, affected) {
   }
 }
 
-if (import.meta.url === `file://${process.argv[1]}`) await benchPush();
+/** The searches: the store benchmark's two queries, each as a first page. */
+const searches = [
+  {
+    filterCriteria: { severity: [{ comparison: 'EQUALS', value: 'CRITICAL' }, { comparison: 'EQUALS', value: 'HIGH' }], resourceType: [{ comparison: 'EQUALS', value: 'CONTAINER_IMAGE' }] },
+    sortCriteria: { field: 'VIGIL_SCORE', sortOrder: 'DESC' },
+    maxResults: 100,
+  },
+  {
+    filterCriteria: { vulnerabilityId: [{ comparison: 'PREFIX', value: 'CVE-2024' }], fixAvailable: [{ comparison: 'EQUALS', value: 'YES' }] },
+    sortCriteria: { field: 'FIRST_OBSERVED_AT', sortOrder: 'DESC' },
+    maxResults: 100,
+  },
+];
+
+async function benchSearch(dialect) {
+  const { sqliteFindingsStore, postgresFindingsDatabase, ACCOUNT } = await import('./lib/findings-data.mjs');
+  const work = mkdtempSync(join(tmpdir(), 'vigil-bench-search-'));
+  const database = dialect === 'sqlite' ? { url: (await sqliteFindingsStore(FINDINGS)).path, drop: async () => {} } : await postgresFindingsDatabase(adminUrl, FINDINGS);
+  try {
+    const made = spawnSync(process.execPath, [join(repo, 'dist/cli/main.js'), 'keys', 'create', '--role', 'read-only', '--account', ACCOUNT, '--database', database.url], { encoding: 'utf8' });
+    if (made.status !== 0) throw new Error(made.stderr);
+    const key = made.stdout.trim();
+    const server = await startServerProcess(['--database', database.url], { VIGIL_HOME: work });
+    try {
+      const load = (requests, concurrency) =>
+        spawnSync(process.execPath, [join(repo, 'bench/lib/http-load.mjs'), JSON.stringify({ url: `${server.url}/v1/findings/search`, method: 'POST', headers: { authorization: `Bearer ${key}` }, bodies: searches, requests, concurrency })], { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
+      load(40, 4); // warm-up: statement caches, the planner's statistics
+      // One client at a time (the latency of a search), then four at once (the latency under load).
+      for (const concurrency of [1, 4]) {
+        const run = load(SEARCHES, concurrency);
+        if (run.status !== 0) throw new Error(run.stderr);
+        const { latencies, seconds } = JSON.parse(run.stdout);
+        const result = { bench: 'api-search', dialect, findings: FINDINGS, requests: latencies.length, concurrency, p50ms: Number(percentile(latencies, 50).toFixed(1)), p95ms: Number(percentile(latencies, 95).toFixed(1)), requestsPerSecond: Math.round(latencies.length / seconds), target: 'p95 < 50 ms' };
+        console.log(`POST /v1/findings/search on ${dialect} at ${FINDINGS} findings, ${concurrency} connection(s): p50 ${result.p50ms} ms, p95 ${result.p95ms} ms (${result.requestsPerSecond} requests/s)`);
+        console.log(JSON.stringify(result));
+      }
+    } finally {
+      await server.stop();
+    }
+  } finally {
+    await database.drop();
+    rmSync(work, { recursive: true, force: true });
+  }
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) {
+  if (PARTS.includes('push')) await benchPush();
+  if (PARTS.includes('search')) for (const dialect of DIALECTS) await benchSearch(dialect);
+}
