@@ -33,7 +33,7 @@ import type { VulnDbReader } from '../vulndb/reader.js';
 import type { ServiceContext } from './context.js';
 import { resourceFacts } from './finding-records.js';
 import { changedLookupKeys, lookupKeySet, rematchChanged } from './rematch-changed.js';
-import { rematchHeld } from './rematch-held.js';
+import { matchHeld, needsWholeInventory, vulnerabilitiesOf, type HeldMatches } from './rematch-held.js';
 import { lifecycleFindings, readResourceFindings, writeChangeSet, writeChangeSets } from './resource-findings.js';
 import { suppressionRules } from './suppression-rules.js';
 import { isSuperseded } from './vulndb-handle.js';
@@ -248,26 +248,36 @@ async function reevaluateBatch(
     // Under the locks: a push since the index was asked may have taken the package away.
     const held = (await tx.heldPackages([...resources.keys()] as ResourceId[], keys)).filter((h) => resources.has(h.resourceId));
     if (held.length === 0) return [];
-    const outlines = groupBy(await tx.findingOutlines(held.map((h) => h.resourceId)), (o: FindingOutline) => o.resourceId);
     const rules = new Map<string, SuppressionRule[]>();
     for (const accountId of new Set(held.map((h) => resources.get(h.resourceId)!.accountId))) {
       rules.set(accountId, suppressionRules(await tx.listFilters(accountId as AccountId, { action: 'SUPPRESS' })));
     }
     checkReader(reader);
-    const plans = held.map((h) => ({ resource: resources.get(h.resourceId)!, plan: rematchHeld(h, outlines.get(h.resourceId) ?? [], reader) }));
-    const replaced = groupBy(await tx.getFindingsById(plans.flatMap(({ plan }) => (plan.kind === 'scoped' ? plan.replaces : []))), (f: StoredFinding) => f.resourceId);
+    const matched = new Map<string, HeldMatches | undefined>(held.map((h) => [h.resourceId, matchHeld(h, reader)]));
+    const found = [...matched.values()].filter((m): m is HeldMatches => m !== undefined);
+    // The re-matched packages' findings, then the other open findings of their vulnerabilities.
+    const owned = groupBy(await tx.findingsOfPackages(found.flatMap((m) => m.packages)), (f: StoredFinding) => f.resourceId);
+    const sharing = groupBy(
+      await tx.openFindingsWith(found.flatMap((m) => vulnerabilitiesOf(m, owned.get(m.resourceId) ?? []).map((vulnerabilityId) => ({ resourceId: m.resourceId, vulnerabilityId })))),
+      (o: FindingOutline) => o.resourceId,
+    );
+    const plans = held.map((h) => {
+      const m = matched.get(h.resourceId);
+      const scoped = m && !needsWholeInventory(m, sharing.get(h.resourceId) ?? []) ? m : undefined;
+      return { resource: resources.get(h.resourceId)!, scoped };
+    });
 
     const now = ctx.now().toISOString();
     const made: Array<{ changes: ChangeSet; records: StoredFinding[] }> = [];
     const done: ResourceId[] = [];
-    for (const { resource, plan } of plans) {
+    for (const { resource, scoped } of plans) {
       const facts = resourceFacts(resource);
       const accountRules = rules.get(resource.accountId)!;
       let records: StoredFinding[];
       let scanned: Finding[];
-      if (plan.kind === 'scoped') {
-        records = replaced.get(resource.id) ?? [];
-        scanned = plan.scanned;
+      if (scoped) {
+        records = owned.get(resource.id) ?? [];
+        scanned = scoped.scanned;
       } else {
         const inventory = await tx.getInventory(resource.id);
         if (!inventory) continue;

@@ -1,8 +1,9 @@
 /**
  * The store contract for re-evaluation's batch reads and writes, run by contract.ts on every
  * store: the packages the index holds per key (in inventory order, following each new inventory,
- * left out where reading them alone could mislead), locks on many resources, findings in outline
- * and by id, and one "scanned" stamp for many resources.
+ * left out where reading them alone could mislead), locks on many resources, the findings of
+ * named packages, open findings of named vulnerabilities in outline, and one "scanned" stamp for
+ * many resources.
  */
 import { randomBytes } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
@@ -10,7 +11,7 @@ import type { Distro } from '../model/distro.js';
 import type { Finding } from '../model/finding.js';
 import type { Inventory } from '../model/inventory.js';
 import type { Package } from '../model/package.js';
-import { newId, type AccountId, type FindingId } from './ids.js';
+import { newId, type AccountId } from './ids.js';
 import type { FindingWrite, Resource } from './records.js';
 import type { Store } from './store.js';
 
@@ -139,22 +140,37 @@ export function runReevaluationContract(store: () => Store, account: () => Accou
       expect(log).toEqual(['batch locked', 'batch end', 'single locked']);
     });
 
-    it('hands out findings in outline, and whole by id', async () => {
+    it("hands out the findings of named packages, and the open findings of named vulnerabilities in outline", async () => {
       const [a, b] = [await host(), await host()];
       const pkg = npm(unique('pkg'), '1.0.0', '/app/x.json');
-      const writes = [write(a, 'CVE-2026-1', pkg), write(a, 'CVE-2026-2', pkg, 'CLOSED'), write(b, 'CVE-2026-1', pkg)];
+      const django = { ...npm(unique('Django_Pkg'), '4.0'), type: 'pypi' as const, ecosystem: 'PyPI' };
+      const writes = [write(a, 'CVE-2026-1', pkg), write(a, 'CVE-2026-2', pkg, 'CLOSED'), write(b, 'CVE-2026-1', pkg), write(a, 'CVE-2026-1', django), write(a, 'CVE-2026-3', django)];
       await store().upsertFindings(writes);
-      const outlines = await store().findingOutlines([a.id]);
-      expect(outlines.sort((x, y) => (x.vulnerabilityId < y.vulnerabilityId ? -1 : 1))).toEqual([
-        { id: writes[0]!.id, resourceId: a.id, status: 'ACTIVE', vulnerabilityId: 'CVE-2026-1', packageName: pkg.name, filePath: '/app/x.json' },
-        { id: writes[1]!.id, resourceId: a.id, status: 'CLOSED', vulnerabilityId: 'CVE-2026-2', packageName: pkg.name, filePath: '/app/x.json' },
+      const ids = (found: Array<{ id: string }>) => found.map((f) => f.id);
+      const sorted = (list: string[]) => [...list].sort();
+      // By the package name as findings keep it (normalised by the ecosystem) and the file.
+      expect(ids(await store().findingsOfPackages([{ resourceId: a.id, packageName: pkg.name, filePath: '/app/x.json' }]))).toEqual(sorted([writes[0]!.id, writes[1]!.id]));
+      expect(await store().findingsOfPackages([{ resourceId: a.id, packageName: pkg.name, filePath: '/elsewhere' }])).toEqual([]);
+      const normalised = django.name.toLowerCase().replace(/[-_.]+/g, '-');
+      const both = await store().findingsOfPackages([
+        { resourceId: a.id, packageName: normalised, filePath: '/app/package-lock.json' },
+        { resourceId: b.id, packageName: pkg.name, filePath: '/app/x.json' },
       ]);
-      expect((await store().findingOutlines([a.id, b.id])).length).toBe(3);
-      const ids = [writes[2]!.id, writes[0]!.id, newId('FindingId') as FindingId];
-      const found = await store().getFindingsById(ids);
-      expect(found.map((f) => f.id)).toEqual([writes[0]!.id, writes[2]!.id].sort());
-      expect(found.find((f) => f.id === writes[0]!.id)).toEqual(await store().getFinding(account(), writes[0]!.id));
-      expect(await store().getFindingsById([])).toEqual([]);
+      expect(ids(both)).toEqual(sorted([writes[2]!.id, writes[3]!.id, writes[4]!.id]));
+      expect(both.find((f) => f.id === writes[3]!.id)).toEqual(await store().getFinding(account(), writes[3]!.id));
+      expect(await store().findingsOfPackages([])).toEqual([]);
+
+      const outlines = await store().openFindingsWith([
+        { resourceId: a.id, vulnerabilityId: 'CVE-2026-1' },
+        { resourceId: a.id, vulnerabilityId: 'CVE-2026-2' },
+      ]);
+      expect(outlines).toEqual(
+        [
+          { id: writes[0]!.id, resourceId: a.id, status: 'ACTIVE', vulnerabilityId: 'CVE-2026-1', packageName: pkg.name, filePath: '/app/x.json' },
+          { id: writes[3]!.id, resourceId: a.id, status: 'ACTIVE', vulnerabilityId: 'CVE-2026-1', packageName: normalised, filePath: '/app/package-lock.json' },
+        ].sort((x, y) => (x.id < y.id ? -1 : 1)),
+      );
+      expect(await store().openFindingsWith([])).toEqual([]);
     });
 
     it('stamps many resources scanned at once', async () => {

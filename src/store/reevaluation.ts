@@ -17,13 +17,21 @@ export interface HeldPackages {
   distro?: Distro;
 }
 
+/** Which package's findings: a resource, a package name as findings store it, and the file that listed it. */
+export interface FindingPackageRef {
+  resourceId: ResourceId;
+  /** Normalised as the finding's ecosystem compares names (as findings keep `packageName`). */
+  packageName: string;
+  filePath: string;
+}
+
 /** A finding without its body: enough to tell which package it belongs to and what it is about. */
 export interface FindingOutline {
   id: FindingId;
   resourceId: ResourceId;
   status: FindingStatus;
   vulnerabilityId: string;
-  /** The package's name as the inventory spells it. */
+  /** Normalised as the finding's ecosystem compares names (as findings keep `packageName`). */
   packageName: string;
   filePath: string;
 }

@@ -28,7 +28,7 @@ import type {
   StoredFinding,
   Timestamp,
 } from './records.js';
-import type { FindingOutline, HeldPackages } from './reevaluation.js';
+import type { FindingOutline, FindingPackageRef, HeldPackages } from './reevaluation.js';
 import type { FindingAggregationPage, FindingAggregationRequest, FindingCount, FindingSearch, FindingSearchPage, PurgeResult, RetentionCutoffs } from './search.js';
 
 /** What storing an inventory did: stored it, or refused it because a newer one is stored. */
@@ -84,10 +84,10 @@ export interface Store {
   lockResources(resourceIds: readonly ResourceId[]): Promise<Resource[]>;
   /** For each of these resources holding one of the keys: the inventory's packages under them, from the index. */
   heldPackages(resourceIds: readonly ResourceId[], keys: readonly PackageLookupKey[]): Promise<HeldPackages[]>;
-  /** Every finding of these resources, closed ones included, without its body. */
-  findingOutlines(resourceIds: readonly ResourceId[]): Promise<FindingOutline[]>;
-  /** Findings by id, any account's (ids not found are left out), by id. */
-  getFindingsById(ids: readonly FindingId[]): Promise<StoredFinding[]>;
+  /** Every finding (closed ones included) of these resources' packages, each named by its package name and file; by id. */
+  findingsOfPackages(refs: readonly FindingPackageRef[]): Promise<StoredFinding[]>;
+  /** The open findings, in outline, of these (resource, vulnerability) pairs; by id. */
+  openFindingsWith(refs: readonly { resourceId: ResourceId; vulnerabilityId: string }[]): Promise<FindingOutline[]>;
   /** `markScanned` for many resources at once. */
   markResourcesScanned(resourceIds: readonly ResourceId[], at: Timestamp): Promise<void>;
 

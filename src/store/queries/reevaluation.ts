@@ -9,7 +9,7 @@ import { normalizePackageName } from '../../model/ecosystem.js';
 import type { PackageLookupKey } from '../../match/lookup-keys.js';
 import type { Package } from '../../model/package.js';
 import type { FindingId, ResourceId } from '../ids.js';
-import type { FindingOutline, HeldPackages } from '../reevaluation.js';
+import type { FindingOutline, FindingPackageRef, HeldPackages } from '../reevaluation.js';
 import type { Timestamp } from '../records.js';
 import * as rows from '../rows.js';
 import type { Store } from '../store.js';
@@ -67,35 +67,43 @@ export function reevaluationQueries(ctx: QueryContext) {
       });
     },
 
-    async findingOutlines(resourceIds: readonly ResourceId[]): Promise<FindingOutline[]> {
-      const outlines: FindingOutline[] = [];
-      for (const chunk of chunks([...new Set(resourceIds)])) {
+    async findingsOfPackages(refs: readonly FindingPackageRef[]) {
+      const found = [];
+      for (const chunk of chunks(refs)) {
+        const rowsFound = await ctx.db
+          .selectFrom('findings')
+          .selectAll()
+          .where(({ eb, refTuple, tuple }) =>
+            eb(refTuple('resource_id', 'package_name', 'file_path'), 'in', chunk.map((r) => tuple(r.resourceId as string, r.packageName, r.filePath))),
+          )
+          .execute();
+        found.push(...rowsFound.map(rows.findingFromRow));
+      }
+      return [...new Map(found.map((f) => [f.id, f])).values()].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+    },
+
+    async openFindingsWith(refs: readonly { resourceId: ResourceId; vulnerabilityId: string }[]): Promise<FindingOutline[]> {
+      const outlines = new Map<string, FindingOutline>();
+      for (const chunk of chunks(refs)) {
+        // Only columns stored ahead of the finding's body: no row is read whole.
         const found = await ctx.db
           .selectFrom('findings')
-          .select(['id', 'resource_id', 'status', 'vulnerability_id', 'package_raw_name', 'file_path'])
-          .where('resource_id', 'in', chunk)
-          .orderBy('id')
+          .select(['id', 'resource_id', 'status', 'vulnerability_id', 'package_name', 'file_path'])
+          .where(({ eb, refTuple, tuple }) => eb(refTuple('resource_id', 'vulnerability_id'), 'in', chunk.map((r) => tuple(r.resourceId as string, r.vulnerabilityId))))
+          .where('status', '!=', 'CLOSED')
           .execute();
         for (const row of found) {
-          outlines.push({
+          outlines.set(row.id, {
             id: row.id as FindingId,
             resourceId: row.resource_id as ResourceId,
             status: row.status,
             vulnerabilityId: row.vulnerability_id,
-            packageName: row.package_raw_name,
+            packageName: row.package_name,
             filePath: row.file_path,
           });
         }
       }
-      return outlines;
-    },
-
-    async getFindingsById(ids: readonly FindingId[]) {
-      const found = [];
-      for (const chunk of chunks([...new Set(ids)])) {
-        found.push(...(await ctx.db.selectFrom('findings').selectAll().where('id', 'in', chunk).execute()).map(rows.findingFromRow));
-      }
-      return found.sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+      return [...outlines.values()].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
     },
 
     async markResourcesScanned(resourceIds: readonly ResourceId[], at: Timestamp) {
