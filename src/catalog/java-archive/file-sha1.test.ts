@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { bufferBytes } from '../random-access-bytes.js';
-import { sha1OfBytes, sha1OfFile } from './file-sha1.js';
+import { sha1OfBytes, sha1OfFile, WORKER_OPTIONS, WORKER_SOURCE } from './file-sha1.js';
 
 const work = mkdtempSync(join(tmpdir(), 'vigil-file-sha1-'));
 afterAll(() => rmSync(work, { recursive: true, force: true }));
@@ -55,6 +55,18 @@ describe('sha1OfFile', () => {
     const other = targetFile(bytes, async () => join(work, 'other.jar'));
     expect(await sha1OfFile(other)).toBe(sha1(bytes));
     expect(await sha1OfFile(targetFile(bytes, async () => join(work, 'missing.jar')))).toBe(sha1(bytes));
+  });
+
+  it('starts the worker without the main thread\'s flags, so an ES-module entry point does not break it', async () => {
+    const { execFileSync } = await import('node:child_process');
+    // The worker as Vigil starts it, from a process run as the benchmark runs Vigil: an ES module
+    // evaluated with --input-type=module, a flag a worker would otherwise inherit.
+    const script = `import { Worker } from 'node:worker_threads';
+      const worker = new Worker(${JSON.stringify(WORKER_SOURCE)}, ${JSON.stringify(WORKER_OPTIONS)});
+      worker.on('message', (m) => { process.stdout.write(JSON.stringify(m)); worker.terminate(); });
+      worker.postMessage({ id: 1, path: ${JSON.stringify(path)} });`;
+    const out = execFileSync(process.execPath, ['--input-type=module', '-e', script], { encoding: 'utf8' });
+    expect(JSON.parse(out)).toEqual({ id: 1, sha1: sha1(bytes), size: bytes.length });
   });
 
   it('hashes bytes in memory in chunks, empty ones included', async () => {

@@ -7,7 +7,7 @@
  * through the hash in chunks. Either way memory stays bounded whatever the archive's size.
  */
 import { createHash } from 'node:crypto';
-import { Worker } from 'node:worker_threads';
+import { Worker, type WorkerOptions } from 'node:worker_threads';
 import { chunksOf, type RandomAccessBytes } from '../random-access-bytes.js';
 
 /** Bytes hashed per read: large enough that reads cost little, small enough to stay out of the way. */
@@ -25,7 +25,7 @@ export async function sha1OfBytes(bytes: RandomAccessBytes): Promise<string> {
  * the last segment, no waiting on a FIFO), and says how many bytes it hashed. Evaluated source,
  * so it runs the same from the built package and from the TypeScript sources under test.
  */
-const WORKER_SOURCE = `
+export const WORKER_SOURCE = `
 const { parentPort } = require('node:worker_threads');
 const { createHash } = require('node:crypto');
 const { closeSync, constants, fstatSync, openSync, readSync } = require('node:fs');
@@ -52,18 +52,26 @@ parentPort.on('message', ({ id, path }) => {
 });
 `;
 
+/** Not the main thread's flags: `--input-type=module` would make the source an ES module. */
+export const WORKER_OPTIONS: WorkerOptions = { eval: true, execArgv: [] };
+
 interface Pending {
   resolve(result: { sha1: string; size: number }): void;
   reject(error: Error): void;
 }
 
-/** One worker for the process, started on first use; it holds the process open only while it has work. */
+/**
+ * One worker for the process, started on first use; it holds the process open only while it has
+ * work. A worker that fails is not started again: the rest are hashed on the main thread.
+ */
 class HashWorker {
   private worker: Worker | undefined;
+  private failed = false;
   private nextId = 0;
   private readonly pending = new Map<number, Pending>();
 
   hash(path: string): Promise<{ sha1: string; size: number }> {
+    if (this.failed) return Promise.reject(new Error('the hashing worker failed earlier'));
     const worker = this.start();
     const id = this.nextId++;
     const result = new Promise<{ sha1: string; size: number }>((resolve, reject) => this.pending.set(id, { resolve, reject }));
@@ -74,7 +82,7 @@ class HashWorker {
 
   private start(): Worker {
     if (this.worker) return this.worker;
-    const worker = new Worker(WORKER_SOURCE, { eval: true });
+    const worker = new Worker(WORKER_SOURCE, WORKER_OPTIONS);
     worker.unref();
     worker.on('message', (message: { id: number; sha1?: string; size?: number; error?: string }) => {
       const waiting = this.pending.get(message.id);
@@ -86,6 +94,7 @@ class HashWorker {
     });
     const fail = (error: Error) => {
       if (this.worker === worker) this.worker = undefined;
+      this.failed = true;
       for (const waiting of this.pending.values()) waiting.reject(error);
       this.pending.clear();
     };
