@@ -50,11 +50,14 @@ function firstCve(ids: Iterable<string>): string | undefined {
   return [...ids].filter((id) => id.startsWith('CVE-')).sort()[0];
 }
 
+const databaseNames = new Map(
+  Object.entries({ GHSA: 'ghsa', GO: 'go', PYSEC: 'pysec', RUSTSEC: 'rustsec', DSA: 'debian', DLA: 'debian', DTSA: 'debian', USN: 'ubuntu', ALSA: 'almalinux', RLSA: 'rocky', RHSA: 'redhat', CVE: 'osv' }),
+);
+
 /** The database an advisory id comes from, by its prefix, to name it in a score's source. */
 function advisoryDatabase(id: string): string {
   const prefix = /^([A-Z]+)-/.exec(id)?.[1] ?? '';
-  const names: Record<string, string> = { GHSA: 'ghsa', GO: 'go', PYSEC: 'pysec', RUSTSEC: 'rustsec', DSA: 'debian', DLA: 'debian', DTSA: 'debian', USN: 'ubuntu', ALSA: 'almalinux', RLSA: 'rocky', RHSA: 'redhat', CVE: 'osv' };
-  return names[prefix] ?? 'osv';
+  return databaseNames.get(prefix) ?? 'osv';
 }
 
 /** A flaw's matches, with the ids its advisories give it. */

@@ -21,6 +21,10 @@ interface PackagePart {
   findings: readonly Finding[];
 }
 
+const noFindings: readonly Finding[] = Object.freeze([]);
+/** The part of a package with neither findings nor warnings: most of them. */
+const emptyPart: PackagePart = Object.freeze({ warnings: Object.freeze([]), findings: noFindings });
+
 const PACKAGES_KEPT = 100_000;
 /**
  * Per reader: nothing after its first scan (a one-off `vigil scan` never pays for remembering),
@@ -129,6 +133,7 @@ export function inventoryFindings(inventory: Inventory, reader: VulnDbReader): {
   const built = flaws.some((list) => list.length > 0) ? findingsOfFlaws(flaws.flat(), reader, distro) : [];
   let next = 0;
   const fresh = matched.map((result, i): PackagePart => {
+    if (flaws[i]!.length === 0) return result.warnings.length === 0 ? emptyPart : { warnings: result.warnings, findings: noFindings };
     const findings = built.slice(next, (next += flaws[i]!.length));
     return { warnings: result.warnings, findings };
   });
@@ -147,7 +152,7 @@ export function inventoryFindings(inventory: Inventory, reader: VulnDbReader): {
       for (const finding of part.findings) findings.push(finding);
       const key = keys[i];
       if (key !== undefined && rememberable(part.warnings)) {
-        cache!.set(key, { warnings: part.warnings, findings: part.findings.map((finding) => remember(findingFor(finding, pkg))) });
+        cache!.set(key, part === emptyPart ? emptyPart : { warnings: part.warnings, findings: part.findings.map((finding) => remember(findingFor(finding, pkg))) });
       }
     }
     say(part.warnings, warnings);

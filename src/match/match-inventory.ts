@@ -67,8 +67,8 @@ export interface PlannedPackage {
 
 /** What matching found for one planned package: its matches, and its warnings in order. */
 export interface PackageMatches {
-  matches: PackageMatch[];
-  warnings: readonly PackageWarning[];
+  readonly matches: readonly PackageMatch[];
+  readonly warnings: readonly PackageWarning[];
 }
 
 const osPackageTypes = new Set(['deb', 'apk', 'rpm']);
@@ -114,18 +114,27 @@ interface Schemes {
 }
 
 /**
- * Outcomes by candidate, then by schemes and version. A reader's candidates are read once and
- * kept while in use, and the service scans the same package versions over and over: each
- * (candidate, version) is evaluated once.
+ * What a candidate gave, remembered on the candidate itself (a reader keeps its candidates while
+ * in use, and the service scans the same package versions over and over): the outcomes of the
+ * first version evaluated, then a map by version once there are more. Only for the schemes it
+ * was first evaluated with, which are always the same: they follow from its ecosystem.
  */
-const outcomeCache = new WeakMap<AffectedCandidate, Map<string, readonly EntryOutcome[]>>();
+interface Remembered {
+  schemes: Schemes;
+  version: string;
+  outcomes: readonly EntryOutcome[];
+  more?: Map<string, readonly EntryOutcome[]>;
+}
+const remembered = Symbol('remembered outcomes');
+type RememberingCandidate = AffectedCandidate & { [remembered]?: Remembered };
 
-function evaluateCandidate(candidate: AffectedCandidate, version: string, schemes: Schemes): readonly EntryOutcome[] {
-  let byVersion = outcomeCache.get(candidate);
-  if (!byVersion) outcomeCache.set(candidate, (byVersion = new Map()));
-  const key = `${schemes.ecosystem.name}\u0000${schemes.semver.name}\u0000${version}`;
-  const cached = byVersion.get(key);
-  if (cached) return cached;
+function evaluateCandidate(candidate: RememberingCandidate, version: string, schemes: Schemes): readonly EntryOutcome[] {
+  const memo = candidate[remembered];
+  const same = memo !== undefined && memo.schemes.ecosystem === schemes.ecosystem && memo.schemes.semver === schemes.semver;
+  if (same) {
+    const known = memo.version === version ? memo.outcomes : memo.more?.get(version);
+    if (known) return known;
+  }
   const outcomes: EntryOutcome[] = [];
   for (const affected of candidate.entries) {
     try {
@@ -135,8 +144,14 @@ function evaluateCandidate(candidate: AffectedCandidate, version: string, scheme
       outcomes.push({ error: describeError(error) });
     }
   }
-  byVersion.set(key, outcomes);
+  if (memo === undefined) candidate[remembered] = { schemes, version, outcomes };
+  else if (same) (memo.more ??= new Map()).set(version, outcomes);
   return outcomes;
+}
+
+/** The schemes ranges of an ecosystem are evaluated with: its own, and SemVer (Go's, for Go). */
+function schemesFor(scheme: VersionScheme, ecosystem: string): Schemes {
+  return { ecosystem: rememberingComparisons(scheme), semver: ecosystemBase(ecosystem) === 'Go' ? goScheme : semverScheme };
 }
 
 /** Whether a version is valid in a scheme, remembered: inventories repeat the same versions. */
@@ -174,12 +189,24 @@ export function planInventory(inventory: Inventory): PlannedPackage[] {
 /** A match before its advisory's whole record is read. */
 interface PendingMatch {
   advisoryId: string;
-  into: PackageMatch[];
+  /** The package's place in the planned list. */
+  at: number;
   pkg: Package;
   plan: LookupPlan;
   ecosystem: string;
   name: string;
   outcome: Extract<EntryOutcome, { affected: AffectedPackage }>;
+}
+
+const noMatches: readonly PackageMatch[] = Object.freeze([]);
+/** What most packages give (shared: never added to). */
+const nothing: PackageMatches = Object.freeze({ matches: noMatches, warnings: noWarnings });
+
+/** A package's warnings with one more: its own list, copied from its plan's at the first. */
+function withWarning(warnings: readonly PackageWarning[], fromPlan: readonly PackageWarning[], warning: PackageWarning): readonly PackageWarning[] {
+  const own = warnings === fromPlan ? [...fromPlan] : (warnings as PackageWarning[]);
+  own.push(warning);
+  return own;
 }
 
 /**
@@ -192,68 +219,69 @@ export function matchPlanned(planned: readonly PlannedPackage[], reader: VulnDbR
     planned.flatMap(({ plan }) => (plan ? plan.queries.map((query) => ({ query, names: plan.names })) : [])),
   );
   const pending: PendingMatch[] = [];
-  const results = planned.map(({ pkg, plan, warnings: fromPlan }): PackageMatches => {
-    const result: PackageMatches = { matches: [], warnings: fromPlan };
-    if (!plan) return result;
-    // Copied before a warning is added: the plan's list may be the shared empty one.
-    let own: PackageWarning[] | undefined;
-    const warn = (warning: PackageWarning) => {
-      own ??= [...fromPlan];
-      own.push(warning);
-      result.warnings = own;
-    };
-    for (const query of plan.queries) {
-      const scheme = schemeFor(query.ecosystem);
-      if (!scheme) {
-        warn({
-          once: `no-scheme:${ecosystemBase(query.ecosystem)}`,
-          warning: {
-            code: 'ECOSYSTEM_UNSUPPORTED',
-            message: `${ecosystemBase(query.ecosystem)} packages are not matched: Vigil has no version ordering for that ecosystem`,
-          },
-        });
-        continue;
-      }
-      if (!isValidVersion(scheme, plan.version)) {
-        warn({
-          warning: {
-            code: 'VERSION_UNPARSEABLE',
-            message: `${pkg.name} ${plan.version} (${pkg.purl}) was not matched: "${plan.version}" is not a valid ${scheme.name} version`,
-            path: pkg.locations[0]?.path,
-          },
-        });
-        continue;
-      }
-      const schemes = { ecosystem: rememberingComparisons(scheme), semver: ecosystemBase(query.ecosystem) === 'Go' ? goScheme : semverScheme };
-      for (const name of plan.names) {
-        const seen = new Set<string>();
-        for (const candidate of source.lookup(query, name)) {
-          if (seen.has(candidate.advisoryId)) continue;
-          seen.add(candidate.advisoryId);
-          for (const outcome of evaluateCandidate(candidate, plan.version, schemes)) {
-            if ('error' in outcome) {
-              warn({
-                warning: {
-                  code: 'ADVISORY_UNEVALUABLE',
-                  message: `${candidate.advisoryId} could not be evaluated for ${pkg.name} ${plan.version}: ${outcome.error}`,
-                },
-              });
-              continue;
+  const results: PackageMatches[] = [];
+  for (const [at, { pkg, plan, warnings: fromPlan }] of planned.entries()) {
+    let warnings = fromPlan;
+    if (plan) {
+      for (const query of plan.queries) {
+        const scheme = schemeFor(query.ecosystem);
+        if (!scheme) {
+          warnings = withWarning(warnings, fromPlan, {
+            once: `no-scheme:${ecosystemBase(query.ecosystem)}`,
+            warning: {
+              code: 'ECOSYSTEM_UNSUPPORTED',
+              message: `${ecosystemBase(query.ecosystem)} packages are not matched: Vigil has no version ordering for that ecosystem`,
+            },
+          });
+          continue;
+        }
+        if (!isValidVersion(scheme, plan.version)) {
+          warnings = withWarning(warnings, fromPlan, {
+            warning: {
+              code: 'VERSION_UNPARSEABLE',
+              message: `${pkg.name} ${plan.version} (${pkg.purl}) was not matched: "${plan.version}" is not a valid ${scheme.name} version`,
+              path: pkg.locations[0]?.path,
+            },
+          });
+          continue;
+        }
+        const schemes = schemesFor(scheme, query.ecosystem);
+        for (const name of plan.names) {
+          const candidates = source.lookup(query, name);
+          // An advisory may name the package under several releases: it is evaluated once.
+          const seen = candidates.length > 1 ? new Set<string>() : undefined;
+          for (const candidate of candidates) {
+            if (seen) {
+              if (seen.has(candidate.advisoryId)) continue;
+              seen.add(candidate.advisoryId);
             }
-            pending.push({ advisoryId: candidate.advisoryId, into: result.matches, pkg, plan, ecosystem: candidate.ecosystem, name, outcome });
+            for (const outcome of evaluateCandidate(candidate, plan.version, schemes)) {
+              if ('error' in outcome) {
+                warnings = withWarning(warnings, fromPlan, {
+                  warning: {
+                    code: 'ADVISORY_UNEVALUABLE',
+                    message: `${candidate.advisoryId} could not be evaluated for ${pkg.name} ${plan.version}: ${outcome.error}`,
+                  },
+                });
+                continue;
+              }
+              pending.push({ advisoryId: candidate.advisoryId, at, pkg, plan, ecosystem: candidate.ecosystem, name, outcome });
+            }
           }
         }
       }
     }
-    return result;
-  });
+    results.push(warnings.length === 0 ? nothing : { matches: noMatches, warnings });
+  }
   const advisories = source.advisories(pending.map((match) => match.advisoryId));
-  for (const { advisoryId, into, pkg, plan, ecosystem, name, outcome } of pending) {
+  for (const { advisoryId, at, pkg, plan, ecosystem, name, outcome } of pending) {
     const advisory = advisories.get(advisoryId);
     if (!advisory) continue;
+    let result = results[at]!;
+    if (result.matches === noMatches) results[at] = result = { matches: [], warnings: result.warnings };
     const { affected, fixed, evidence } = outcome;
     const { version, osPackage } = plan;
-    into.push(
+    (result.matches as PackageMatch[]).push(
       fixed
         ? { package: pkg, ecosystem, name, version, advisory, affected, fixed, evidence, osPackage }
         : { package: pkg, ecosystem, name, version, advisory, affected, evidence, osPackage },

@@ -8,7 +8,7 @@ import Database from 'better-sqlite3';
 import type { Advisory, AffectedPackage, CveRecord, EpssScore, KevEntry } from '../model/advisory.js';
 import { normalizePackageName } from '../model/ecosystem.js';
 import { VigilError } from '../errors.js';
-import { LruCache } from './lru-cache.js';
+import { LruCache, PathCache } from './lru-cache.js';
 import { cveKey, NVD_UPDATED_AT, VULNDB_SCHEMA_VERSION } from './schema.js';
 
 export interface VulnDbStatus {
@@ -56,6 +56,9 @@ function* batches<T>(items: readonly T[]): Generator<T[]> {
   for (let i = 0; i < items.length; i += BATCH) yield items.slice(i, i + BATCH);
 }
 
+/** The candidates of a package no advisory names (shared: never added to). */
+const noCandidates: readonly AffectedCandidate[] = Object.freeze([]);
+
 const byAdvisoryThenEcosystem = (a: AffectedCandidate, b: AffectedCandidate) =>
   a.advisoryId < b.advisoryId ? -1 : a.advisoryId > b.advisoryId ? 1 : a.ecosystem < b.ecosystem ? -1 : a.ecosystem > b.ecosystem ? 1 : 0;
 
@@ -78,8 +81,8 @@ function advisoryOf(row: { record: string; affected: string }): Advisory {
 }
 
 export class VulnDbReader {
-  /** `${ecosystem}\0${normalised name}` → candidates (an empty list remembers "none"). */
-  private readonly packages = new LruCache<string, readonly AffectedCandidate[]>(CACHE_LIMITS.packages);
+  /** [ecosystem, normalised name] → candidates (an empty list remembers "none"). */
+  private readonly packages = new PathCache<readonly AffectedCandidate[]>(CACHE_LIMITS.packages);
   private readonly advisories = new LruCache<string, Advisory | null>(CACHE_LIMITS.advisories);
   private readonly cves = new LruCache<string, CveContext>(CACHE_LIMITS.cves);
   private ecosystemList: readonly string[] | undefined;
@@ -152,10 +155,10 @@ export class VulnDbReader {
     for (const raw of names) {
       const name = normalizePackageName(ecosystem, raw);
       if (found.has(name)) continue;
-      const cached = this.packages.get(`${ecosystem}\u0000${name}`);
+      const cached = this.packages.get([ecosystem, name]);
       if (cached) found.set(name, cached);
       else {
-        found.set(name, []);
+        found.set(name, noCandidates);
         missing.push(name);
       }
     }
@@ -167,8 +170,8 @@ export class VulnDbReader {
         list.push({ advisoryId: row.advisory_id, ecosystem, entries: JSON.parse(row.entries) as AffectedPackage[] });
       }
       for (const name of batch) {
-        const list = read.get(name)?.sort(byAdvisoryThenEcosystem) ?? [];
-        this.packages.set(`${ecosystem}\u0000${name}`, list);
+        const list = read.get(name)?.sort(byAdvisoryThenEcosystem) ?? noCandidates;
+        this.packages.set([ecosystem, name], list);
         found.set(name, list);
       }
     }
@@ -178,13 +181,13 @@ export class VulnDbReader {
   /** The candidates of one package in exactly this ecosystem, ordered by advisory id. */
   candidatesFor(ecosystem: string, name: string): readonly AffectedCandidate[] {
     const key = normalizePackageName(ecosystem, name);
-    const cached = this.packages.get(`${ecosystem}\u0000${key}`);
+    const cached = this.packages.get([ecosystem, key]);
     if (cached) return cached;
     const list = this.statements.byPackage
       .all(ecosystem, key)
       .map((row) => ({ advisoryId: row.advisory_id, ecosystem, entries: JSON.parse(row.entries) as AffectedPackage[] }))
       .sort(byAdvisoryThenEcosystem);
-    this.packages.set(`${ecosystem}\u0000${key}`, list);
+    this.packages.set([ecosystem, key], list);
     return list;
   }
 
