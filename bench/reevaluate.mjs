@@ -31,7 +31,7 @@ const RUNS = Number(process.env.BENCH_RUNS ?? 5);
 const DIALECTS = (process.env.BENCH_DIALECTS ?? 'sqlite,postgres').split(',');
 const adminUrl = process.env.VIGIL_TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 /** Changes whenever the generated data changes, so a cached store is never stale. */
-const RECIPE = 2;
+const RECIPE = 3;
 const cacheDir = join(repo, '.cache/bench-reevaluate');
 const fingerprint = `r${RECIPE}-${RESOURCES}-${HOLDERS}`;
 const TARGET = { name: 'vigil-bench-target', version: '1.0.0', advisory: 'GHSA-bench-target', cve: 'CVE-2026-99999' };

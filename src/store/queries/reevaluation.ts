@@ -1,8 +1,9 @@
 /**
  * @module Reads and writes for re-evaluating many resources in one transaction: their locks, the
- * packages the inventory index holds for changed keys, their findings in outline and then only the
- * ones needed whole, and one "scanned" stamp for all. Each is one statement per batch, where a
- * loop over the per-resource methods would be one per resource.
+ * packages the inventory index holds for changed keys, the findings of just those packages, the
+ * open findings that share a vulnerability with them (in outline), and one "scanned" stamp for
+ * all. Each is one statement per batch (and per few hundred rows), where a loop over the
+ * per-resource methods would be one per resource; each reads through an index.
  */
 import type { Distro } from '../../model/distro.js';
 import { normalizePackageName } from '../../model/ecosystem.js';
@@ -10,10 +11,13 @@ import type { PackageLookupKey } from '../../match/lookup-keys.js';
 import type { Package } from '../../model/package.js';
 import type { FindingId, ResourceId } from '../ids.js';
 import type { FindingOutline, FindingPackageRef, HeldPackages } from '../reevaluation.js';
-import type { Timestamp } from '../records.js';
+import type { FindingType, Timestamp } from '../records.js';
 import * as rows from '../rows.js';
 import type { Store } from '../store.js';
 import { chunks, type QueryContext } from './context.js';
+
+/** Every type a stored finding can have. */
+const findingTypes: readonly FindingType[] = ['PACKAGE_VULNERABILITY'];
 
 export function reevaluationQueries(ctx: QueryContext) {
   return {
@@ -83,13 +87,23 @@ export function reevaluationQueries(ctx: QueryContext) {
     },
 
     async openFindingsWith(refs: readonly { resourceId: ResourceId; vulnerabilityId: string }[]): Promise<FindingOutline[]> {
+      // With each resource's account, the finding identity index answers (account, resource, type, vulnerability).
+      const accounts = new Map<string, string>();
+      for (const chunk of chunks([...new Set(refs.map((r) => r.resourceId))])) {
+        for (const row of await ctx.db.selectFrom('resources').select(['id', 'account_id']).where('id', 'in', chunk).execute()) accounts.set(row.id, row.account_id);
+      }
+      const keyed = refs.flatMap((r) => {
+        const accountId = accounts.get(r.resourceId);
+        return accountId === undefined ? [] : findingTypes.map((type) => ({ ...r, accountId, type }));
+      });
       const outlines = new Map<string, FindingOutline>();
-      for (const chunk of chunks(refs)) {
-        // Only columns stored ahead of the finding's body: no row is read whole.
+      for (const chunk of chunks(keyed)) {
         const found = await ctx.db
           .selectFrom('findings')
           .select(['id', 'resource_id', 'status', 'vulnerability_id', 'package_name', 'file_path'])
-          .where(({ eb, refTuple, tuple }) => eb(refTuple('resource_id', 'vulnerability_id'), 'in', chunk.map((r) => tuple(r.resourceId as string, r.vulnerabilityId))))
+          .where(({ eb, refTuple, tuple }) =>
+            eb(refTuple('account_id', 'resource_id', 'type', 'vulnerability_id'), 'in', chunk.map((r) => tuple(r.accountId, r.resourceId as string, r.type, r.vulnerabilityId))),
+          )
           .where('status', '!=', 'CLOSED')
           .execute();
         for (const row of found) {
