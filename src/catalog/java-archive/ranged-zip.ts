@@ -139,11 +139,12 @@ interface CentralEntry {
 }
 
 /**
- * Reads the entry at `at` in `bytes` (which hold at least its fixed part, up to `end`); undefined
- * when its variable part runs past `end`, so the caller reads further and asks again. Fields are
- * read in place: no Buffer is made per entry.
+ * Reads the entry at `at` in `bytes` (which hold at least its fixed part, up to `end`) into
+ * `entry`, and returns its length; -1 when its variable part runs past `end`, so the caller reads
+ * further and asks again. Fields are read in place and into one object: a fat jar's directory has
+ * tens of thousands of entries, and nothing is allocated for one but its name.
  */
-function parseCentralEntry(bytes: Buffer, at: number, end: number): { entry: CentralEntry; length: number } | undefined {
+function parseCentralEntry(bytes: Buffer, at: number, end: number, entry: CentralEntry): number {
   const signature = bytes.readUInt32LE(at);
   if (signature !== 0x02014b50) throw new ZipFormatError(`invalid central directory file header signature: 0x${signature.toString(16)}`);
   const flags = bytes.readUInt16LE(at + 8);
@@ -151,7 +152,7 @@ function parseCentralEntry(bytes: Buffer, at: number, end: number): { entry: Cen
   const nameLength = bytes.readUInt16LE(at + 28);
   const extraLength = bytes.readUInt16LE(at + 30);
   const length = CENTRAL_HEADER_SIZE + nameLength + extraLength + bytes.readUInt16LE(at + 32);
-  if (at + length > end) return undefined;
+  if (at + length > end) return -1;
   const method = bytes.readUInt16LE(at + 10);
   let compressedSize = bytes.readUInt32LE(at + 20);
   let size = bytes.readUInt32LE(at + 24);
@@ -178,8 +179,14 @@ function parseCentralEntry(bytes: Buffer, at: number, end: number): { entry: Cen
     const expected = size + (flags & 0x1 ? 12 : 0);
     if (compressedSize !== expected) throw new ZipFormatError(`compressed/uncompressed size mismatch for stored file: ${compressedSize} != ${size}`);
   }
-  const name = decodeEntryName(flags, bytes, nameStart, nameEnd, extraEnd, unicodePath);
-  return { entry: { name, flags, method, crc32: bytes.readUInt32LE(at + 16), compressedSize, size, localHeaderOffset }, length };
+  entry.name = decodeEntryName(flags, bytes, nameStart, nameEnd, extraEnd, unicodePath);
+  entry.flags = flags;
+  entry.method = method;
+  entry.crc32 = bytes.readUInt32LE(at + 16);
+  entry.compressedSize = compressedSize;
+  entry.size = size;
+  entry.localHeaderOffset = localHeaderOffset;
+  return length;
 }
 
 const DOT_DOT_SEGMENT = /(?:^|\/)\.\.(?:\/|$)/;
@@ -257,8 +264,8 @@ export class RangedZip {
     // Every chunk is read into the same memory: nothing listed keeps a view of it.
     const scratch = Buffer.allocUnsafe(Math.max(0, Math.min(DIRECTORY_CHUNK_BYTES, this.bytes.size - this.centralDirectoryOffset)));
     let cursor = this.centralDirectoryOffset;
+    const entry: CentralEntry = { name: '', flags: 0, method: 0, crc32: 0, compressedSize: 0, size: 0, localHeaderOffset: 0 };
     for (let index = 0; index !== this.entryCount; index++) {
-      let parsed: ReturnType<typeof parseCentralEntry>;
       try {
         // The fixed part first, then (when the names run past the chunk) the whole entry.
         for (let need = CENTRAL_HEADER_SIZE; ; ) {
@@ -267,16 +274,17 @@ export class RangedZip {
             chunkStart = cursor;
           }
           const at = cursor - chunkStart;
-          parsed = parseCentralEntry(chunk, at, need === CENTRAL_HEADER_SIZE ? chunk.length : at + need);
-          if (parsed) break;
+          const length = parseCentralEntry(chunk, at, need === CENTRAL_HEADER_SIZE ? chunk.length : at + need, entry);
+          if (length !== -1) {
+            cursor += length;
+            break;
+          }
           need = CENTRAL_HEADER_SIZE + chunk.readUInt16LE(at + 28) + chunk.readUInt16LE(at + 30) + chunk.readUInt16LE(at + 32);
         }
       } catch (error) {
         if (!(error instanceof ZipFormatError)) throw error;
         return { entries, problem: { code: 'ARCHIVE_DAMAGED', message: `its central directory is damaged after ${index} entries (${error.message})` } };
       }
-      const { entry, length } = parsed;
-      cursor += length;
       if (index >= maxEntries) {
         return { entries, problem: { code: 'ARCHIVE_TOO_MANY_ENTRIES', message: `it has more than ${maxEntries} entries; the rest were not read` } };
       }
