@@ -279,9 +279,11 @@ export async function runCatalogers(
     }
     return undefined;
   };
-  const record = async (cataloger: Cataloger, file: FileRef, input: CatalogFile): Promise<void> => {
+  const parse = (cataloger: Cataloger, file: FileRef, input: CatalogFile): Promise<FileOutcome> => {
     options.onFile?.(cataloger.name, file.realPath);
-    const outcome = await parseFile(tree, cataloger, file, options.distro, input);
+    return parseFile(tree, cataloger, file, options.distro, input);
+  };
+  const record = async (cataloger: Cataloger, file: FileRef, outcome: FileOutcome): Promise<void> => {
     warnings.push(...outcome.warnings);
     const history = await tree.versions(file);
     const layers = history.length > 1 ? await introducingLayers(tree, cataloger, history, outcome.packages, options.distro) : undefined;
@@ -306,12 +308,22 @@ export async function runCatalogers(
     }
   };
   // Catalogers that read files by name run in registry order, which decides who finds a package
-  // first (a jar's cataloger before the POM's, so the jar's SHA-1 is kept).
+  // first (a jar's cataloger before the POM's, so the jar's SHA-1 is kept). Each file's packages
+  // are recorded in file order, but the next file is parsed meanwhile: a parser waiting on work
+  // off the main thread (a jar hashed on a worker) then overlaps the next file's reading.
   const byName = catalogers.filter((c) => !c.sniff);
   named: for (const cataloger of byName) {
-    for (const file of await filesFor(tree, cataloger, candidates)) {
-      if (stopped || (stopped = limitReached())) break named;
-      await record(cataloger, file, catalogFile(tree, file));
+    const files = await filesFor(tree, cataloger, candidates);
+    let ahead: Promise<FileOutcome> | undefined;
+    for (let i = 0; i < files.length; i++) {
+      if (stopped || (stopped = limitReached())) {
+        await ahead; // nothing is left running behind the inventory
+        break named;
+      }
+      const outcome = ahead ?? parse(cataloger, files[i]!, catalogFile(tree, files[i]!));
+      const next = files[i + 1];
+      ahead = next ? parse(cataloger, next, catalogFile(tree, next)) : undefined;
+      await record(cataloger, files[i]!, await outcome);
     }
   }
   // Catalogers that recognise files by content run in file order: an executable both binary
@@ -329,7 +341,7 @@ export async function runCatalogers(
     const input = catalogFile(tree, file);
     for (const cataloger of readers) {
       if (stopped || (stopped = limitReached())) break content;
-      await record(cataloger, file, input);
+      await record(cataloger, file, await parse(cataloger, file, input));
     }
   }
   if (stopped) warnings.push(stopped);

@@ -51,33 +51,51 @@ export function readHostFile(hostPath: string, limit: HostReadLimit, options: Ho
   }
 }
 
+/** Descriptors kept open at once: the catalog driver reads two files in turn (one parsed ahead). */
+const OPEN_FILES = 4;
+
 /**
- * Ranged reads through one descriptor kept open for the file read last. A parser reads a file's
+ * Ranged reads through descriptors kept open for the files read last. A parser reads a file's
  * ranges one after another (an executable's header, tables and a section; a jar's directory, its
- * entries, then all its bytes for the hash), so each range after the first costs one read rather
- * than an open, a stat and a close. The ranges of one file then all come from the same file, even
- * should it be replaced meanwhile. close() lets the last one go.
+ * entries), so each range after the first costs one read rather than an open, a stat and a
+ * close; and the ranges of one file all come from the same file, even should it be replaced
+ * meanwhile. close() lets them all go.
  */
 export class HostRangeReader {
-  private current: { hostPath: string; fd: number; size: number } | undefined;
+  /** Open files, the one read last at the end. */
+  private readonly open: Array<{ hostPath: string; fd: number; size: number }> = [];
 
   constructor(private readonly options: HostReadOptions = {}) {}
+
+  private file(hostPath: string, path: string): { fd: number; size: number } {
+    const index = this.open.findIndex((file) => file.hostPath === hostPath);
+    if (index !== -1) {
+      const [file] = this.open.splice(index, 1);
+      this.open.push(file!);
+      return file!;
+    }
+    if (this.open.length >= OPEN_FILES) closeSync(this.open.shift()!.fd);
+    const file = { hostPath, ...openHostFile(hostPath, path, this.options) };
+    this.open.push(file);
+    return file;
+  }
+
+  private forget(hostPath: string): void {
+    const index = this.open.findIndex((file) => file.hostPath === hostPath);
+    if (index !== -1) closeSync(this.open.splice(index, 1)[0]!.fd);
+  }
 
   /**
    * Up to `length` bytes from `offset` (arguments checked by the caller), clipped to the file;
    * read into `into` when it is large enough.
    */
   read(hostPath: string, offset: number, length: number, limit: HostReadLimit, into?: Buffer): Buffer {
-    if (this.current?.hostPath !== hostPath) {
-      this.close();
-      this.current = { hostPath, ...openHostFile(hostPath, limit.path, this.options) };
-    }
-    const { fd, size } = this.current;
+    const { fd, size } = this.file(hostPath, limit.path);
     try {
       checkLimit(limit, size);
     } catch (error) {
       // A file refused is not kept open: if it is asked for again, it is judged again.
-      this.close();
+      this.forget(hostPath);
       throw error;
     }
     const wanted = clippedLength(size, offset, length);
@@ -92,9 +110,6 @@ export class HostRangeReader {
   }
 
   close(): void {
-    if (!this.current) return;
-    const { fd } = this.current;
-    this.current = undefined;
-    closeSync(fd);
+    for (const { fd } of this.open.splice(0)) closeSync(fd);
   }
 }

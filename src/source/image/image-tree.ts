@@ -19,6 +19,7 @@ import {
 import { HostRangeReader } from '../host-file.js';
 import { treePathSegments } from '../tree-path.js';
 import type { ContentStore } from './content-store.js';
+import { HeldFiles } from './held-files.js';
 import { extractLayerEntry, type LayerSource } from './layer-pass.js';
 import { nodeFileKind, resolveInTree, walkSquashTree, type FileVersion, type ResolvedNode, type SquashTree, type TreeNode } from './squash-tree.js';
 
@@ -34,8 +35,8 @@ export class ImageTree implements FileTree {
   /** Fallback extractions in flight or done, so one file is streamed out of its layer once. */
   private readonly extracting = new Map<FileVersion, Promise<string | undefined>>();
   private readonly ranges = new HostRangeReader();
-  /** The one file last read into memory for ranged reads because it could not be kept on disk. */
-  private heldInMemory: { version: FileVersion; bytes: Buffer } | undefined;
+  /** Files read into memory for ranged reads because they could not be kept on disk. */
+  private readonly held = new HeldFiles();
 
   constructor(
     private readonly tree: SquashTree,
@@ -113,13 +114,11 @@ export class ImageTree implements FileTree {
     // The extraction budget is spent: the file comes out of its layer whole, as readFile reads it,
     // once; the ranges a parser asks for next are cut from memory rather than streaming the layer
     // again for each.
-    if (this.heldInMemory?.version !== version) {
-      this.heldInMemory = undefined;
-      const bytes = await this.fromLayer(version, collect);
-      if (!bytes) throw new Error(`${file.path} could not be read from layer ${version.layer}`);
-      this.heldInMemory = { version, bytes };
-    }
-    const { bytes } = this.heldInMemory;
+    const bytes = await this.held.bytesOf(version, async () => {
+      const read = await this.fromLayer(version, collect);
+      if (!read) throw new Error(`${file.path} could not be read from layer ${version.layer}`);
+      return read;
+    });
     return bytes.subarray(offset, offset + clippedLength(bytes.length, offset, length));
   }
 
@@ -179,7 +178,7 @@ export class ImageTree implements FileTree {
 
   async close(): Promise<void> {
     this.extracting.clear();
-    this.heldInMemory = undefined;
+    this.held.clear();
     this.ranges.close();
   }
 }

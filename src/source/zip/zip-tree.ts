@@ -18,6 +18,7 @@ import {
   type WalkEntry,
 } from '../file-tree.js';
 import type { ContentStore } from '../image/content-store.js';
+import { HeldFiles } from '../image/held-files.js';
 import { nodeFileKind, resolveInTree, walkSquashTree, type FileVersion, type ResolvedNode, type SquashTree, type TreeNode } from '../image/squash-tree.js';
 import { HostRangeReader } from '../host-file.js';
 import { treePathSegments } from '../tree-path.js';
@@ -43,8 +44,8 @@ export class ZipTree implements FileTree {
   /** Extractions in flight or done, so one member is written out once. */
   private readonly extracting = new Map<FileVersion, Promise<string>>();
   private readonly ranges = new HostRangeReader();
-  /** The one member last inflated into memory for ranged reads because it could not be written out. */
-  private heldInMemory: { version: FileVersion; bytes: Buffer } | undefined;
+  /** Members inflated into memory for ranged reads because they could not be written out. */
+  private readonly held = new HeldFiles();
   private closed = false;
 
   constructor(
@@ -134,11 +135,7 @@ export class ZipTree implements FileTree {
     // readFile would, and the ranges a parser asks for next are cut from there.
     const local = await this.extract(file);
     if (local) return this.ranges.read(local, offset, length, { path: file.path, maxFileBytes: this.limits.maxFileBytes }, into);
-    if (this.heldInMemory?.version !== version) {
-      this.heldInMemory = undefined;
-      this.heldInMemory = { version, bytes: await member.archive.readAll(member.data, member.name) };
-    }
-    const { bytes } = this.heldInMemory;
+    const bytes = await this.held.bytesOf(version, () => member.archive.readAll(member.data, member.name));
     return bytes.subarray(offset, offset + clippedLength(bytes.length, offset, length));
   }
 
@@ -180,7 +177,7 @@ export class ZipTree implements FileTree {
     if (this.closed) return;
     this.closed = true;
     this.extracting.clear();
-    this.heldInMemory = undefined;
+    this.held.clear();
     this.ranges.close();
     for (const layer of this.layers) layer.archive.close();
   }
