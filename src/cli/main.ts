@@ -26,12 +26,18 @@ export function buildProgram(): Command {
     .configureOutput({
       writeErr: (text) => process.stderr.write(text),
     });
-  program.addCommand(sbomCommand().exitOverride());
-  program.addCommand(scanCommand().exitOverride());
+  program.addCommand(sbomCommand());
+  program.addCommand(scanCommand());
   program.addCommand(dbCommand());
   program.addCommand(serverCommand());
-  program.addCommand(workerCommand().exitOverride());
+  program.addCommand(workerCommand());
   program.addCommand(keysCommand());
+  // Every command, however deep, throws instead of exiting, so a bad flag is one line and status 2.
+  const throwInsteadOfExit = (command: Command): void => {
+    command.exitOverride();
+    command.commands.forEach(throwInsteadOfExit);
+  };
+  throwInsteadOfExit(program);
   return program;
 }
 

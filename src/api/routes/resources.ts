@@ -111,7 +111,7 @@ export const resourceRoutes: FastifyPluginAsyncTypebox<RouteOptions> = async (ap
         const inventory = inventoryOfBody(request.body);
         const now = ctx.now();
         const timestamp = inventory.createdAt && !Number.isNaN(Date.parse(inventory.createdAt)) ? new Date(inventory.createdAt).toISOString() : now.toISOString();
-        const result = await reconcileInventory(ctx.store, ctx.vulndb.current(), { accountId, resourceId, inventory, timestamp, now });
+        const result = await reconcileInventory(ctx.store, ctx.vulndb, { accountId, resourceId, inventory, timestamp, now });
         if (result.status === 'not-found') throw apiError('RESOURCE_NOT_FOUND', `resource ${request.params.id} does not exist`);
         if (result.status === 'stale') {
           throw apiError('STALE_INVENTORY', `the stored inventory (taken ${result.storedTimestamp}) is newer than this one (taken ${timestamp})`);

@@ -3,12 +3,10 @@
  * `--database` as `vigil server`). A new key is printed once; only its digest is kept.
  */
 import { Command, Option } from 'commander';
-import { issueApiKey } from '../../api/auth.js';
 import { VigilError } from '../../errors.js';
-import { ensureDefaultAccount } from '../../service/bootstrap.js';
-import { openServiceStore, storeLocation } from '../../service/open-store.js';
-import { DEFAULT_SETTINGS } from '../../service/context.js';
-import { apiKeyRoles, asId, type Account, type ApiKeyRole, type Store } from '../../store/index.js';
+import { asId } from '../../store/ids.js';
+import { apiKeyRoles, type Account, type ApiKeyRole } from '../../store/records.js';
+import type { Store } from '../../store/store.js';
 
 interface KeyFlags {
   database?: string;
@@ -19,6 +17,12 @@ const databaseOption = () => new Option('--database <url>', 'postgres://… URL 
 const accountOption = () => new Option('--account <id>', 'the account (default: the default account)');
 
 async function withStore<T>(flags: KeyFlags, body: (store: Store, account: Account) => Promise<T>): Promise<T> {
+  // The store and its drivers load here, not with every vigil command.
+  const [{ openServiceStore, storeLocation }, { ensureDefaultAccount }, { DEFAULT_SETTINGS }] = await Promise.all([
+    import('../../service/open-store.js'),
+    import('../../service/bootstrap.js'),
+    import('../../service/context.js'),
+  ]);
   const store = await openServiceStore(storeLocation(flags.database));
   try {
     let account: Account | undefined;
@@ -45,6 +49,7 @@ export function keysCommand(): Command {
     .addOption(databaseOption())
     .action(async (flags: KeyFlags & { role: ApiKeyRole }) => {
       await withStore(flags, async (store, account) => {
+        const { issueApiKey } = await import('../../api/auth.js');
         const { key, record } = await issueApiKey(store, { accountId: account.id, role: flags.role });
         process.stdout.write(`${key}\n`);
         process.stderr.write(`made ${record.role} key ${record.id} for account ${account.name} (${account.id}); it is not shown again\n`);

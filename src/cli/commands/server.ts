@@ -1,8 +1,6 @@
 /** @module `vigil server`: the API, the scheduler and a worker in one process. */
 import { Command, InvalidArgumentError } from 'commander';
 import { defaultVulnDbPath } from '../../home.js';
-import { startServer } from '../../service/run-server.js';
-import { storeLocation } from '../../service/open-store.js';
 
 export function parsePort(value: string): number {
   const port = Number(value);
@@ -18,6 +16,8 @@ export function serverCommand(): Command {
     .option('--database <url>', 'postgres://… URL (or VIGIL_DATABASE_URL), or a SQLite file; default $VIGIL_HOME/vigil.sqlite')
     .option('--db <file>', 'the vulnerability database (default $VIGIL_HOME/vulndb.sqlite)')
     .action(async (flags: { host: string; port: number; database?: string; db?: string }) => {
+      // Fastify, pg-boss and the store load here, not with every vigil command.
+      const [{ startServer }, { storeLocation }] = await Promise.all([import('../../service/run-server.js'), import('../../service/open-store.js')]);
       const server = await startServer({ store: storeLocation(flags.database), vulndbPath: flags.db ?? defaultVulnDbPath(), host: flags.host, port: flags.port });
       if (server.bootstrap.created) {
         process.stdout.write(

@@ -4,11 +4,8 @@
  * SIGINT or SIGTERM; then it finishes its running jobs and exits 0. Logs are JSON lines on stdout.
  */
 import { Command, InvalidArgumentError, Option } from 'commander';
-import pino from 'pino';
 import { VigilError } from '../../errors.js';
 import { defaultVulnDbPath } from '../../home.js';
-import { startWorker } from '../../jobs/worker.js';
-import { isPostgresUrl } from '../../service/open-store.js';
 
 interface WorkerFlags {
   database?: string;
@@ -36,6 +33,8 @@ export function workerCommand(): Command {
     .option('--poll-interval <seconds>', 'how often an idle worker asks for a job', parsePositive('--poll-interval', 0.5), 2)
     .action(async (flags: WorkerFlags) => {
       const url = flags.database ?? process.env.VIGIL_DATABASE_URL;
+      // The service's modules (pg-boss, the store, pino) load here, not with every vigil command.
+      const [{ default: pino }, { startWorker }, { isPostgresUrl }] = await Promise.all([import('pino'), import('../../jobs/worker.js'), import('../../service/open-store.js')]);
       if (!url || !isPostgresUrl(url)) {
         throw new VigilError(
           'INVALID_ARGUMENT',

@@ -35,7 +35,7 @@ export const scanJob: JobHandler<'scan'> = async ({ scanId }, ctx, job) => {
 
   try {
     const inventory = await inventoryOf(scan.target, { ...defaultInventoryOptions, now: () => ctx.now() });
-    const applied = await reconcileInventory(ctx.store, ctx.vulndb.current(), {
+    const applied = await reconcileInventory(ctx.store, ctx.vulndb, {
       accountId: scan.accountId,
       resourceId: scan.resourceId,
       inventory,
