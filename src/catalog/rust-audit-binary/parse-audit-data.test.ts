@@ -6,7 +6,7 @@ import { deflateSync } from 'node:zlib';
 import fc from 'fast-check';
 import { afterAll, describe, expect, it } from 'vitest';
 import { buildElf, buildFatMachO, buildMachO, buildPe } from '../../../test/fixtures/catalog/binary/make-executable.js';
-import { catalogTester, packageLine, recordingContext } from '../../../test/harness/catalog.js';
+import { catalogTester, countingBytes, packageLine, recordingContext } from '../../../test/harness/catalog.js';
 import { hasTool } from '../../../test/harness/tools.js';
 import { rustAuditBinaryCataloger } from './index.js';
 import { auditDataPackages, parseAuditBinary } from './parse-audit-data.js';
@@ -72,6 +72,15 @@ describe('rust-audit-binary cataloger', () => {
     expect(await read(elfWith(deflateSync('{"packages": 3}')))).toMatchObject({ warnings: [{ message: 'the .dep-v0 dependency list has no "packages" array' }] });
     expect(await read(elfWith(deflateSync('{')))).toMatchObject({ warnings: [{ message: 'the .dep-v0 dependency list is not JSON' }] });
     expect(await read(elfWith(deps, '.data'))).toEqual({ packages: [], lines: [], skipped: [], warnings: [] });
+  });
+
+  it('reads no more of a section than its list can take, however large the section claims to be', async () => {
+    // A real list followed by 12 MB of padding: the list is read, the padding is not.
+    const padded = countingBytes(elfWith(Buffer.concat([deps, Buffer.alloc(12 * 1024 * 1024)])));
+    const { ctx, warnings } = recordingContext();
+    expect((await parseAuditBinary(padded, ctx)).map(packageLine)).toEqual(expectedLines);
+    expect(warnings).toEqual([]);
+    expect(padded.largestRead).toBeLessThan(10 * 1024 * 1024);
   });
 
   it('skips malformed entries', () => {

@@ -16,6 +16,8 @@ import { cratePackage, type CrateSourceKind } from '../rust-cargo-lock/parse-car
 export const AUDIT_SECTION = '.dep-v0';
 /** Real lists are a few kilobytes; anything that inflates past this is refused (zlib bombs). */
 export const MAX_AUDIT_JSON = 8 * 1024 * 1024;
+/** The most of the section read: more than any zlib stream inflating to MAX_AUDIT_JSON needs. */
+const MAX_AUDIT_COMPRESSED = MAX_AUDIT_JSON + MAX_AUDIT_JSON / 8 + 64 * 1024;
 
 function sourceKind(source: string): CrateSourceKind {
   switch (source) {
@@ -79,7 +81,9 @@ export async function parseAuditBinary(file: RandomAccessBytes | Buffer, ctx: Ca
   const exe = await readExecutable(file);
   const section = exe?.section(AUDIT_SECTION);
   if (!exe || !section) return [];
-  const compressed = await exe.sectionData(section);
+  // No more is read than a zlib stream inflating to the limit can take (stored blocks cost 5
+  // bytes per 64 KiB), however large the section claims to be.
+  const compressed = await exe.sectionData({ ...section, fileSize: Math.min(section.fileSize, MAX_AUDIT_COMPRESSED) });
   let json: Buffer;
   try {
     json = inflateSync(compressed, { maxOutputLength: MAX_AUDIT_JSON });
