@@ -4,10 +4,9 @@
  * pushed, a new database renamed over the file, the handle noticing, and `reevaluate` bringing
  * exactly the resources that hold the changed packages up to date, with their events.
  */
-import { randomBytes } from 'node:crypto';
-import pg from 'pg';
 import pino from 'pino';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { createTestDatabase, postgresUnavailable, type TestDatabase } from '../../test/harness/postgres.js';
 import {
   debian12,
   debPackage,
@@ -55,48 +54,24 @@ interface StoreKind {
   skip?: string;
 }
 
-const adminUrl = process.env.VIGIL_TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
-
-async function withClient<T>(url: string, fn: (client: pg.Client) => Promise<T>): Promise<T> {
-  const client = new pg.Client({ connectionString: url, connectionTimeoutMillis: 5000 });
-  await client.connect();
-  try {
-    return await fn(client);
-  } finally {
-    await client.end();
-  }
-}
-
-async function postgresUnreachable(): Promise<string | undefined> {
-  try {
-    await withClient(adminUrl, (client) => client.query('select 1'));
-    return undefined;
-  } catch (error) {
-    return error instanceof Error ? error.message : String(error);
-  }
-}
-
-const pgReason = await postgresUnreachable();
-const pgDatabases: string[] = [];
+const pgReason = await postgresUnavailable();
+const pgDatabases: TestDatabase[] = [];
 
 function postgresKind(): StoreKind {
   return {
     name: 'PostgreSQL',
-    ...(pgReason ? { skip: `cannot connect to ${adminUrl} (${pgReason})` } : {}),
+    ...(pgReason ? { skip: pgReason } : {}),
     async open() {
       // A database of its own per test, dropped when the run ends.
-      const database = `vigil_test_reeval_${randomBytes(6).toString('hex')}`;
-      await withClient(adminUrl, (client) => client.query(`create database ${database}`));
+      const database = await createTestDatabase('reeval');
       pgDatabases.push(database);
-      const url = new URL(adminUrl);
-      url.pathname = `/${database}`;
-      return openPostgresStore(url.toString());
+      return openPostgresStore(database.url);
     },
   };
 }
 
 afterAll(async () => {
-  for (const database of pgDatabases) await withClient(adminUrl, (client) => client.query(`drop database if exists ${database} with (force)`));
+  for (const database of pgDatabases) await database.drop();
 });
 
 const kinds: StoreKind[] = [{ name: 'SQLite', open: () => openSqliteStore(':memory:') }, postgresKind()];

@@ -3,36 +3,14 @@
  * end. Skipped, saying why, only when no server answers at all; any other failure fails.
  */
 import { randomBytes } from 'node:crypto';
-import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runStoreContract } from './contract.js';
 import { isStoreError } from './errors.js';
 import { storeMigrations } from './migrations/index.js';
 import { openPostgresStore } from './postgres.js';
+import { adminUrl, postgresUnavailable, withClient } from '../../test/harness/postgres.js';
 
-const adminUrl = process.env.VIGIL_TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
-
-async function withClient<T>(url: string, fn: (client: pg.Client) => Promise<T>): Promise<T> {
-  const client = new pg.Client({ connectionString: url, connectionTimeoutMillis: 5000 });
-  await client.connect();
-  try {
-    return await fn(client);
-  } finally {
-    await client.end();
-  }
-}
-
-/** Why no server answers, or undefined when one does. */
-async function unreachable(): Promise<string | undefined> {
-  try {
-    await withClient(adminUrl, (client) => client.query('select 1'));
-    return undefined;
-  } catch (error) {
-    return error instanceof Error ? error.message : String(error);
-  }
-}
-
-const reason = await unreachable();
+const reason = await postgresUnavailable();
 
 if (reason) {
   console.warn(`PostgreSQL store tests skipped: cannot connect to ${adminUrl} (${reason}). Start PostgreSQL or set VIGIL_TEST_DATABASE_URL.`);
