@@ -13,12 +13,13 @@
 import type { Distro } from '../../model/distro.js';
 import type { CatalogerRef, Inventory, TargetDescription } from '../../model/inventory.js';
 import type { LayerRef, Location, Package, PackageHash, PackageMetadata, PackageType } from '../../model/package.js';
-import { parsePurl, type PurlParts } from '../../model/purl.js';
+import type { PurlParts } from '../../model/purl.js';
 import type { Warning } from '../../model/warning.js';
 import { hashFromCycloneDx } from '../hashes.js';
-import { asRecord, asRecords, asString, parseIndex, type JsonRecord } from '../json.js';
+import { asRecord, asRecords, asString, isRecord, parseIndex, type JsonRecord } from '../json.js';
 import { ecosystemOfPurl, isPackageType } from '../package-types.js';
 import { PropertyBag, type Property } from '../properties.js';
+import { readPurl } from '../plain-purl.js';
 import { SkipTally, type ReadSbomOptions } from '../read-options.js';
 import { distroProperty, inventoryProperty, packageProperty, targetProperty } from './names.js';
 
@@ -120,6 +121,7 @@ function readDistro(component: JsonRecord, options: ReadSbomOptions): Distro {
 }
 
 function readLicenses(component: JsonRecord): string[] | undefined {
+  if (component.licenses === undefined) return undefined;
   const licenses: string[] = [];
   for (const choice of asRecords(component.licenses)) {
     const expression = asString(choice.expression);
@@ -136,6 +138,7 @@ function readLicenses(component: JsonRecord): string[] | undefined {
 
 /** The hashes Vigil models, in document order; others (SHA-384, BLAKE3, …) are left out. */
 function readHashes(component: JsonRecord): PackageHash[] | undefined {
+  if (component.hashes === undefined) return undefined;
   const hashes: PackageHash[] = [];
   for (const item of asRecords(component.hashes)) {
     const hash = hashFromCycloneDx(item.alg, item.content);
@@ -144,13 +147,105 @@ function readHashes(component: JsonRecord): PackageHash[] | undefined {
   return hashes.length > 0 ? hashes : undefined;
 }
 
-function readMetadata(properties: PropertyBag): PackageMetadata | undefined {
+/**
+ * What a component's `vigil:` properties say of its package, read in one pass. Each single
+ * value is the first of its name (as `PropertyBag.get` reads it); the indexed locations and the
+ * metadata keep what `PropertyBag.indexed` and `withPrefix` give.
+ */
+interface PackageProperties {
+  type?: string;
+  cataloger?: string;
+  ecosystem?: string;
+  arch?: string;
+  sourceName?: string;
+  sourceVersion?: string;
+  development?: string;
+  layerIndex?: string;
+  layerDigest?: string;
+  layerDiffId?: string;
+  /** `vigil:location:<rest>` as [rest, value], in document order. */
+  locations?: [string, string][];
+  /** `vigil:metadata:<key>` as [key, value], in document order. */
+  metadata?: [string, string][];
+  /** `vigil:metadata-type:<key>` → its first value. */
+  metadataTypes?: Map<string, string>;
+}
+
+function readPackageProperties(component: JsonRecord): PackageProperties {
+  const found: PackageProperties = {};
+  const items = component.properties;
+  if (!Array.isArray(items)) return found;
+  for (const item of items as unknown[]) {
+    if (!isRecord(item)) continue;
+    const name = item.name;
+    if (typeof name !== 'string' || !name.startsWith('vigil:')) continue;
+    const value = typeof item.value === 'string' ? item.value : '';
+    switch (name) {
+      case packageProperty.type:
+        found.type ??= value;
+        continue;
+      case packageProperty.cataloger:
+        found.cataloger ??= value;
+        continue;
+      case packageProperty.ecosystem:
+        found.ecosystem ??= value;
+        continue;
+      case packageProperty.arch:
+        found.arch ??= value;
+        continue;
+      case packageProperty.sourceName:
+        found.sourceName ??= value;
+        continue;
+      case packageProperty.sourceVersion:
+        found.sourceVersion ??= value;
+        continue;
+      case packageProperty.development:
+        found.development ??= value;
+        continue;
+      case packageProperty.layerIndex:
+        found.layerIndex ??= value;
+        continue;
+      case packageProperty.layerDigest:
+        found.layerDigest ??= value;
+        continue;
+      case packageProperty.layerDiffId:
+        found.layerDiffId ??= value;
+        continue;
+    }
+    if (name.startsWith(packageProperty.locationPrefix)) (found.locations ??= []).push([name.slice(packageProperty.locationPrefix.length), value]);
+    else if (name.startsWith(packageProperty.metadataPrefix)) (found.metadata ??= []).push([name.slice(packageProperty.metadataPrefix.length), value]);
+    else if (name.startsWith(packageProperty.metadataTypePrefix)) {
+      const key = name.slice(packageProperty.metadataTypePrefix.length);
+      const types = (found.metadataTypes ??= new Map());
+      if (!types.has(key)) types.set(key, value);
+    }
+  }
+  return found;
+}
+
+/** Indexed fields (`0:path`, `0:layer-digest`, …) as one map of field → first value per index, in index order. */
+function indexedGroups(entries: readonly [string, string][]): Map<string, string>[] {
+  const groups = new Map<number, Map<string, string>>();
+  for (const [rest, value] of entries) {
+    const match = /^(\d+):(.+)$/.exec(rest);
+    if (!match) continue;
+    const index = Number(match[1]);
+    const field = match[2] as string;
+    let group = groups.get(index);
+    if (!group) groups.set(index, (group = new Map()));
+    if (!group.has(field)) group.set(field, value);
+  }
+  return groups.size === 1 ? [...groups.values()] : [...groups.entries()].sort(([a], [b]) => a - b).map(([, group]) => group);
+}
+
+function readMetadata(properties: PackageProperties): PackageMetadata | undefined {
+  if (!properties.metadata) return undefined;
   const entries: [string, string | number | boolean][] = [];
-  for (const [key, value] of properties.withPrefix(packageProperty.metadataPrefix)) {
-    const type = properties.get(`${packageProperty.metadataTypePrefix}${key}`);
+  for (const [key, value] of properties.metadata) {
+    const type = properties.metadataTypes?.get(key);
     entries.push([key, type === 'number' ? Number(value) : type === 'boolean' ? value === 'true' : value]);
   }
-  return entries.length > 0 ? Object.fromEntries(entries) : undefined;
+  return Object.fromEntries(entries);
 }
 
 /** The package name as Vigil's catalogers write it, from a foreign component's group and name. */
@@ -161,46 +256,57 @@ function foreignName(component: JsonRecord, type: PackageType, purl: PurlParts):
   return type === 'maven' ? `${group}:${name}` : `${group}/${name}`;
 }
 
-function readPackage(component: JsonRecord, skipped: SkipTally): Package | undefined {
-  const properties = propertiesOf(component);
-  const purl = asString(component.purl) ?? '';
-  let parts: PurlParts | undefined;
-  if (purl !== '') {
-    try {
-      parts = parsePurl(purl);
-    } catch {
-      parts = undefined;
-    }
+/** The parts of a purl, or undefined for an empty or invalid one. */
+function partsOf(purl: string): PurlParts | undefined {
+  if (purl === '') return undefined;
+  try {
+    return readPurl(purl);
+  } catch {
+    return undefined;
   }
-  const type = properties.get(packageProperty.type) ?? parts?.type;
+}
+
+function readPackage(component: JsonRecord, skipped: SkipTally): Package | undefined {
+  const properties = readPackageProperties(component);
+  const purl = asString(component.purl) ?? '';
+  const ours = properties.cataloger !== undefined;
+  const componentVersion = asString(component.version);
+  // The purl is parsed only when something is read from it: a package Vigil wrote names its
+  // type, ecosystem, name and version itself, mostly.
+  let parsed = false;
+  let purlParts: PurlParts | undefined;
+  const parts = (): PurlParts | undefined => {
+    if (!parsed) {
+      purlParts = partsOf(purl);
+      parsed = true;
+    }
+    return purlParts;
+  };
+  const type = properties.type ?? parts()?.type;
   const label = `"${asString(component.name) ?? '?'}"`;
   if (!isPackageType(type)) {
     skipped.skip(purl === '' ? `${label} has no purl` : `${label} has purl ${purl}`);
     return undefined;
   }
-  const ours = properties.has(packageProperty.cataloger);
   const locations: Location[] = [];
-  for (const group of properties.indexed(packageProperty.locationPrefix)) {
-    const path = group.get('path');
-    if (path === undefined) continue;
-    const layer = layerFrom(group.get('layer-index'), group.get('layer-digest'), group.get('layer-diff-id'));
-    locations.push({ path, ...(layer ? { layer } : {}) });
+  if (properties.locations) {
+    for (const group of indexedGroups(properties.locations)) {
+      const path = group.get('path');
+      if (path === undefined) continue;
+      const layer = layerFrom(group.get('layer-index'), group.get('layer-digest'), group.get('layer-diff-id'));
+      locations.push(layer ? { path, layer } : { path });
+    }
   }
-  const layer = layerFrom(
-    properties.get(packageProperty.layerIndex),
-    properties.get(packageProperty.layerDigest),
-    properties.get(packageProperty.layerDiffId),
-  );
-  const ecosystem = properties.get(packageProperty.ecosystem) ?? (ours || !parts ? undefined : ecosystemOfPurl(parts));
-  const arch = properties.get(packageProperty.arch);
-  const sourceName = properties.get(packageProperty.sourceName);
-  const sourceVersion = properties.get(packageProperty.sourceVersion);
+  const layer = layerFrom(properties.layerIndex, properties.layerDigest, properties.layerDiffId);
+  const foreignParts = ours ? undefined : parts();
+  const ecosystem = properties.ecosystem ?? (foreignParts ? ecosystemOfPurl(foreignParts) : undefined);
+  const { arch, sourceName, sourceVersion } = properties;
   const licenses = readLicenses(component);
   const hashes = readHashes(component);
   const metadata = readMetadata(properties);
   return {
-    name: ours || !parts ? (asString(component.name) ?? '') : foreignName(component, type, parts),
-    version: asString(component.version) ?? parts?.version ?? '',
+    name: foreignParts ? foreignName(component, type, foreignParts) : (asString(component.name) ?? ''),
+    version: componentVersion ?? parts()?.version ?? '',
     type,
     purl,
     ...(ecosystem !== undefined ? { ecosystem } : {}),
@@ -209,11 +315,11 @@ function readPackage(component: JsonRecord, skipped: SkipTally): Package | undef
       ? { source: { name: sourceName, ...(sourceVersion !== undefined ? { version: sourceVersion } : {}) } }
       : {}),
     ...(licenses ? { licenses } : {}),
-    ...(properties.get(packageProperty.development) === 'true' ? { development: true } : {}),
+    ...(properties.development === 'true' ? { development: true } : {}),
     ...(hashes ? { hashes } : {}),
     locations,
     ...(layer ? { layer } : {}),
-    foundBy: properties.get(packageProperty.cataloger) ?? 'sbom-cyclonedx',
+    foundBy: properties.cataloger ?? 'sbom-cyclonedx',
     ...(metadata ? { metadata } : {}),
   };
 }

@@ -13,8 +13,9 @@
 import type { Distro } from '../../model/distro.js';
 import type { Inventory, TargetDescription } from '../../model/inventory.js';
 import type { Package, PackageHash } from '../../model/package.js';
-import { parsePurl } from '../../model/purl.js';
+import type { PurlParts } from '../../model/purl.js';
 import { hashFromSpdx } from '../hashes.js';
+import { readPurl } from '../plain-purl.js';
 import { asRecord, asRecords, asString, type JsonRecord } from '../json.js';
 import { ecosystemOfPurl, isPackageType } from '../package-types.js';
 import { SkipTally, type ReadSbomOptions } from '../read-options.js';
@@ -100,7 +101,7 @@ function developmentIds(document: JsonRecord): Set<string> {
 }
 
 /** The package name a purl gives, in the form Vigil's catalogers write it. */
-function nameOfPurl(parts: ReturnType<typeof parsePurl>): string | undefined {
+function nameOfPurl(parts: PurlParts): string | undefined {
   if (!parts.name) return undefined;
   // Only these types name a package with its namespace; for deb, rpm and apk it is the vendor.
   if (!parts.namespace || !['npm', 'maven', 'golang', 'composer'].includes(parts.type)) return parts.name;
@@ -116,9 +117,9 @@ function readPackage(pkg: JsonRecord, development: Set<string>, skipped: SkipTal
   const hashes = readHashes(pkg);
   if (ours) return { name, version: version ?? '', purl, ...ours, ...(hashes ? { hashes } : {}) };
 
-  let parts: ReturnType<typeof parsePurl> | undefined;
+  let parts: PurlParts | undefined;
   try {
-    parts = purl !== '' ? parsePurl(purl) : undefined;
+    parts = purl !== '' ? readPurl(purl) : undefined;
   } catch {
     parts = undefined;
   }
