@@ -29,38 +29,89 @@ function describe(events: readonly Event[]): string {
   return events.map((e) => `${e.kind} ${e.version}`).join(', ');
 }
 
+/** "0" is OSV's "every version"; it sorts before everything and compares below any version. */
+function compareEventVersions(scheme: VersionScheme, a: string, b: string): number {
+  return a === b ? 0 : a === '0' ? -1 : b === '0' ? 1 : scheme.compare(a, b);
+}
+
+/**
+ * What evaluating a range against any version shares, worked out on its first evaluation with a
+ * scheme: its limits, its other events sorted (or the error sorting them threw, thrown again
+ * every time, as sorting afresh would), and its evidence text.
+ */
+interface PreparedRange {
+  scheme: VersionScheme;
+  limits: readonly Event[];
+  sorted?: readonly Event[];
+  sortError?: unknown;
+  evidence: string;
+}
+const prepared = new WeakMap<AffectedRange, PreparedRange>();
+
+function prepareRange(range: AffectedRange, scheme: VersionScheme): PreparedRange {
+  const known = prepared.get(range);
+  if (known && known.scheme === scheme) return known;
+  const events = range.events.map(eventOf);
+  const fresh: PreparedRange = {
+    scheme,
+    limits: events.filter((e) => e.kind === 'limit'),
+    evidence: `${range.type} range: ${describe(events)}`,
+  };
+  prepared.set(range, fresh);
+  return fresh;
+}
+
+const notAffected: RangeVerdict = Object.freeze({ affected: false });
+
 /**
  * Evaluates one SEMVER or ECOSYSTEM range. Events are sorted by version ("0" first), then walked:
  * an introduced at or below the version opens the range, a fixed at or below it or a
  * last_affected below it closes it. Limits cap the range from above.
  */
 export function evaluateRange(range: AffectedRange, version: string, scheme: VersionScheme): RangeVerdict {
-  const events = range.events.map(eventOf);
-  // "0" is OSV's "every version"; it sorts before everything and compares below any version.
-  const compare = (a: string, b: string) => (a === b ? 0 : a === '0' ? -1 : b === '0' ? 1 : scheme.compare(a, b));
-  const below = (event: Event) => compare(event.version, version) <= 0;
-  const limits = events.filter((e) => e.kind === 'limit');
-  if (limits.length > 0 && !limits.some((limit) => limit.version === '*' || compare(version, limit.version) < 0)) {
-    return { affected: false };
+  const ready = prepareRange(range, scheme);
+  const { limits } = ready;
+  if (limits.length > 0 && !limits.some((limit) => limit.version === '*' || compareEventVersions(scheme, version, limit.version) < 0)) {
+    return notAffected;
   }
-  const sorted = events.filter((e) => e.kind !== 'limit').sort((a, b) => compare(a.version, b.version));
+  if (ready.sortError !== undefined) throw ready.sortError;
+  let sorted = ready.sorted;
+  if (!sorted) {
+    try {
+      sorted = range.events
+        .map(eventOf)
+        .filter((e) => e.kind !== 'limit')
+        .sort((a, b) => compareEventVersions(scheme, a.version, b.version));
+    } catch (error) {
+      ready.sortError = error;
+      throw error;
+    }
+    ready.sorted = sorted;
+  }
   let affected = false;
   let openedAt = -1;
   for (let i = 0; i < sorted.length; i++) {
     const event = sorted[i]!;
-    if (event.kind === 'introduced' && below(event)) {
+    if (event.kind === 'introduced' && compareEventVersions(scheme, event.version, version) <= 0) {
       affected = true;
       openedAt = i;
-    } else if (event.kind === 'fixed' && below(event)) {
+    } else if (event.kind === 'fixed' && compareEventVersions(scheme, event.version, version) <= 0) {
       affected = false;
-    } else if (event.kind === 'last_affected' && compare(event.version, version) < 0) {
+    } else if (event.kind === 'last_affected' && compareEventVersions(scheme, event.version, version) < 0) {
       affected = false;
     }
   }
-  if (!affected) return { affected: false };
+  if (!affected) return notAffected;
   // The range holding the version ends at the next fixed (or last_affected) event above it.
-  const closing = sorted.slice(openedAt + 1).find((e) => (e.kind === 'fixed' || e.kind === 'last_affected') && !below(e));
-  const evidence = `${range.type} range: ${describe(events)}`;
+  let closing: Event | undefined;
+  for (let i = openedAt + 1; i < sorted.length; i++) {
+    const e = sorted[i]!;
+    if ((e.kind === 'fixed' || e.kind === 'last_affected') && !(compareEventVersions(scheme, e.version, version) <= 0)) {
+      closing = e;
+      break;
+    }
+  }
+  const evidence = ready.evidence;
   return closing?.kind === 'fixed' ? { affected: true, fixed: closing.version, evidence } : { affected: true, evidence };
 }
 
