@@ -32,7 +32,9 @@ export function percentile(values, p) {
 
 /** Starts `vigil server` on a free port; resolves with its URL, the admin key and a stop function. */
 export async function startServerProcess(args, env) {
-  const child = spawn(process.execPath, [join(repo, 'dist/cli/main.js'), 'server', '--port', '0', ...args], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'inherit'] });
+  // BENCH_SERVER_NODE_ARGS: flags for the server's node, e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof".
+  const nodeArgs = (process.env.BENCH_SERVER_NODE_ARGS ?? '').split(' ').filter(Boolean);
+  const child = spawn(process.execPath, [...nodeArgs, join(repo, 'dist/cli/main.js'), 'server', '--port', '0', ...args], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'inherit'] });
   let out = '';
   const url = await new Promise((resolve, reject) => {
     child.stdout.on('data', (chunk) => {

@@ -2,7 +2,7 @@
 // default) in one account, with realistic proportions (severities, statuses, scores and EPSS with
 // NULLs, a quarter of CVEs from 2024, tags env and team, images with layers, functions with
 // runtimes), made deterministically and written straight into the store's tables: rows made by
-// the store's own findingToRow, in large batches, with the findings' secondary indexes dropped and
+// the store's own findingToRows, in large batches, with the findings' secondary indexes dropped and
 // then rebuilt as the migrations define them (through the reconciler, 1,000,000 findings would
 // take hours). For SQLite the file is kept under .cache/ and reused while the schema and the
 // recipe are unchanged; for PostgreSQL a database of the caller's own is made, to be dropped.
@@ -15,7 +15,7 @@ import pg from 'pg';
 
 const repo = fileURLToPath(new URL('../..', import.meta.url));
 const { openSqliteStore, openPostgresStore } = await import(join(repo, 'dist/store/index.js'));
-const { findingToRow, resourceDetailColumns } = await import(join(repo, 'dist/store/rows.js'));
+const { findingToRows, resourceDetailColumns } = await import(join(repo, 'dist/store/rows.js'));
 
 /** The account every generated resource and finding belongs to. */
 export const ACCOUNT = 'acct-bench';
@@ -111,7 +111,7 @@ function findingCounts(resources, findings) {
   return counts;
 }
 
-/** The finding rows of one resource, as the store's findingToRow writes them. */
+/** The finding rows of one resource, each with its body's row, as the store's findingToRows writes them. */
 function findingRowsOf(resource, resourceIndex, count) {
   const random = prng(50_000 + resourceIndex);
   const out = [];
@@ -157,7 +157,7 @@ function findingRowsOf(resource, resourceIndex, count) {
       evidence: [{ advisoryId: vulnerabilityId, ecosystem: pkg.ecosystem, name: pkg.name, version, range: 'introduced 0, fixed 99.0.0' }],
     };
     out.push(
-      findingToRow({
+      findingToRows({
         id: `fnd-bench-${String(resourceIndex).padStart(6, '0')}-${String(j).padStart(4, '0')}`,
         accountId: ACCOUNT,
         region: resource.region,
@@ -226,11 +226,15 @@ async function loadSqlite(path, findings, fingerprint) {
   const indexes = db.prepare("select name, sql from sqlite_master where type = 'index' and tbl_name = 'findings' and sql is not null").all();
   for (const { name } of indexes) db.exec(`drop index ${name}`);
   let insert;
+  const insertBody = db.prepare('insert into finding_bodies (finding_id, finding) values (@finding_id, @finding)');
   let count = 0;
   for (const batch of findingBatches(resources, findings, 50_000)) {
-    insert ??= db.prepare(`insert into findings (${Object.keys(batch[0]).join(', ')}) values (${Object.keys(batch[0]).map((c) => `@${c}`).join(', ')})`);
+    insert ??= db.prepare(`insert into findings (${Object.keys(batch[0].row).join(', ')}) values (${Object.keys(batch[0].row).map((c) => `@${c}`).join(', ')})`);
     db.transaction(() => {
-      for (const row of batch) insert.run(row);
+      for (const { row, body } of batch) {
+        insert.run(row);
+        insertBody.run(body);
+      }
     })();
     count += batch.length;
   }
@@ -276,12 +280,14 @@ async function loadPostgres(url, findings, log) {
       const wait = performance.now();
       await inserting;
       waited += performance.now() - wait;
-      const columns = Object.keys(batch[0]);
+      const columns = Object.keys(batch[0].row);
       // One JSON document per batch: JSON.stringify is native, where the driver's array literals are not.
-      inserting = client.query(
-        `insert into findings (${columns.join(', ')}) select ${columns.join(', ')} from json_to_recordset($1::json) as r(${columns.map((c) => `${c} ${columnType(c)}`).join(', ')})`,
-        [JSON.stringify(batch)],
-      );
+      inserting = client
+        .query(
+          `insert into findings (${columns.join(', ')}) select ${columns.join(', ')} from json_to_recordset($1::json) as r(${columns.map((c) => `${c} ${columnType(c)}`).join(', ')})`,
+          [JSON.stringify(batch.map((b) => b.row))],
+        )
+        .then(() => client.query('insert into finding_bodies (finding_id, finding) select finding_id, finding from json_to_recordset($1::json) as r(finding_id text, finding text)', [JSON.stringify(batch.map((b) => b.body))]));
       count += batch.length;
     }
     await inserting;

@@ -1,8 +1,11 @@
 /** @module Stateful findings: the lifecycle (reconcile), the Vigil score, Inspector's filter criteria, sorting and cursors. @see https://docs.aws.amazon.com/inspector/v2/APIReference/API_FilterCriteria.html */
 export * from './model.js';
+export { bodyDigest } from './body-digest.js';
 export { vigilScore, KEV_RAISE, type VigilScore, type VigilScoreContext } from './vigil-score.js';
 export {
   reconcileFindings,
+  indexScan,
+  bodiesToLoad,
   closeAllForDeletedResource,
   reevaluateSuppression,
   applyChangeSet,
@@ -11,6 +14,7 @@ export {
   DEFAULT_RETENTION,
   type ChangeSet,
   type ReconcileInput,
+  type ScanIndex,
   type RetentionPolicy,
   type SuppressionRule,
 } from './reconcile.js';

@@ -37,8 +37,8 @@ export type FindingLifecycle =
   | { status: 'ACTIVE' | 'SUPPRESSED'; closedAt: null; closeReason: null }
   | { status: 'CLOSED'; closedAt: string; closeReason: CloseReason };
 
-/** A finding as the service stores it. Times are ISO 8601 UTC strings ("2024-05-01T10:00:00.000Z"). */
-export type StoredFinding = {
+/** What a stored finding is besides its body. Times are ISO 8601 UTC strings ("2024-05-01T10:00:00.000Z"). */
+interface StoredFindingFields {
   id: string;
   accountId: string;
   region: string;
@@ -58,16 +58,25 @@ export type StoredFinding = {
   scoreAdjustments: ScoreAdjustment[];
   /** Ids of the suppression rules that matched when the finding was last evaluated (empty unless SUPPRESSED). */
   suppressedBy: string[];
+}
+
+/** A finding as the service stores it. */
+export type StoredFinding = StoredFindingFields & {
   /** Everything the scan said about the finding. */
   body: Finding;
-  /**
-   * The body as the JSON text it was stored as, when it was read from a store: an unchanged
-   * finding is recognised by comparing text, without parsing. Whoever changes `body` drops it.
-   */
-  bodyJson?: string;
-  /** The body's vulnerabilityId, when the store gave it as a column (so the body need not be parsed). */
+  /** `bodyDigest` of the body as stored, when it was read from a store. Whoever changes `body` drops it. */
+  bodyDigest?: string;
+  /** The body's vulnerabilityId, when the store gave it as a column. */
   vulnerabilityId?: string;
 } & FindingLifecycle;
+
+/**
+ * A stored finding as a push reads it: without its body, which is compared by its digest and read
+ * from the store only where the digest says it changed (`bodiesToLoad`); or whole.
+ */
+export type StoredFindingHead =
+  | StoredFinding
+  | (StoredFindingFields & { body?: undefined; bodyDigest: string; vulnerabilityId: string } & FindingLifecycle);
 
 /** The file path that is part of a finding's identity: its package's first location. */
 export function findingFilePath(finding: Finding): string {
@@ -92,16 +101,21 @@ export function identityKey(parts: {
   return [parts.accountId, parts.resourceId, parts.type, parts.vulnerabilityId, packageKey(parts.packageEcosystem, parts.packageName), parts.filePath].join('\u0000');
 }
 
-export function storedIdentityKey(finding: StoredFinding): string {
+export function storedIdentityKey(finding: StoredFindingHead): string {
   return identityKey({
     accountId: finding.accountId,
     resourceId: finding.resourceId,
     type: finding.type,
-    vulnerabilityId: finding.vulnerabilityId ?? finding.body.vulnerabilityId,
+    vulnerabilityId: storedVulnerabilityId(finding),
     packageEcosystem: finding.packageEcosystem,
     packageName: finding.packageName,
     filePath: finding.filePath,
   });
+}
+
+/** The vulnerability id of a stored finding: its column, else its body's. */
+export function storedVulnerabilityId(finding: StoredFindingHead): string {
+  return finding.vulnerabilityId ?? finding.body!.vulnerabilityId;
 }
 
 export type FindingEventType =

@@ -2,9 +2,20 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { arbScan, closedFinding, counterIds, host, scanFinding, storedFinding } from '../../test/harness/findings.js';
 import { compileCriteria, parseCriteria } from './criteria.js';
-import type { StoredFinding } from './model.js';
+import { bodyDigest } from './body-digest.js';
+import type { StoredFinding, StoredFindingHead } from './model.js';
 import { storedIdentityKey } from './model.js';
-import { applyChangeSet, closeAllForDeletedResource, purgeable, reconcileFindings, reevaluateSuppression, type ChangeSet, type SuppressionRule } from './reconcile.js';
+import {
+  applyChangeSet,
+  bodiesToLoad,
+  closeAllForDeletedResource,
+  indexScan,
+  purgeable,
+  reconcileFindings,
+  reevaluateSuppression,
+  type ChangeSet,
+  type SuppressionRule,
+} from './reconcile.js';
 
 const T0 = '2024-05-01T10:00:00.000Z';
 const later = (days: number, from = T0): string => new Date(Date.parse(from) + days * 86_400_000).toISOString();
@@ -216,6 +227,46 @@ describe('reconcileFindings: properties', () => {
         expect(run(shuffle(s.stored), shuffle(scan))).toEqual(run(s.stored, scan));
       }),
     );
+  });
+});
+
+describe('reconcileFindings on heads: bodies compared by digest', () => {
+  /** A stored finding as a store hands it back without its body. */
+  const headOf = (f: StoredFinding): StoredFindingHead => {
+    const { body, ...rest } = f;
+    return { ...rest, body: undefined, bodyDigest: bodyDigest(JSON.stringify(body)), vulnerabilityId: body.vulnerabilityId };
+  };
+  // Closed findings are handed back as given: heads here, whole records there.
+  const comparable = (c: ChangeSet) => ({ ...c, closed: c.closed.map((f) => [f.id, f.status, f.closedAt]) });
+
+  it('gives what the whole records give, reading only the bodies bodiesToLoad names', () => {
+    fc.assert(
+      fc.property(arbScan, arbScan, fc.integer({ min: 0, max: 10 }), (before, scan, gap) => {
+        const s = scanner();
+        s.scan(before, T0);
+        const now = later(gap);
+        const whole = reconcileFindings({ resource: host, stored: s.stored, scanned: scan, suppressionRules: [], now, newId: counterIds('n') });
+        const index = indexScan(host, scan);
+        const heads = s.stored.map(headOf);
+        const load = new Set(bodiesToLoad(heads, index));
+        const byId = new Map(s.stored.map((f) => [f.id, f]));
+        // Named: exactly the open findings seen again with another body.
+        for (const id of load) expect(whole.updated.some((f) => f.id === id) || whole.events.some((e) => e.findingId === id)).toBe(true);
+        const loaded = heads.map((h) => (load.has(h.id) ? byId.get(h.id)! : h));
+        const fromHeads = reconcileFindings({ resource: host, stored: loaded, scanned: index, suppressionRules: [], now, newId: counterIds('n') });
+        expect(comparable(fromHeads)).toEqual(comparable(whole));
+      }),
+    );
+  });
+
+  it('says so when a changed body it needs was not loaded', () => {
+    const stored = storedFinding('a', scanFinding('log4shell', { version: '2.14.1' }));
+    const scan = [scanFinding('log4shell', { version: '2.15.0' })];
+    expect(bodiesToLoad([headOf(stored)], indexScan(host, scan))).toEqual(['a']);
+    expect(() => reconcileFindings({ resource: host, stored: [headOf(stored)], scanned: scan, suppressionRules: [], now: later(1), newId: counterIds('n') })).toThrow(/not loaded/);
+    // Unchanged: nothing to load, and the head is seen.
+    expect(bodiesToLoad([headOf(stored)], indexScan(host, [stored.body]))).toEqual([]);
+    expect(reconcileFindings({ resource: host, stored: [headOf(stored)], scanned: [stored.body], suppressionRules: [], now: later(1), newId: counterIds('n') }).seen).toEqual(['a']);
   });
 });
 

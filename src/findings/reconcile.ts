@@ -31,17 +31,20 @@
  *   are drawn from `newId` in that order, so a counter makes tests deterministic.
  */
 import type { Finding } from '../model/finding.js';
+import { bodyDigest } from './body-digest.js';
 import type { FindingPredicate } from './criteria.js';
 import {
   findingFilePath,
   identityKey,
   storedIdentityKey,
+  storedVulnerabilityId,
   type CloseReason,
   type FindingEvent,
   type FindingEventType,
   type FindingType,
   type ResourceFacts,
   type StoredFinding,
+  type StoredFindingHead,
 } from './model.js';
 import { vigilScore } from './vigil-score.js';
 
@@ -50,12 +53,15 @@ export interface SuppressionRule {
   matches: FindingPredicate;
 }
 
-export interface ReconcileInput {
+export interface ReconcileInput<Head extends StoredFindingHead = StoredFindingHead> {
   resource: ResourceFacts;
-  /** Every stored finding of this resource, CLOSED ones included (they decide reopen vs new). */
-  stored: readonly StoredFinding[];
-  /** The new scan's findings for the resource (a full picture: what is missing gets closed). */
-  scanned: readonly Finding[];
+  /**
+   * Every stored finding of this resource, CLOSED ones included (they decide reopen vs new). A
+   * head without its body is enough unless `bodiesToLoad` names it.
+   */
+  stored: readonly Head[];
+  /** The new scan's findings for the resource (a full picture: what is missing gets closed), or their `indexScan`. */
+  scanned: readonly Finding[] | ScanIndex;
   suppressionRules: readonly SuppressionRule[];
   /** ISO 8601 time of the scan. */
   now: string;
@@ -65,11 +71,12 @@ export interface ReconcileInput {
   reopenWindowDays?: number;
 }
 
-export interface ChangeSet {
+/** What a reconcile changed; the closed findings are the stored ones as given (heads or whole), closed. */
+export interface ChangeSet<Head extends StoredFindingHead = StoredFindingHead> {
   created: StoredFinding[];
   /** Open findings whose body, score or status changed, in their new state. */
   updated: StoredFinding[];
-  closed: StoredFinding[];
+  closed: Head[];
   reopened: StoredFinding[];
   /** Ids of findings seen unchanged: only their lastObservedAt becomes `observedAt`. */
   seen: string[];
@@ -81,7 +88,7 @@ export interface ChangeSet {
 export const DEFAULT_REOPEN_WINDOW_DAYS = 7;
 const DAY_MS = 24 * 60 * 60 * 1000;
 
-function emptyChangeSet(now: string): ChangeSet {
+function emptyChangeSet<Head extends StoredFindingHead>(now: string): ChangeSet<Head> {
   return { created: [], updated: [], closed: [], reopened: [], seen: [], observedAt: now, unchanged: 0, events: [] };
 }
 
@@ -98,13 +105,49 @@ function canonical(value: unknown): string {
   );
 }
 
-function changedFields(before: StoredFinding, body: Finding, score: number | null): string[] {
-  // Most findings of a push are unchanged: the same text as stored says so without parsing it.
-  if (before.bodyJson !== undefined && before.bodyJson === JSON.stringify(body)) return before.vigilScore !== score ? ['vigilScore'] : [];
+function changedFields(before: StoredFindingHead, scanned: ScannedFinding, score: number | null): string[] {
+  const { body } = scanned;
+  // Most findings of a push are unchanged: the same digest as stored says so without the stored body.
+  if (before.bodyDigest !== undefined && before.bodyDigest === scanned.digest) return before.vigilScore !== score ? ['vigilScore'] : [];
+  if (before.body === undefined) throw new RangeError(`stored finding ${before.id} changed, and its body was not loaded (bodiesToLoad names it)`);
   const fields = new Set([...Object.keys(before.body), ...Object.keys(body)]);
   const changed = [...fields].filter((field) => canonical((before.body as unknown as Record<string, unknown>)[field]) !== canonical((body as unknown as Record<string, unknown>)[field])).sort();
   if (before.vigilScore !== score) changed.push('vigilScore');
   return changed;
+}
+
+/** A scan finding, with the digest of its body worked out once, when first asked for. */
+class ScannedFinding {
+  #digest: string | undefined;
+  constructor(readonly body: Finding) {}
+  get digest(): string {
+    return (this.#digest ??= bodyDigest(JSON.stringify(this.body)));
+  }
+}
+
+/** A scan's findings for one resource by identity, one per identity: what `reconcileFindings` and `bodiesToLoad` share. */
+export interface ScanIndex {
+  readonly type: FindingType;
+  readonly byIdentity: ReadonlyMap<string, ScannedFinding>;
+}
+
+/** Indexes a scan's findings for the resource (made once, read by `bodiesToLoad` and `reconcileFindings`). */
+export function indexScan(resource: ResourceFacts, scanned: readonly Finding[], type: FindingType = 'PACKAGE_VULNERABILITY'): ScanIndex {
+  return { type, byIdentity: new Map([...scanByIdentity(resource, type, scanned)].map(([key, finding]) => [key, new ScannedFinding(finding)])) };
+}
+
+/**
+ * The ids of the stored heads without a body whose body `reconcileFindings` will read: the open
+ * findings the scan sees again with another body (to list the fields that changed).
+ */
+export function bodiesToLoad(stored: readonly StoredFindingHead[], scan: ScanIndex): string[] {
+  const ids: string[] = [];
+  for (const [key, { open }] of storedByIdentity(stored)) {
+    if (!open || open.body !== undefined) continue;
+    const scanned = scan.byIdentity.get(key);
+    if (scanned && scanned.digest !== open.bodyDigest) ids.push(open.id);
+  }
+  return ids.sort();
 }
 
 /** The scan findings by identity, one per identity (smallest purl, then canonical form, wins). */
@@ -126,15 +169,15 @@ function scanByIdentity(resource: ResourceFacts, type: FindingType, scanned: rea
   return byKey;
 }
 
-interface StoredByIdentity {
+interface StoredByIdentity<Head extends StoredFindingHead> {
   /** The ACTIVE or SUPPRESSED finding (the newest one, if a broken store holds several). */
-  open?: StoredFinding;
+  open?: Head;
   /** The most recently closed finding. */
-  closed?: StoredFinding;
+  closed?: Head;
 }
 
-function storedByIdentity(stored: readonly StoredFinding[]): Map<string, StoredByIdentity> {
-  const byKey = new Map<string, StoredByIdentity>();
+function storedByIdentity<Head extends StoredFindingHead>(stored: readonly Head[]): Map<string, StoredByIdentity<Head>> {
+  const byKey = new Map<string, StoredByIdentity<Head>>();
   for (const finding of stored) {
     const key = storedIdentityKey(finding);
     let entry = byKey.get(key);
@@ -152,7 +195,7 @@ function matchingRules(candidate: StoredFinding, resource: ResourceFacts, rules:
   return rules.filter((rule) => rule.matches(candidate, resource)).map((rule) => rule.id).sort();
 }
 
-function event(type: FindingEventType, finding: StoredFinding, at: string, payload: Record<string, unknown>): FindingEvent {
+function event(type: FindingEventType, finding: StoredFindingHead, at: string, payload: Record<string, unknown>): FindingEvent {
   return { type, findingId: finding.id, accountId: finding.accountId, resourceId: finding.resourceId, at, payload };
 }
 
@@ -171,17 +214,17 @@ function summary(finding: StoredFinding): Record<string, unknown> {
  * An open finding's suppression changed: SUPPRESSED (also when it stays suppressed by another set
  * of rules, with the new list) or UNSUPPRESSED.
  */
-function suppressionEvent(before: StoredFinding, after: StoredFinding, at: string): FindingEvent {
+function suppressionEvent(before: StoredFindingHead, after: StoredFinding, at: string): FindingEvent {
   return after.status === 'SUPPRESSED'
     ? event('FINDING_SUPPRESSED', after, at, { suppressedBy: after.suppressedBy, ...(before.status === 'SUPPRESSED' ? { previouslySuppressedBy: before.suppressedBy } : {}) })
     : event('FINDING_UNSUPPRESSED', after, at, { previouslySuppressedBy: before.suppressedBy });
 }
 
-function closedVersion(finding: StoredFinding, now: string, reason: CloseReason): StoredFinding {
+function closedVersion<T extends StoredFindingHead>(finding: T, now: string, reason: CloseReason): T {
   return { ...finding, status: 'CLOSED', closedAt: now, closeReason: reason, updatedAt: now, suppressedBy: [] };
 }
 
-export function reconcileFindings(input: ReconcileInput): ChangeSet {
+export function reconcileFindings<Head extends StoredFindingHead>(input: ReconcileInput<Head>): ChangeSet<Head> {
   const { resource, now, newId } = input;
   const type = input.type ?? 'PACKAGE_VULNERABILITY';
   const windowMs = (input.reopenWindowDays ?? DEFAULT_REOPEN_WINDOW_DAYS) * DAY_MS;
@@ -191,12 +234,15 @@ export function reconcileFindings(input: ReconcileInput): ChangeSet {
       throw new RangeError(`stored finding ${finding.id} belongs to ${finding.accountId}/${finding.resourceId}, not ${resource.accountId}/${resource.resourceId}`);
     }
   }
-  const changes = emptyChangeSet(now);
-  const scanned = scanByIdentity(resource, type, input.scanned);
+  const changes = emptyChangeSet<Head>(now);
+  const scan = 'byIdentity' in input.scanned ? input.scanned : indexScan(resource, input.scanned, type);
+  if (scan.type !== type) throw new RangeError(`the scan index holds ${scan.type} findings, not ${type}`);
+  const scanned = scan.byIdentity;
   const stored = storedByIdentity(input.stored);
 
   for (const key of [...scanned.keys()].sort()) {
-    const body = scanned.get(key)!;
+    const entry = scanned.get(key)!;
+    const { body } = entry;
     const { score, adjustments } = vigilScore(body);
     const { open, closed } = stored.get(key) ?? {};
     const base = open ?? (closed && nowMs - timeOf(closed.closedAt ?? '', 'closedAt') <= windowMs ? closed : undefined);
@@ -233,7 +279,7 @@ export function reconcileFindings(input: ReconcileInput): ChangeSet {
       changes.reopened.push(next);
       changes.events.push(event('FINDING_REOPENED', next, now, { ...summary(next), closedAt: base.closedAt }));
     } else {
-      const fields = changedFields(base, body, score);
+      const fields = changedFields(base, entry, score);
       const statusChanged = base.status !== next.status || canonical(base.suppressedBy) !== canonical(next.suppressedBy);
       if (fields.length === 0 && !statusChanged) {
         changes.seen.push(base.id);
@@ -253,20 +299,20 @@ export function reconcileFindings(input: ReconcileInput): ChangeSet {
     if (!open || scanned.has(key)) continue;
     const closed = closedVersion(open, now, 'NOT_OBSERVED');
     changes.closed.push(closed);
-    changes.events.push(event('FINDING_CLOSED', closed, now, { reason: 'NOT_OBSERVED', previousStatus: open.status, vulnerabilityId: open.body.vulnerabilityId }));
+    changes.events.push(event('FINDING_CLOSED', closed, now, { reason: 'NOT_OBSERVED', previousStatus: open.status, vulnerabilityId: storedVulnerabilityId(open) }));
   }
   return changes;
 }
 
 /** The resource was deleted: every open finding is closed, marked so it is purged sooner. */
-export function closeAllForDeletedResource(stored: readonly StoredFinding[], now: string): ChangeSet {
+export function closeAllForDeletedResource<Head extends StoredFindingHead>(stored: readonly Head[], now: string): ChangeSet<Head> {
   timeOf(now, 'now');
-  const changes = emptyChangeSet(now);
+  const changes = emptyChangeSet<Head>(now);
   for (const finding of [...stored].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0))) {
     if (finding.status === 'CLOSED') continue;
     const closed = closedVersion(finding, now, 'RESOURCE_DELETED');
     changes.closed.push(closed);
-    changes.events.push(event('FINDING_CLOSED', closed, now, { reason: 'RESOURCE_DELETED', previousStatus: finding.status, vulnerabilityId: finding.body.vulnerabilityId }));
+    changes.events.push(event('FINDING_CLOSED', closed, now, { reason: 'RESOURCE_DELETED', previousStatus: finding.status, vulnerabilityId: storedVulnerabilityId(finding) }));
   }
   return changes;
 }
@@ -275,10 +321,10 @@ export function closeAllForDeletedResource(stored: readonly StoredFinding[], now
  * A suppression rule was created, edited or deleted: open findings are evaluated again against
  * the current rules; nothing else about them changes (lastObservedAt stays: no scan saw them).
  */
-export function reevaluateSuppression(input: { stored: readonly StoredFinding[]; resourceOf: (finding: StoredFinding) => ResourceFacts; suppressionRules: readonly SuppressionRule[]; now: string }): ChangeSet {
+export function reevaluateSuppression(input: { stored: readonly StoredFinding[]; resourceOf: (finding: StoredFinding) => ResourceFacts; suppressionRules: readonly SuppressionRule[]; now: string }): ChangeSet<StoredFinding> {
   const { now } = input;
   timeOf(now, 'now');
-  const changes = emptyChangeSet(now);
+  const changes = emptyChangeSet<StoredFinding>(now);
   for (const finding of [...input.stored].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0))) {
     if (finding.status === 'CLOSED') continue;
     const candidate: StoredFinding = { ...finding, status: 'ACTIVE', suppressedBy: [] };
@@ -293,8 +339,8 @@ export function reevaluateSuppression(input: { stored: readonly StoredFinding[];
 }
 
 /** The stored findings after a change set: what the store's transaction must leave behind. */
-export function applyChangeSet(stored: readonly StoredFinding[], changes: ChangeSet): StoredFinding[] {
-  const byId = new Map(stored.map((finding) => [finding.id, finding]));
+export function applyChangeSet<Head extends StoredFindingHead>(stored: readonly Head[], changes: ChangeSet<Head>): Array<Head | StoredFinding> {
+  const byId = new Map<string, Head | StoredFinding>(stored.map((finding) => [finding.id, finding]));
   const seen = new Set(changes.seen);
   for (const [id, finding] of byId) if (seen.has(id)) byId.set(id, { ...finding, lastObservedAt: changes.observedAt });
   for (const finding of [...changes.updated, ...changes.closed, ...changes.reopened, ...changes.created]) byId.set(finding.id, finding);

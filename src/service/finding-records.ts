@@ -1,10 +1,9 @@
 /**
  * @module Pure mappings between the findings module's types (the lifecycle's view) and the
- * store's records. The store keeps neither a close reason nor the ids of the suppression rules
- * that matched; `fromStoredRecord` fills them with what can be said without them (see its doc).
+ * store's records. The store keeps no close reason; `fromStoredRecord` says what it can without.
  */
-import type { FindingEvent, ResourceFacts, StoredFinding as LifecycleFinding } from '../findings/index.js';
-import { asId, type FindingWrite, type NewEvent, type Resource, type StoredFinding as StoredRecord } from '../store/index.js';
+import type { FindingEvent, ResourceFacts, StoredFinding as LifecycleFinding, StoredFindingHead as LifecycleFindingHead } from '../findings/index.js';
+import { asId, type FindingWrite, type NewEvent, type Resource, type StoredFinding as StoredRecord, type StoredFindingHead as StoredRecordHead } from '../store/index.js';
 
 /** What the criteria and the Vigil score may know of a stored resource. */
 export function resourceFacts(resource: Resource): ResourceFacts {
@@ -18,13 +17,16 @@ export function resourceFacts(resource: Resource): ResourceFacts {
 }
 
 /**
- * A store record as the lifecycle reads it. The store has no close reason (a CLOSED record is
- * read as NOT_OBSERVED: findings of deleted resources are never reconciled) and no list of
- * matching rules: `suppressedBy` is what the caller passes (the rules matching now, for a
- * SUPPRESSED record), empty otherwise.
+ * A store record as the lifecycle reads it: whole when the store gave its body, else a head whose
+ * body is compared by digest. The store has no close reason (a CLOSED record is read as
+ * NOT_OBSERVED: findings of deleted resources are never reconciled).
  */
-export function fromStoredRecord(record: StoredRecord, suppressedBy: readonly string[] = []): LifecycleFinding {
-  const common = {
+export function fromStoredRecord(record: StoredRecord): LifecycleFinding;
+export function fromStoredRecord(record: StoredRecordHead | StoredRecord): LifecycleFindingHead;
+export function fromStoredRecord(record: StoredRecordHead | StoredRecord): LifecycleFindingHead {
+  // One literal with every property (see rows.findingHeadFromRow: a push maps thousands).
+  const closed = record.status === 'CLOSED';
+  return {
     id: record.id,
     accountId: record.accountId,
     region: record.region,
@@ -40,21 +42,13 @@ export function fromStoredRecord(record: StoredRecord, suppressedBy: readonly st
     vigilScore: record.vigilScore?.score ?? null,
     scoreAdjustments: record.vigilScore?.adjustments.map((a) => ({ ...a })) ?? [],
     vulnerabilityId: record.vulnerabilityId,
-  };
-  const finding: LifecycleFinding =
-    record.status === 'CLOSED'
-      ? ({ ...common, suppressedBy: [], status: 'CLOSED', closedAt: record.closedAt, closeReason: 'NOT_OBSERVED' } as unknown as LifecycleFinding)
-      : ({ ...common, suppressedBy: record.status === 'SUPPRESSED' ? [...suppressedBy].sort() : [], status: record.status, closedAt: null, closeReason: null } as unknown as LifecycleFinding);
-  // The body (missing above) is read from the record when first needed: an unchanged finding is
-  // compared by its stored text, which a copy does not carry (it may change the body).
-  if (record.findingJson !== undefined) Object.defineProperty(finding, 'bodyJson', { value: record.findingJson, enumerable: false });
-  Object.defineProperty(finding, 'body', {
-    enumerable: true,
-    configurable: true,
-    get: () => record.finding,
-    set: (value: LifecycleFinding['body']) => Object.defineProperty(finding, 'body', { value, enumerable: true, writable: true, configurable: true }),
-  });
-  return finding;
+    bodyDigest: record.bodyDigest,
+    body: 'finding' in record ? record.finding : undefined,
+    suppressedBy: record.status === 'SUPPRESSED' ? [...record.suppressedBy].sort() : [],
+    status: record.status,
+    closedAt: record.closedAt,
+    closeReason: closed ? 'NOT_OBSERVED' : null,
+  } as LifecycleFindingHead;
 }
 
 /** A lifecycle finding as the store writes it. Only PACKAGE_VULNERABILITY findings can be stored yet. */
@@ -71,6 +65,7 @@ export function toFindingWrite(finding: LifecycleFinding): FindingWrite {
     updatedAt: finding.updatedAt,
     vigilScore: finding.vigilScore === null ? null : { score: finding.vigilScore, adjustments: finding.scoreAdjustments.map((a) => ({ ...a })) },
     finding: finding.body,
+    suppressedBy: finding.suppressedBy,
   };
   return finding.status === 'CLOSED' ? { ...common, status: 'CLOSED', closedAt: finding.closedAt } : { ...common, status: finding.status, closedAt: null };
 }

@@ -23,8 +23,9 @@ export function storeLocation(database: string | undefined, env: NodeJS.ProcessE
   return { kind: 'sqlite', path: given };
 }
 
-export async function openServiceStore(location: StoreLocation): Promise<Store> {
+/** `longLived`: the server, which checkpoints SQLite's log off its event loop (a short command need not). */
+export async function openServiceStore(location: StoreLocation, options: { longLived?: boolean } = {}): Promise<Store> {
   if (location.kind === 'postgres') return openPostgresStore(location.url);
   if (location.path !== ':memory:') mkdirSync(join(location.path, '..'), { recursive: true, mode: 0o700 });
-  return openSqliteStore(location.path);
+  return openSqliteStore(location.path, { checkpointInBackground: options.longLived === true });
 }

@@ -4,11 +4,12 @@
  * for each change. One resource per transaction, each under the resource's lock, so a push or a
  * re-evaluation of the same resource waits and sees the result.
  */
-import { reevaluateSuppression } from '../findings/index.js';
-import { asId, type AccountId, type FindingWrite, type ResourceId } from '../store/index.js';
+import { reevaluateSuppression, type StoredFinding as LifecycleFinding } from '../findings/index.js';
+import { asId, type AccountId, type ResourceId } from '../store/index.js';
 import type { ServiceContext } from './context.js';
-import { fromStoredRecord, resourceFacts, toFindingWrite, toNewEvent } from './finding-records.js';
+import { resourceFacts, toFindingWrite, toNewEvent } from './finding-records.js';
 import { suppressionRules } from './reconcile-inventory.js';
+import { lifecycleFindings } from './resource-findings.js';
 
 export interface ReapplySuppressionResult {
   resources: number;
@@ -39,21 +40,14 @@ async function reapplyToResource(ctx: ServiceContext, accountId: AccountId, reso
     const rules = suppressionRules(await tx.listFilters(accountId, { action: 'SUPPRESS' }));
     const facts = resourceFacts(resource);
     const records = await tx.listFindingsForResource(resourceId);
-    const stored = records.map((record) => {
-      if (record.status !== 'SUPPRESSED') return fromStoredRecord(record);
-      // The store does not keep which rules matched: any non-empty list reads as "suppressed".
-      return fromStoredRecord(record, ['(stored)']);
-    });
+    const stored = lifecycleFindings(records, rules, facts) as LifecycleFinding[];
     const changes = reevaluateSuppression({ stored, resourceOf: () => facts, suppressionRules: rules, now: ctx.now().toISOString() });
-    // Only a status change is a change here: the stand-in rule list above would make every
-    // still-suppressed finding look "updated" with a new list of rules.
+    if (changes.updated.length === 0) return;
+    // A finding that stays suppressed under another set of rules is updated too (its rules are kept, and announced).
+    await tx.upsertFindings(changes.updated.map(toFindingWrite));
+    await tx.appendEvents(changes.events.map(toNewEvent));
     const statusBefore = new Map(records.map((record) => [record.id as string, record.status]));
     const flipped = changes.updated.filter((finding) => finding.status !== statusBefore.get(finding.id));
-    if (flipped.length === 0) return;
-    const flippedIds = new Set(flipped.map((f) => f.id));
-    const writes: FindingWrite[] = flipped.map(toFindingWrite);
-    await tx.upsertFindings(writes);
-    await tx.appendEvents(changes.events.filter((event) => flippedIds.has(event.findingId)).map(toNewEvent));
     for (const finding of flipped) {
       if (finding.status === 'SUPPRESSED') result.suppressed++;
       else result.unsuppressed++;

@@ -4,13 +4,12 @@
  * "Bad input and faults": a process killed at any moment leaves the old findings or the new ones).
  * The resource's row lock (taken first) makes two pushes for one resource apply one after the other.
  */
-import { reconcileFindings } from '../findings/index.js';
 import type { Inventory } from '../model/inventory.js';
 import { scanInventory } from '../scan/scan-target.js';
 import { asId, newId as newStoreId, type AccountId, type ResourceId, type Store } from '../store/index.js';
 import type { VulnDbReader } from '../vulndb/reader.js';
 import type { VulnDbHandle } from './context.js';
-import { readResourceFindings, writeChangeSet } from './resource-findings.js';
+import { readResourceFindings, reconcileWithScan, writeChangeSet } from './resource-findings.js';
 
 export { suppressionRules } from './suppression-rules.js';
 
@@ -52,13 +51,13 @@ export async function reconcileInventory(store: Store, source: VulnDbSource, inp
     const put = await tx.putInventory(resourceId, input.inventory, input.timestamp);
     if (!put.stored) return { status: 'stale', storedTimestamp: put.storedTimestamp };
 
-    const { rules, facts, records, stored } = await readResourceFindings(tx, resource);
+    const found = await readResourceFindings(tx, resource);
     const reader = 'current' in source ? source.current() : source;
     const scanned = scanInventory(input.inventory, reader).findings;
-    const changes = reconcileFindings({ resource: facts, stored, scanned, suppressionRules: rules, now, newId: makeId });
+    const changes = await reconcileWithScan(tx, found, scanned, { now, newId: makeId });
     await tx.markScanned(resourceId, now);
     // Events last: on PostgreSQL appending them takes the outbox's lock until commit.
-    await writeChangeSet(tx, changes, records, { observe: true });
+    await writeChangeSet(tx, changes, { observe: true });
 
     return {
       status: 'applied',

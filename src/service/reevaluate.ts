@@ -34,7 +34,7 @@ import type { ServiceContext } from './context.js';
 import { resourceFacts } from './finding-records.js';
 import { changedLookupKeys, lookupKeySet, rematchChanged } from './rematch-changed.js';
 import { matchHeld, needsWholeInventory, vulnerabilitiesOf, type HeldMatches } from './rematch-held.js';
-import { lifecycleFindings, readResourceFindings, writeChangeSet, writeChangeSets } from './resource-findings.js';
+import { lifecycleFindings, readResourceFindings, reconcileWithScan, writeChangeSet, writeChangeSets } from './resource-findings.js';
 import { suppressionRules } from './suppression-rules.js';
 import { isSuperseded } from './vulndb-handle.js';
 import { vulnDbIdentityOf, type VulnDbIdentity } from './vulndb-identity.js';
@@ -205,13 +205,13 @@ async function reevaluateResource(ctx: ServiceContext, resourceId: ResourceId, r
     if (!resource) return undefined;
     const held = await tx.getInventory(resourceId);
     if (!held) return undefined;
-    const { rules, facts, records, stored } = await readResourceFindings(tx, resource);
+    const found = await readResourceFindings(tx, resource);
     checkReader(reader);
     const scanned = scanInventory(held.inventory, reader).findings;
     const now = ctx.now().toISOString();
-    const changeSet = reconcileFindings({ resource: facts, stored, scanned, suppressionRules: rules, now, newId, reopenWindowDays: ctx.settings.reopenWindowDays });
+    const changeSet = await reconcileWithScan(tx, found, scanned, { now, newId, reopenWindowDays: ctx.settings.reopenWindowDays });
     await tx.markScanned(resourceId, now);
-    await writeChangeSet(tx, changeSet, records, { observe: false });
+    await writeChangeSet(tx, changeSet, { observe: false });
     return changeSet;
   });
   if (changes) count(counts, changes);
@@ -268,7 +268,7 @@ async function reevaluateBatch(
     });
 
     const now = ctx.now().toISOString();
-    const made: Array<{ changes: ChangeSet; records: StoredFinding[] }> = [];
+    const made: ChangeSet[] = [];
     const done: ResourceId[] = [];
     for (const { resource, scoped } of plans) {
       const facts = resourceFacts(resource);
@@ -288,7 +288,7 @@ async function reevaluateBatch(
       }
       const stored = lifecycleFindings(records, accountRules, facts);
       const changes = reconcileFindings({ resource: facts, stored, scanned, suppressionRules: accountRules, now, newId, reopenWindowDays: ctx.settings.reopenWindowDays });
-      made.push({ changes, records });
+      made.push(changes);
       done.push(resource.id);
     }
     // Events last: on PostgreSQL appending them takes the outbox's lock until commit.
@@ -296,5 +296,5 @@ async function reevaluateBatch(
     await writeChangeSets(tx, made, { observe: false });
     return made;
   });
-  for (const { changes } of sets) count(counts, changes);
+  for (const changes of sets) count(counts, changes);
 }

@@ -116,7 +116,7 @@ const inventoryArb = fc.array(fc.record({ pkg: fc.integer({ min: 0, max: INVENTO
 }).map((picks) => inventoryOf(picks.map(({ pkg, version, where }) => INVENTORY_PACKAGES[pkg]!(version, where)), { distro: debian12 }));
 
 /** Reconciles with ids drawn afresh from `now` (both sides of a comparison get the same ids; each step new ones). */
-function reconcile(stored: readonly StoredFinding[], scanned: Parameters<typeof reconcileFindings>[0]['scanned'], now: string): ChangeSet {
+function reconcile(stored: readonly StoredFinding[], scanned: Parameters<typeof reconcileFindings>[0]['scanned'], now: string): ChangeSet<StoredFinding> {
   let n = 0;
   return reconcileFindings({ resource, stored, scanned, suppressionRules: [], now, newId: () => `fnd-${now}-${++n}` });
 }
@@ -154,7 +154,7 @@ function outlineOf(f: StoredFinding): FindingOutline {
  * Re-evaluation from the index, as `reevaluate` runs it on a store holding `stored`: the changes
  * reconciling the re-matched packages' findings makes, or 'whole' when it reads the whole inventory.
  */
-function heldChanges(held: HeldPackages, stored: readonly StoredFinding[], reader: VulnDbReader, now: string): ChangeSet | 'whole' {
+function heldChanges(held: HeldPackages, stored: readonly StoredFinding[], reader: VulnDbReader, now: string): ChangeSet<StoredFinding> | 'whole' {
   const matches = matchHeld(held, reader);
   if (!matches) return 'whole';
   const owns = ownedBy(matches);

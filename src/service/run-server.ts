@@ -35,7 +35,7 @@ export interface RunningServer {
 
 export async function startServer(options: ServerOptions): Promise<RunningServer> {
   const log = options.log ?? pino();
-  const store = await openServiceStore(options.store);
+  const store = await openServiceStore(options.store, { longLived: true });
   const cleanups: Array<() => Promise<void> | void> = [() => store.close()];
   const cleanup = async () => {
     for (const step of cleanups.reverse()) await step();

@@ -733,6 +733,8 @@ export function runFindingSearchContract(current: () => Store): void {
           const left = new Set<string>();
           for (const resource of resources) for (const f of await store.listFindingsForResource(resource.id)) left.add(f.id);
           expect([...left].sort()).toEqual(stored.map((f) => f.id as string).filter((id) => !expectedGone.has(id)).sort());
+          // Their bodies went with them (the body table's foreign key), and only theirs.
+          expect([...(await store.getFindingBodies(stored.map((f) => f.id))).keys()].sort()).toEqual([...left].sort());
           const emptied = resources.filter((r) => deleted.has(r.id) && !stored.some((f) => f.resourceId === r.id && left.has(f.id)));
           expect(result.resources).toBe(emptied.length);
           for (const resource of resources) {

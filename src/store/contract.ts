@@ -13,6 +13,7 @@ import type { Inventory } from '../model/inventory.js';
 import type { Package } from '../model/package.js';
 import { runReevaluationContract } from './contract-reevaluation.js';
 import { runFindingSearchContract } from './contract-search.js';
+import { bodyDigest } from '../findings/body-digest.js';
 import { isStoreError, type StoreErrorCode } from './errors.js';
 import { newId, type AccountId, type FindingId } from './ids.js';
 import type { FindingWrite, Resource, ResourceSpec } from './records.js';
@@ -265,7 +266,10 @@ export function runStoreContract(name: string, open: () => Promise<Store>, close
           packageEcosystem: 'npm',
           packageName: 'lodash',
           filePath: '/app/package-lock.json',
+          suppressedBy: [],
+          bodyDigest: bodyDigest(JSON.stringify(writes[0]!.finding)),
         });
+        expect(stored.find((f) => f.id === first.id)).toEqual(first);
         expect(await store.findFindingByIdentity(first)).toEqual(first);
         expect((await store.listFindingsForResource(resource.id)).map((f) => f.id).sort()).toEqual(writes.map((w) => w.id).sort());
         const other = await store.createAccount({ name: unique('other'), region: 'eu-west-1' });
@@ -296,6 +300,32 @@ export function runStoreContract(name: string, open: () => Promise<Store>, close
         await store.upsertFindings([renewed]);
         expect(await store.getFinding(accountId, old.id)).toBeUndefined();
         expect(await store.getFinding(accountId, renewed.id)).toMatchObject({ firstObservedAt: T3 });
+        // The body went with the row: one, under the new id.
+        expect([...(await store.getFindingBodies([old.id, renewed.id])).keys()]).toEqual([renewed.id]);
+      });
+
+      it('hands back heads without bodies, the bodies by id, and the rules that suppressed a finding until it closes', async () => {
+        const resource = await host();
+        const a = activeWrite(resource, scanFinding('CVE-1', npmPackage('a')));
+        const suppressed: FindingWrite = { ...activeWrite(resource, scanFinding('CVE-2', npmPackage('b'))), status: 'SUPPRESSED', closedAt: null, suppressedBy: ['rule-b', 'rule-a'] };
+        // Rules on a finding that is not suppressed are not kept.
+        const active: FindingWrite = { ...activeWrite(resource, scanFinding('CVE-3', npmPackage('c'))), suppressedBy: ['rule-a'] };
+        await store.upsertFindings([a, suppressed, active]);
+        const whole = await store.listFindingsForResource(resource.id);
+        const heads = await store.listFindingHeadsForResource(resource.id);
+        expect(heads).toEqual(whole.map(({ finding: _body, ...head }) => head));
+        expect(heads.map((h) => [h.id, h.suppressedBy])).toEqual(
+          [
+            [a.id, []],
+            [suppressed.id, ['rule-a', 'rule-b']],
+            [active.id, []],
+          ].sort((x, y) => ((x[0] as string) < (y[0] as string) ? -1 : 1)),
+        );
+        const bodies = await store.getFindingBodies([suppressed.id, 'fnd-none' as FindingId, a.id]);
+        expect(new Map(bodies)).toEqual(new Map([[suppressed.id, suppressed.finding], [a.id, a.finding]]));
+        expect(heads.find((h) => h.id === a.id)!.bodyDigest).toBe(bodyDigest(JSON.stringify(a.finding)));
+        await store.closeFindings([suppressed.id], T2);
+        expect(await store.getFinding(accountId, suppressed.id)).toMatchObject({ status: 'CLOSED', suppressedBy: [] });
       });
 
       it('refuses a batch naming one identity twice, and writes none of it', async () => {

@@ -125,8 +125,6 @@ interface FindingFields {
   lastObservedAt: Timestamp;
   updatedAt: Timestamp;
   vigilScore: VigilScore | null;
-  /** The finding as `vigil scan --format json` gives it; its identity is read from it. */
-  finding: Finding;
 }
 
 /**
@@ -134,13 +132,30 @@ interface FindingFields {
  * recurrence after the reopening window gets a new one); the store keeps one row per identity,
  * so writing an identity that exists replaces that row, id included.
  */
-export type FindingWrite = FindingFields & FindingState;
+export type FindingWrite = FindingFields & {
+  /** The finding as `vigil scan --format json` gives it; its identity is read from it. */
+  finding: Finding;
+  /** The ids of the suppression rules that matched a SUPPRESSED finding; none otherwise. */
+  suppressedBy?: readonly string[];
+} & FindingState;
 
-export type StoredFinding = FindingWrite &
-  FindingIdentity & {
-    /** The finding as the JSON text it was stored as (records read from the store carry it; its body is parsed only when read). */
-    findingJson?: string;
+/**
+ * A stored finding without its body, which lives in a table of its own: what a push reads of
+ * every finding of its resource, comparing the body by its digest.
+ */
+export type StoredFindingHead = FindingFields &
+  FindingIdentity &
+  FindingState & {
+    /** The rules that suppressed it when it was last judged; empty unless SUPPRESSED (and for a finding stored before they were kept). */
+    suppressedBy: string[];
+    /** `bodyDigest` (src/findings) of the body's JSON text as stored. */
+    bodyDigest: string;
   };
+
+export type StoredFinding = StoredFindingHead & {
+  /** The finding as `vigil scan --format json` gives it. */
+  finding: Finding;
+};
 
 export type FilterAction = 'NONE' | 'SUPPRESS';
 

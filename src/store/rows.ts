@@ -1,5 +1,6 @@
 /** @module Rows ↔ records: the one place JSON columns are parsed and written, and identities derived. */
 import type { Selectable } from 'kysely';
+import { bodyDigest } from '../findings/body-digest.js';
 import { packageParts } from '../findings/criteria.js';
 import type { StoredFinding as LifecycleFinding } from '../findings/model.js';
 import { normalizePackageName } from '../model/ecosystem.js';
@@ -7,7 +8,22 @@ import type { Finding } from '../model/finding.js';
 import { SEVERITIES } from '../scoring/severity.js';
 import { StoreError } from './errors.js';
 import type { AccountId, ApiKeyId, FilterId, FindingId, ResourceId, ScanId } from './ids.js';
-import type { Account, ApiKey, Filter, Scan, ScanState, FindingIdentity, FindingState, FindingWrite, Resource, ResourceSpec, StoredEvent, StoredFinding, Timestamp } from './records.js';
+import type {
+  Account,
+  ApiKey,
+  Filter,
+  Scan,
+  ScanState,
+  FindingIdentity,
+  FindingState,
+  FindingWrite,
+  Resource,
+  ResourceSpec,
+  StoredEvent,
+  StoredFinding,
+  StoredFindingHead,
+  Timestamp,
+} from './records.js';
 import type { StoreDatabase } from './schema.js';
 
 type Row<Table extends keyof StoreDatabase> = Selectable<StoreDatabase[Table]>;
@@ -62,9 +78,11 @@ export function identityKey(identity: FindingIdentity): string {
   return [identity.accountId, identity.resourceId, identity.type, identity.vulnerabilityId, identity.packageEcosystem, identity.packageName, identity.filePath].join('\u0000');
 }
 
-export function findingToRow(write: FindingWrite): Row<'findings'> {
+/** A finding write as its two rows: the finding's, and its body's. */
+export function findingToRows(write: FindingWrite): { row: Row<'findings'>; body: Row<'finding_bodies'> } {
   const identity = identityOf(write);
-  return {
+  const bodyJson = JSON.stringify(write.finding);
+  const row: Row<'findings'> = {
     id: write.id,
     account_id: write.accountId,
     region: write.region,
@@ -87,9 +105,11 @@ export function findingToRow(write: FindingWrite): Row<'findings'> {
     exploit_available: write.finding.exploitAvailable,
     vigil_score: write.vigilScore?.score ?? null,
     score_adjustments: JSON.stringify(write.vigilScore?.adjustments ?? []),
-    finding: JSON.stringify(write.finding),
+    body_digest: bodyDigest(bodyJson),
+    suppressed_by: JSON.stringify(write.status === 'SUPPRESSED' ? [...(write.suppressedBy ?? [])].sort() : []),
     ...findingSearchColumns(write.finding),
   };
+  return { row, body: { finding_id: write.id, finding: bodyJson } };
 }
 
 /**
@@ -131,8 +151,8 @@ export function resourceDetailColumns(spec: ResourceSpec): { repository: string 
   }
 }
 
-/** The columns a finding record is read from (the search columns are not needed for it). */
-export const findingRecordColumns = [
+/** The columns a finding's head is read from (the search columns are not needed for it). */
+export const findingHeadColumns = [
   'findings.id',
   'findings.account_id',
   'findings.region',
@@ -150,16 +170,24 @@ export const findingRecordColumns = [
   'findings.closed_at',
   'findings.vigil_score',
   'findings.score_adjustments',
-  'findings.finding',
+  'findings.body_digest',
+  'findings.suppressed_by',
 ] as const;
 
-type FindingRecordRow = Pick<Row<'findings'>, (typeof findingRecordColumns)[number] extends `findings.${infer C extends keyof Row<'findings'>}` ? C : never>;
+type FindingHeadRow = Pick<Row<'findings'>, (typeof findingHeadColumns)[number] extends `findings.${infer C extends keyof Row<'findings'>}` ? C : never>;
 
-export function findingFromRow(row: FindingRecordRow): StoredFinding {
+/** A JSON array column: '[]', the usual value, without the parser. */
+function jsonArray<T>(text: string): T[] {
+  return text === '[]' ? [] : (JSON.parse(text) as T[]);
+}
+
+export function findingHeadFromRow(row: FindingHeadRow): StoredFindingHead {
+  // One object literal with every property, not a spread of the state followed by the rest: V8
+  // builds the latter property by property, thirty times slower, and a push reads thousands.
   // The CHECK constraint keeps status and closed_at consistent.
-  const state = (row.status === 'CLOSED' ? { status: 'CLOSED', closedAt: row.closed_at! } : { status: row.status, closedAt: null }) as FindingState;
-  const record = {
-    ...state,
+  return {
+    status: row.status,
+    closedAt: row.status === 'CLOSED' ? row.closed_at! : null,
     id: row.id as FindingId,
     accountId: row.account_id as AccountId,
     region: row.region,
@@ -173,27 +201,15 @@ export function findingFromRow(row: FindingRecordRow): StoredFinding {
     firstObservedAt: row.first_observed_at,
     lastObservedAt: row.last_observed_at,
     updatedAt: row.updated_at,
-    vigilScore: row.vigil_score === null ? null : { score: row.vigil_score, adjustments: JSON.parse(row.score_adjustments) },
-  } as StoredFinding;
-  defineLazyFinding(record, row.finding);
-  return record;
+    vigilScore: row.vigil_score === null ? null : { score: row.vigil_score, adjustments: jsonArray(row.score_adjustments) },
+    suppressedBy: jsonArray<string>(row.suppressed_by),
+    bodyDigest: row.body_digest,
+  } as StoredFindingHead;
 }
 
-/**
- * Gives a record read from the store its `finding`, parsed the first time it is read: a push reads
- * every finding of its resource, and most are unchanged, so their bodies are compared as the text
- * they were stored as (`findingJson`) and never parsed. A copy made with spread gets the value.
- */
-function defineLazyFinding(record: StoredFinding, json: string): void {
-  let parsed: StoredFinding['finding'] | undefined;
-  // Not enumerable: a copy or a comparison of the record sees the finding, not this cache of it.
-  Object.defineProperty(record, 'findingJson', { value: json, enumerable: false });
-  Object.defineProperty(record, 'finding', {
-    enumerable: true,
-    configurable: true,
-    get: () => (parsed ??= JSON.parse(json) as StoredFinding['finding']),
-    set: (value: StoredFinding['finding']) => Object.defineProperty(record, 'finding', { value, enumerable: true, writable: true, configurable: true }),
-  });
+/** A finding's head and its body's JSON text, as one record. */
+export function findingFromRows(row: FindingHeadRow, bodyJson: string): StoredFinding {
+  return { ...findingHeadFromRow(row), finding: JSON.parse(bodyJson) as StoredFinding['finding'] };
 }
 
 export function filterFromRow(row: Row<'filters'>): Filter {

@@ -93,8 +93,11 @@ export interface FindingsTable {
   exploit_available: 'YES' | 'NO';
   vigil_score: number | null;
   score_adjustments: Json;
-  finding: Json;
-  /** Read from `finding` on write (rows.findingSearchColumns), for the criteria and sorts. */
+  /** `bodyDigest` of the body in finding_bodies. */
+  body_digest: string;
+  /** JSON array of the ids of the rules that suppressed the finding ('[]' unless SUPPRESSED). */
+  suppressed_by: Json;
+  /** Read from the body on write (rows.findingSearchColumns), for the criteria and sorts. */
   title: string;
   package_raw_name: string;
   package_version: string;
@@ -103,6 +106,12 @@ export interface FindingsTable {
   package_arch: string | null;
   layer_digest: string | null;
   severity_rank: number;
+}
+
+/** A finding's body, the `vigil scan --format json` finding, apart from its row so that updating the row stays small. */
+export interface FindingBodiesTable {
+  finding_id: string;
+  finding: Json;
 }
 
 export interface FiltersTable {
@@ -156,6 +165,7 @@ export interface StoreDatabase {
   inventories: InventoriesTable;
   inventory_index: InventoryIndexTable;
   findings: FindingsTable;
+  finding_bodies: FindingBodiesTable;
   filters: FiltersTable;
   events: EventsTable;
   scans: ScansTable;

@@ -1,19 +1,28 @@
 /** @module The embedded store: one SQLite file (or memory), one connection, migrated on open. */
 import Database from 'better-sqlite3';
-import { Kysely, SqliteDialect } from 'kysely';
+import { Kysely, SqliteDialect, type SqliteDatabase } from 'kysely';
 import { describeError } from '../errors.js';
 import { StoreError } from './errors.js';
 import { createKyselyStore } from './kysely-store.js';
 import { migrateToLatest } from './migrations/index.js';
+import { startCheckpointer } from './sqlite-checkpointer.js';
 import type { StoreDatabase } from './schema.js';
 import type { Store } from './store.js';
+
+export interface SqliteStoreOptions {
+  /**
+   * Checkpoint the write-ahead log on a worker thread rather than inside commits
+   * (sqlite-checkpointer.ts): for a long-lived process, the server. Not for ':memory:'.
+   */
+  checkpointInBackground?: boolean;
+}
 
 /**
  * Opens (creating if needed) the store at `path`, or a private one in memory for ':memory:'.
  * Kysely serialises the single connection, so transactions in one process run one at a time;
  * other processes wait up to the busy timeout for the file's write lock.
  */
-export async function openSqliteStore(path: string): Promise<Store> {
+export async function openSqliteStore(path: string, options: SqliteStoreOptions = {}): Promise<Store> {
   let database: Database.Database;
   try {
     database = new Database(path);
@@ -28,7 +37,7 @@ export async function openSqliteStore(path: string): Promise<Store> {
   } catch (error) {
     throw new StoreError('STORE_UNAVAILABLE', `cannot open the SQLite store at ${path}: ${describeError(error)}`, { cause: error });
   }
-  const db = new Kysely<StoreDatabase>({ dialect: new SqliteDialect({ database }) });
+  const db = new Kysely<StoreDatabase>({ dialect: new SqliteDialect({ database: withStatementCache(database) }) });
   try {
     await migrateToLatest(db as Kysely<unknown>, 'sqlite');
   } catch (error) {
@@ -36,7 +45,41 @@ export async function openSqliteStore(path: string): Promise<Store> {
     throw error;
   }
   refreshPlannerStatistics(database);
-  return createKyselyStore(db, 'sqlite');
+  const store = createKyselyStore(db, 'sqlite');
+  if (!options.checkpointInBackground || path === ':memory:') return store;
+  const checkpointer = startCheckpointer(database, path);
+  return {
+    ...store,
+    close: async () => {
+      await store.close();
+      await checkpointer.stop();
+    },
+  };
+}
+
+/** Prepared statements kept per SQL text: Kysely prepares each query it runs, and a push runs the same few dozen. */
+const STATEMENT_CACHE_SIZE = 256;
+
+function withStatementCache(database: Database.Database): SqliteDatabase {
+  const cache = new Map<string, Database.Statement>();
+  return {
+    close: () => database.close(),
+    prepare(sql: string) {
+      const cached = cache.get(sql);
+      // A statement still being iterated (a streamed query) cannot run again: a new one, then.
+      if (cached && !cached.busy) {
+        cache.delete(sql);
+        cache.set(sql, cached);
+        return cached;
+      }
+      const statement = database.prepare(sql);
+      if (!cached) {
+        cache.set(sql, statement);
+        if (cache.size > STATEMENT_CACHE_SIZE) cache.delete(cache.keys().next().value!);
+      }
+      return statement;
+    },
+  };
 }
 
 /**

@@ -8,6 +8,7 @@ import type { PackageLookupKey } from '../match/lookup-keys.js';
 import type { AccountId, ApiKeyId, FilterId, FindingId, ResourceId, ScanId } from './ids.js';
 import type {
   Account,
+  Finding,
   ApiKey,
   ApiKeyRole,
   Filter,
@@ -26,6 +27,7 @@ import type {
   ScanOutcome,
   StoredEvent,
   StoredFinding,
+  StoredFindingHead,
   Timestamp,
 } from './records.js';
 import type { FindingOutline, FindingPackageRef, HeldPackages } from './reevaluation.js';
@@ -95,6 +97,10 @@ export interface Store {
   findFindingByIdentity(identity: FindingIdentity): Promise<StoredFinding | undefined>;
   /** Every finding of the resource, closed ones included. */
   listFindingsForResource(resourceId: ResourceId): Promise<StoredFinding[]>;
+  /** The same without their bodies (a push compares them by digest); by id. */
+  listFindingHeadsForResource(resourceId: ResourceId): Promise<StoredFindingHead[]>;
+  /** The bodies of these findings, by id; an unknown id is left out. */
+  getFindingBodies(ids: readonly FindingId[]): Promise<Map<FindingId, Finding>>;
   /** Inserts new identities and replaces existing ones; returns the rows as stored. */
   upsertFindings(findings: readonly FindingWrite[]): Promise<StoredFinding[]>;
   /**
@@ -102,8 +108,8 @@ export interface Store {
    * nothing else of them). Closed ones among them are left alone.
    */
   observeFindings(ids: readonly FindingId[], at: Timestamp): Promise<void>;
-  /** Closes the findings among these that are not closed yet; returns those it closed. */
-  closeFindings(ids: readonly FindingId[], at: Timestamp): Promise<StoredFinding[]>;
+  /** Closes the findings among these that are not closed yet; returns those it closed, without their bodies. */
+  closeFindings(ids: readonly FindingId[], at: Timestamp): Promise<StoredFindingHead[]>;
   /**
    * One page of the account's findings that the criteria match, in the sort's order
    * (`compileCriteria`, `sortFindings` and `pageFindings` of src/findings, run in the database).

@@ -14,12 +14,13 @@ import { sql, type SqlBool } from 'kysely';
 import type { Cursor, SortCriteria, SortField } from '../../findings/sort.js';
 import { SEVERITIES } from '../../scoring/severity.js';
 import { StoreError } from '../errors.js';
-import type { AccountId } from '../ids.js';
+import type { AccountId, FindingId } from '../ids.js';
 import type { FindingStatus } from '../records.js';
 import * as rows from '../rows.js';
 import type { FindingCount, FindingSearch, FindingSearchPage } from '../search.js';
 import type { Store } from '../store.js';
 import type { QueryContext } from './context.js';
+import { findingBodies } from './findings.js';
 import { criteriaCondition, tagPlanFor } from './criteria-sql.js';
 
 export const MAX_SEARCH_PAGE = 100;
@@ -90,7 +91,7 @@ export function findingSearchQueries(ctx: QueryContext) {
       const matching = () =>
         ctx.db
           .selectFrom('findings')
-          .select([...rows.findingRecordColumns, `findings.${column.column}`])
+          .select([...rows.findingHeadColumns, `findings.${column.column}`])
           .where('findings.account_id', '=', accountId)
           .where((eb) => criteriaCondition(eb, ctx.dialect, request.criteria, tagPlan ? { tagPlan } : {}));
 
@@ -118,7 +119,8 @@ export function findingSearchQueries(ctx: QueryContext) {
       }
       const page = found.slice(0, limit);
       const last = page.at(-1);
-      const findings = page.map(rows.findingFromRow);
+      const bodies = await findingBodies(ctx, page.map((row) => row.id as FindingId));
+      const findings = page.map((row) => rows.findingFromRows(row, bodies.get(row.id as FindingId)!));
       return found.length > limit && last ? { findings, next: { sort, value: cursorValueOf(last, column), id: last.id } } : { findings };
     },
 

@@ -1,8 +1,12 @@
-/** @module Findings: one row per identity, written and closed in batches. */
+/**
+ * @module Findings: one row per identity, written and closed in batches. A finding's body lives in
+ * finding_bodies, beside its row: a push updates lastObservedAt of every finding it sees, and a
+ * row without the body is a tenth of the size to rewrite (and to read back, compared by digest).
+ */
 import { normalizePackageName } from '../../model/ecosystem.js';
 import { StoreError } from '../errors.js';
 import type { AccountId, FindingId, ResourceId } from '../ids.js';
-import type { FindingIdentity, FindingWrite, Timestamp } from '../records.js';
+import type { Finding, FindingIdentity, FindingWrite, StoredFinding, Timestamp } from '../records.js';
 import * as rows from '../rows.js';
 import type { Store } from '../store.js';
 import { chunks, type QueryContext } from './context.js';
@@ -25,7 +29,8 @@ const findingMutableColumns = [
   'exploit_available',
   'vigil_score',
   'score_adjustments',
-  'finding',
+  'body_digest',
+  'suppressed_by',
   'title',
   'package_raw_name',
   'package_version',
@@ -36,17 +41,39 @@ const findingMutableColumns = [
   'severity_rank',
 ] as const;
 
+/** The bodies of these findings, by id (one statement per few hundred). */
+export async function findingBodies(ctx: Pick<QueryContext, 'db'>, ids: readonly FindingId[]): Promise<Map<FindingId, string>> {
+  const bodies = new Map<FindingId, string>();
+  for (const chunk of chunks([...new Set(ids)])) {
+    for (const row of await ctx.db.selectFrom('finding_bodies').select(['finding_id', 'finding']).where('finding_id', 'in', chunk).execute()) {
+      bodies.set(row.finding_id as FindingId, row.finding);
+    }
+  }
+  return bodies;
+}
+
+/** Rows read with their head columns, whole: each given its body. */
+async function withBodies(ctx: Pick<QueryContext, 'db'>, found: ReadonlyArray<Parameters<typeof rows.findingHeadFromRow>[0]>): Promise<StoredFinding[]> {
+  const bodies = await findingBodies(ctx, found.map((row) => row.id as FindingId));
+  return found.map((row) => {
+    const body = bodies.get(row.id as FindingId);
+    // The foreign key and the writes below keep one body per finding.
+    if (body === undefined) throw new StoreError('STORE_UNAVAILABLE', `finding ${row.id} has no body`);
+    return rows.findingFromRows(row, body);
+  });
+}
+
 export function findingQueries(ctx: QueryContext) {
   return {
     async getFinding(accountId: AccountId, id: FindingId) {
-      const row = await ctx.db.selectFrom('findings').selectAll().where('account_id', '=', accountId).where('id', '=', id).executeTakeFirst();
-      return row && rows.findingFromRow(row);
+      const row = await ctx.db.selectFrom('findings').select(rows.findingHeadColumns).where('account_id', '=', accountId).where('id', '=', id).executeTakeFirst();
+      return row && (await withBodies(ctx, [row]))[0];
     },
 
     async findFindingByIdentity(identity: FindingIdentity) {
       const row = await ctx.db
         .selectFrom('findings')
-        .selectAll()
+        .select(rows.findingHeadColumns)
         .where('account_id', '=', identity.accountId)
         .where('resource_id', '=', identity.resourceId)
         .where('type', '=', identity.type)
@@ -55,11 +82,21 @@ export function findingQueries(ctx: QueryContext) {
         .where('package_name', '=', normalizePackageName(identity.packageEcosystem, identity.packageName))
         .where('file_path', '=', identity.filePath)
         .executeTakeFirst();
-      return row && rows.findingFromRow(row);
+      return row && (await withBodies(ctx, [row]))[0];
     },
 
     async listFindingsForResource(resourceId: ResourceId) {
-      return (await ctx.db.selectFrom('findings').selectAll().where('resource_id', '=', resourceId).orderBy('id').execute()).map(rows.findingFromRow);
+      return withBodies(ctx, await ctx.db.selectFrom('findings').select(rows.findingHeadColumns).where('resource_id', '=', resourceId).orderBy('id').execute());
+    },
+
+    async listFindingHeadsForResource(resourceId: ResourceId) {
+      return (await ctx.db.selectFrom('findings').select(rows.findingHeadColumns).where('resource_id', '=', resourceId).orderBy('id').execute()).map(rows.findingHeadFromRow);
+    },
+
+    async getFindingBodies(ids: readonly FindingId[]) {
+      const bodies = new Map<FindingId, Finding>();
+      for (const [id, json] of await findingBodies(ctx, ids)) bodies.set(id, JSON.parse(json) as Finding);
+      return bodies;
     },
 
     async upsertFindings(findings: readonly FindingWrite[]) {
@@ -70,19 +107,27 @@ export function findingQueries(ctx: QueryContext) {
         if (seen.has(key)) throw new StoreError('DUPLICATE_FINDING_IDENTITY', `finding ${finding.finding.vulnerabilityId} of ${finding.finding.package.name} on ${finding.resourceId} is in the batch twice`);
         seen.add(key);
       }
-      const values = findings.map(rows.findingToRow);
+      const written = findings.map((write) => ({ write, ...rows.findingToRows(write) }));
       return ctx.atomically(async (tx) => {
-        const stored = [];
-        for (const chunk of chunks(values)) {
-          const written = await tx.db
+        const stored: StoredFinding[] = [];
+        for (const chunk of chunks(written)) {
+          // An identity written under a new id renames its row; the body's row follows by the
+          // foreign key's ON UPDATE CASCADE, and is then replaced below.
+          const heads = await tx.db
             .insertInto('findings')
-            .values(chunk)
+            .values(chunk.map((w) => w.row))
             .onConflict((oc) =>
               oc.columns([...findingIdentityColumns]).doUpdateSet((eb) => Object.fromEntries(findingMutableColumns.map((column) => [column, eb.ref(`excluded.${column}`)]))),
             )
-            .returningAll()
+            .returning(rows.findingHeadColumns)
             .execute();
-          stored.push(...written.map(rows.findingFromRow));
+          await tx.db
+            .insertInto('finding_bodies')
+            .values(chunk.map((w) => w.body))
+            .onConflict((oc) => oc.column('finding_id').doUpdateSet((eb) => ({ finding: eb.ref('excluded.finding') })))
+            .execute();
+          const bodies = new Map(chunk.map((w) => [w.write.id as string, w.write.finding]));
+          stored.push(...heads.map((row) => ({ ...rows.findingHeadFromRow(row), finding: bodies.get(row.id)! })));
         }
         return stored;
       });
@@ -104,12 +149,12 @@ export function findingQueries(ctx: QueryContext) {
         for (const chunk of chunks(ids)) {
           const written = await tx.db
             .updateTable('findings')
-            .set({ status: 'CLOSED', closed_at: closedAt, updated_at: closedAt })
+            .set({ status: 'CLOSED', closed_at: closedAt, updated_at: closedAt, suppressed_by: '[]' })
             .where('id', 'in', chunk)
             .where('status', '!=', 'CLOSED')
-            .returningAll()
+            .returning(rows.findingHeadColumns)
             .execute();
-          closed.push(...written.map(rows.findingFromRow));
+          closed.push(...written.map(rows.findingHeadFromRow));
         }
         return closed.sort((a, b) => (a.id < b.id ? -1 : 1));
       });

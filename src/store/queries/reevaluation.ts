@@ -76,12 +76,13 @@ export function reevaluationQueries(ctx: QueryContext) {
       for (const chunk of chunks(refs)) {
         const rowsFound = await ctx.db
           .selectFrom('findings')
-          .selectAll()
+          .innerJoin('finding_bodies', 'finding_bodies.finding_id', 'findings.id')
+          .select([...rows.findingHeadColumns, 'finding_bodies.finding'])
           .where(({ eb, refTuple, tuple }) =>
-            eb(refTuple('resource_id', 'package_name', 'file_path'), 'in', chunk.map((r) => tuple(r.resourceId as string, r.packageName, r.filePath))),
+            eb(refTuple('findings.resource_id', 'findings.package_name', 'findings.file_path'), 'in', chunk.map((r) => tuple(r.resourceId as string, r.packageName, r.filePath))),
           )
           .execute();
-        found.push(...rowsFound.map(rows.findingFromRow));
+        found.push(...rowsFound.map((row) => rows.findingFromRows(row, row.finding)));
       }
       return [...new Map(found.map((f) => [f.id, f])).values()].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
     },
