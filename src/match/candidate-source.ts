@@ -5,7 +5,7 @@
  */
 import type { Advisory } from '../model/advisory.js';
 import { normalizePackageName } from '../model/ecosystem.js';
-import type { AffectedCandidate, VulnDbReader } from '../vulndb/reader.js';
+import type { AdvisoryRecord, AffectedCandidate, VulnDbReader } from '../vulndb/reader.js';
 import type { EcosystemQuery } from './distro/index.js';
 
 export interface CandidateSource {
@@ -14,8 +14,8 @@ export interface CandidateSource {
    * any-release query ("Red Hat" with `accept`) gathers every release ecosystem it accepts.
    */
   lookup(query: EcosystemQuery, name: string): readonly AffectedCandidate[];
-  /** The whole records of these advisories (ids the database lacks are absent). */
-  advisories(ids: Iterable<string>): Map<string, Advisory>;
+  /** The records of these advisories, without their `affected` lists (ids the database lacks are absent). */
+  advisories(ids: Iterable<string>): Map<string, AdvisoryRecord>;
 }
 
 export interface WantedLookup {
@@ -55,7 +55,7 @@ export function candidateSource(reader: VulnDbReader, wanted: Iterable<WantedLoo
       query.accept
         ? releases(query).flatMap((ecosystem) => exact(ecosystem, name)).sort(byAdvisoryThenEcosystem)
         : exact(query.ecosystem, name),
-    advisories: (ids) => reader.advisoriesById(ids),
+    advisories: (ids) => reader.recordsById(ids),
   };
 }
 

@@ -3,14 +3,14 @@
  * alias each other merged (a GHSA and a CVE for one flaw are one finding whose id is the CVE),
  * scored, enriched with KEV and EPSS, and given the nearest fix and the command that applies it.
  */
-import type { Advisory, SeverityEntry } from '../model/advisory.js';
+import type { SeverityEntry } from '../model/advisory.js';
 import type { Distro } from '../model/distro.js';
 import type { Finding, FixAvailable } from '../model/finding.js';
 import type { Package } from '../model/package.js';
 import { chooseScore } from '../scoring/choose.js';
 import { remediationCommand } from '../scoring/remediation.js';
 import { schemeFor } from '../versions/index.js';
-import type { CveContext, VulnDbReader } from '../vulndb/reader.js';
+import type { AdvisoryRecord, CveContext, VulnDbReader } from '../vulndb/reader.js';
 import type { PackageMatch } from './match-inventory.js';
 
 /** CVE ids first (the name every tool shares), then the rest alphabetically. */
@@ -63,7 +63,7 @@ function advisoryDatabase(id: string): string {
 /** A flaw's matches, with the ids its advisories give it. */
 export interface Flaw {
   group: PackageMatch[];
-  advisories: Advisory[];
+  advisories: AdvisoryRecord[];
   ids: Set<string>;
   cveId: string | undefined;
 }

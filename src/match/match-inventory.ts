@@ -5,7 +5,7 @@
  * matched by product-name guessing; a version that cannot be compared is reported, never
  * silently matched or dropped.
  */
-import type { Advisory, AffectedPackage } from '../model/advisory.js';
+import type { AffectedPackage } from '../model/advisory.js';
 import type { Distro } from '../model/distro.js';
 import { ecosystemBase } from '../model/ecosystem.js';
 import type { Inventory } from '../model/inventory.js';
@@ -14,7 +14,7 @@ import type { Warning } from '../model/warning.js';
 import { describeError } from '../errors.js';
 import { schemeFor } from '../versions/index.js';
 import type { VersionScheme } from '../versions/scheme.js';
-import type { AffectedCandidate, VulnDbReader } from '../vulndb/reader.js';
+import type { AdvisoryRecord, AffectedCandidate, VulnDbReader } from '../vulndb/reader.js';
 import { candidateSource } from './candidate-source.js';
 import { distroMatcherFor, type DistroMatcher, type EcosystemQuery } from './distro/index.js';
 import { evaluateAffected, rememberingComparisons } from './range.js';
@@ -26,7 +26,7 @@ export interface PackageMatch {
   /** The name and version compared (a source package's, for most distributions). */
   name: string;
   version: string;
-  advisory: Advisory;
+  advisory: AdvisoryRecord;
   affected: AffectedPackage;
   fixed?: string;
   evidence: string;

@@ -46,7 +46,8 @@ export async function inventoryOf(target: string, options: TakeInventoryOptions)
   const spec = parseTargetSpec(target);
   if (spec.kind === 'auto' && (await looksLikeSbom(spec.path))) {
     const { readFile } = await import('node:fs/promises');
-    return readSbom(await readFile(spec.path, 'utf8'), { path: spec.path });
+    // Read whole, then decoded at once: one flat string, not decoded chunks joined afterwards.
+    return readSbom((await readFile(spec.path)).toString('utf8'), { path: spec.path });
   }
   // The catalogers are loaded only for a target that needs them: an SBOM is read without.
   const { takeInventory } = await import('../catalog/take-inventory.js');

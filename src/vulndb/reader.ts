@@ -36,6 +36,12 @@ export interface AffectedCandidate {
   entries: readonly AffectedPackage[];
 }
 
+/**
+ * An advisory without its `affected` list: what a finding reads of the advisories that apply
+ * (matching has each package's entries already).
+ */
+export type AdvisoryRecord = Omit<Advisory, 'affected'>;
+
 /** NVD, KEV and EPSS context of one CVE, each when the database has it. */
 export interface CveContext {
   cve?: CveRecord;
@@ -84,6 +90,7 @@ export class VulnDbReader {
   /** [ecosystem, normalised name] → candidates (an empty list remembers "none"). */
   private readonly packages = new PathCache<readonly AffectedCandidate[]>(CACHE_LIMITS.packages);
   private readonly advisories = new LruCache<string, Advisory | null>(CACHE_LIMITS.advisories);
+  private readonly records = new LruCache<string, AdvisoryRecord | null>(CACHE_LIMITS.advisories);
   private readonly cves = new LruCache<string, CveContext>(CACHE_LIMITS.cves);
   private ecosystemList: readonly string[] | undefined;
   private readonly statements;
@@ -111,6 +118,7 @@ export class VulnDbReader {
       advisories: db.prepare<[string], { id: string; record: string; affected: string }>(
         'SELECT id, record, affected FROM advisories WHERE id IN (SELECT value FROM json_each(?))',
       ),
+      records: db.prepare<[string], { id: string; record: string }>('SELECT id, record FROM advisories WHERE id IN (SELECT value FROM json_each(?))'),
       byAlias: db.prepare<[string], { advisory_id: string }>('SELECT advisory_id FROM aliases WHERE alias = ? ORDER BY advisory_id'),
       cve: db.prepare<[string], { record: string }>('SELECT record FROM cves WHERE id = ?'),
       cves: db.prepare<[string], { id: string; record: string }>('SELECT id, record FROM cves WHERE id IN (SELECT value FROM json_each(?))'),
@@ -126,13 +134,19 @@ export class VulnDbReader {
     };
   }
 
-  static open(path: string): VulnDbReader {
+  /**
+   * Opens the database read-only. `cacheKiB` bounds SQLite's page cache: a reader that serves one
+   * scan and closes reads each page about once, and a small cache keeps its memory (and the cost
+   * of touching new memory) down; a long-lived reader keeps SQLite's default.
+   */
+  static open(path: string, options: { cacheKiB?: number } = {}): VulnDbReader {
     if (!existsSync(path)) {
       throw new VigilError('VULNDB_MISSING', `no vulnerability database at ${path}: run "vigil db import PATH..." or "vigil db update" first`);
     }
     let db: Database.Database;
     try {
       db = new Database(path, { readonly: true, fileMustExist: true });
+      if (options.cacheKiB !== undefined) db.pragma(`cache_size = ${-Math.max(64, Math.floor(options.cacheKiB))}`);
       const version = db.prepare<[], { value: string }>("SELECT value FROM meta WHERE key = 'schema_version'").get();
       if (Number(version?.value) !== VULNDB_SCHEMA_VERSION) {
         db.close();
@@ -262,6 +276,31 @@ export class VulnDbReader {
         found.set(row.id, advisory);
       }
       for (const id of batch) if (!found.has(id)) this.advisories.set(id, null);
+    }
+    return found;
+  }
+
+  /**
+   * Many advisories by id at once, without their `affected` lists (ids the database does not
+   * have are absent from the map): only the record is read and parsed.
+   */
+  recordsById(ids: Iterable<string>): Map<string, AdvisoryRecord> {
+    const found = new Map<string, AdvisoryRecord>();
+    const missing = new Set<string>();
+    for (const id of ids) {
+      if (found.has(id) || missing.has(id)) continue;
+      let cached: AdvisoryRecord | null | undefined = this.records.get(id);
+      if (cached === undefined) cached = this.advisories.get(id);
+      if (cached) found.set(id, cached);
+      else if (cached === undefined) missing.add(id);
+    }
+    for (const batch of batches([...missing])) {
+      for (const row of this.statements.records.all(JSON.stringify(batch))) {
+        const record = JSON.parse(row.record) as AdvisoryRecord;
+        this.records.set(row.id, record);
+        found.set(row.id, record);
+      }
+      for (const id of batch) if (!found.has(id)) this.records.set(id, null);
     }
     return found;
   }

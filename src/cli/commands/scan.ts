@@ -62,7 +62,8 @@ export function scanCommand(): Command {
       const { parseIgnoreFile, applyIgnoreRules: apply } = await import('../../scan/ignore-file.js');
       ignore = { rules: parseIgnoreFile(text, flags.ignoreFile), apply };
     }
-    const reader = VulnDbReader.open(flags.db ?? defaultVulnDbPath());
+    // One scan reads each page of the database about once: a small page cache is enough.
+    const reader = VulnDbReader.open(flags.db ?? defaultVulnDbPath(), { cacheKiB: 2048 });
     const progress = createProgress({ quiet: flags.quiet ?? false });
     let result: ScanResult;
     let inventory;
