@@ -2,15 +2,17 @@
  * @module The catalog driver: finds each cataloger's files in a tree, runs its parser, and records
  * where every package was found and which image layer introduced it.
  */
-import { posix } from 'node:path';
 import type { Distro } from '../model/distro.js';
 import type { LayerRef, Package, ParsedPackage } from '../model/package.js';
 import type { Warning } from '../model/warning.js';
-import { checkByteRange, clippedLength, FileTooLargeError, type FileRef, type FileTree } from '../source/file-tree.js';
-import { describeError } from '../errors.js';
-import type { CatalogContext, CatalogFile, Cataloger } from './cataloger.js';
-import { compilePatterns, findFiles } from './patterns.js';
-import { normalizeTreePath } from '../source/tree-path.js';
+import { Worker } from 'node:worker_threads';
+import { DirectoryTree } from '../source/directory.js';
+import type { FileRef, FileTree, WalkEntry } from '../source/file-tree.js';
+import type { CatalogFile, Cataloger } from './cataloger.js';
+import { catalogFile, parseFile, type FileOutcome } from './parse-file.js';
+import { findFiles } from './patterns.js';
+import { isWalkPattern, walkCandidates, type Sniff } from './walk-candidates.js';
+import type { WalkWorkerData, WalkWorkerMessage } from './walk-worker.js';
 
 export interface CatalogResult {
   packages: Package[];
@@ -29,98 +31,11 @@ export interface RunCatalogersOptions {
   deadline?: number;
   /** Called as each file is about to be parsed (progress reporting). */
   onFile?: (cataloger: string, path: string) => void;
-}
-
-/** Ranges up to this size are kept once read, for the other catalogers handed the same file. */
-const SHARED_RANGE_BYTES = 64 * 1024;
-/** At most this much of one file is kept that way. */
-const SHARED_RANGES_TOTAL = 1024 * 1024;
-
-function catalogFile(tree: FileTree, file: FileRef): CatalogFile {
-  let bytes: Promise<Buffer> | undefined;
-  const read = () => (bytes ??= tree.readFile(file));
-  // Both binary catalogers read an executable's header and tables: the second reads them here.
-  const shared = new Map<string, Promise<Buffer>>();
-  let sharedBytes = 0;
-  return {
-    path: file.realPath,
-    size: file.size,
-    read,
-    readRange(offset, length, into) {
-      if (bytes) {
-        checkByteRange(file.realPath, offset, length);
-        return bytes.then((whole) => whole.subarray(offset, offset + clippedLength(whole.length, offset, length)));
-      }
-      // A range read into the caller's buffer is the caller's alone: never kept for others.
-      if (into || length > SHARED_RANGE_BYTES) return tree.readRange(file, offset, length, into);
-      const key = `${offset}:${length}`;
-      let range = shared.get(key);
-      if (!range) {
-        range = tree.readRange(file, offset, length);
-        if (sharedBytes + length <= SHARED_RANGES_TOTAL) {
-          sharedBytes += length;
-          shared.set(key, range);
-          range.catch(() => shared.delete(key));
-        }
-      }
-      return range;
-    },
-    text: async () => (await read()).toString('utf8'),
-    localPath: () => tree.localPath(file),
-    async open(path) {
-      const absolute = path.startsWith('/') ? path : `${posix.dirname(file.realPath)}/${path}`;
-      const other = await tree.lookup(normalizeTreePath(absolute));
-      return other ? catalogFile(tree, other) : undefined;
-    },
-  };
-}
-
-interface FileOutcome {
-  packages: ParsedPackage[];
-  warnings: Warning[];
-}
-
-async function parseFile(
-  tree: FileTree,
-  cataloger: Cataloger,
-  file: FileRef,
-  distro: Distro | undefined,
-  input: CatalogFile = catalogFile(tree, file),
-): Promise<FileOutcome> {
-  const warnings: Warning[] = [];
-  const skipped: string[] = [];
-  const ctx: CatalogContext = {
-    ...(distro ? { distro } : {}),
-    skip: (reason) => void skipped.push(reason),
-    warn: (code, message) => void warnings.push({ code, message: `${cataloger.name}: ${message}`, path: file.realPath }),
-  };
-  let packages: ParsedPackage[] = [];
-  try {
-    packages = await cataloger.parse(input, ctx);
-  } catch (error) {
-    if (error instanceof FileTooLargeError) {
-      warnings.push({
-        code: 'FILE_TOO_LARGE',
-        message: `${cataloger.name}: skipped ${file.realPath}: ${error.message}`,
-        path: file.realPath,
-      });
-    } else {
-      warnings.push({
-        code: 'CATALOGER_FAILED',
-        message: `${cataloger.name}: could not read ${file.realPath}: ${describeError(error)}`,
-        path: file.realPath,
-      });
-    }
-  }
-  if (skipped.length > 0) {
-    warnings.push({
-      code: 'MALFORMED_RECORD',
-      message: `${cataloger.name}: skipped ${skipped.length} malformed record${skipped.length === 1 ? '' : 's'} in ${file.realPath} (first: ${skipped[0]})`,
-      path: file.realPath,
-      count: skipped.length,
-    });
-  }
-  return { packages, warnings };
+  /**
+   * Walk a directory target on a worker thread, parsing the files found meanwhile (default true;
+   * false walks first, then parses, all on this thread).
+   */
+  walkOnWorker?: boolean;
 }
 
 /**
@@ -151,68 +66,218 @@ async function introducingLayers(
   return layers;
 }
 
-/** Where catalogers' files were found: paths by cataloger, in the order they were met. */
+/**
+ * A file the walk met: its path, or what the walk knows of it (its FileRef, so no lookup is
+ * needed; for a content candidate, whether the walking worker recognised its first bytes).
+ */
+type Candidate = string | { readonly path: string; fileRef?(): FileRef | undefined; readonly recognised?: boolean };
+
+/** Where catalogers' files were found, in the order they were met. */
 interface FileCandidates {
-  named: Map<Cataloger, string[]>;
-  sniffed: Map<Cataloger, string[]>;
+  /** By cataloger: files a `**` pattern names. */
+  named: Map<Cataloger, Candidate[]>;
+  /** By sniff (catalogers may share one): files offered to it by path, mode and size. */
+  sniffed: Map<Sniff, Candidate[]>;
+  /** By sniff: the files whose header it recognised, found once for every cataloger sharing it. */
+  recognised: Map<Sniff, Promise<FileRef[]>>;
 }
 
-function isWalkPattern(pattern: string): boolean {
-  return pattern.includes('**');
+function candidateOf(entry: WalkEntry): Candidate {
+  return entry.fileRef ? entry : entry.path;
 }
 
-/** Drops roots that lie inside another root, so no directory is walked twice. */
-function outermostRoots(roots: readonly string[]): string[] {
-  const normalized = [...new Set(roots.map(normalizeTreePath))].sort();
-  return normalized.filter((root) => !normalized.some((other) => other !== root && (other === '/' || root.startsWith(`${other}/`))));
+/** The file a candidate stands for, as lookup finds it; undefined when it is gone. */
+async function lookupCandidate(tree: FileTree, candidate: Candidate): Promise<FileRef | undefined> {
+  if (typeof candidate === 'string') return tree.lookup(candidate);
+  return candidate.fileRef?.() ?? tree.lookup(candidate.path);
 }
 
 /**
- * One walk for every cataloger: each file is tested against the union of all `**` patterns
- * first (most files match none), then against each cataloger's own; files no pattern names are
- * offered to the catalogers that recognise files by content.
+ * Parses files as the walk finds them, while it goes on (a walk on a worker thread leaves this
+ * thread free): two at a time, in the order found, so one waiting on work off the thread (a jar
+ * hashed on a worker) overlaps the next. The driver takes the outcomes in its own order.
+ */
+class Prefetch {
+  /** By cataloger, then real path; undefined when the parse was dropped (the driver then parses). */
+  readonly outcomes = new Map<Cataloger, Map<string, Promise<FileOutcome | undefined>>>();
+  private readonly queue: Array<() => Promise<void>> = [];
+  private head = 0;
+  private readonly running = new Set<Promise<void>>();
+  private stopped = false;
+
+  constructor(
+    private readonly tree: FileTree,
+    private readonly distro: Distro | undefined,
+  ) {}
+
+  /** Parses `file` with each of `readers` in turn, sharing one CatalogFile (for a sniff's catalogers). */
+  add(readers: readonly Cataloger[], file: FileRef): void {
+    if (this.stopped || readers.every((c) => this.outcomes.get(c)?.has(file.realPath))) return;
+    const job = new Promise<FileOutcome[] | undefined>((resolve) => {
+      this.queue.push(async () => {
+        if (this.stopped) return resolve(undefined);
+        const input = catalogFile(this.tree, file);
+        const outcomes: FileOutcome[] = [];
+        for (const cataloger of readers) outcomes.push(await parseFile(this.tree, cataloger, file, this.distro, input));
+        resolve(outcomes);
+      });
+    });
+    readers.forEach((cataloger, i) => {
+      let byPath = this.outcomes.get(cataloger);
+      if (!byPath) this.outcomes.set(cataloger, (byPath = new Map()));
+      byPath.set(file.realPath, job.then((outcomes) => outcomes?.[i]));
+    });
+    this.pump();
+  }
+
+  private pump(): void {
+    while (this.running.size < 2 && this.head < this.queue.length) {
+      const task = this.queue[this.head]!;
+      this.queue[this.head++] = noTask;
+      const running: Promise<void> = task().finally(() => {
+        this.running.delete(running);
+        this.pump();
+      });
+      this.running.add(running);
+    }
+  }
+
+  /** Drops what has not started and waits for what has: nothing is left running behind the inventory. */
+  async stop(): Promise<void> {
+    this.stopped = true;
+    while (this.head < this.queue.length) void this.queue[this.head++]!();
+    while (this.running.size > 0) await Promise.all(this.running);
+  }
+}
+
+async function noTask(): Promise<void> {}
+
+/**
+ * One walk for every cataloger (see walk-candidates.ts). On a directory target it runs on a
+ * worker thread when it can, and each file found is handed to `prefetch` as it comes.
  */
 async function walkForCandidates(
   tree: FileTree,
   catalogers: readonly Cataloger[],
   roots: readonly string[],
   options: RunCatalogersOptions,
+  prefetch: Prefetch | undefined,
 ): Promise<FileCandidates> {
-  const named = new Map<Cataloger, string[]>();
-  const sniffed = new Map<Cataloger, string[]>();
-  const matchers = catalogers
-    .map((cataloger) => ({ cataloger, match: compilePatterns(cataloger.patterns.filter(isWalkPattern)) }))
-    .filter((m) => m.cataloger.patterns.some(isWalkPattern));
-  const sniffers = catalogers.filter((c) => c.sniff);
-  if (matchers.length === 0 && sniffers.length === 0) return { named, sniffed };
-  const any = compilePatterns(catalogers.flatMap((c) => c.patterns.filter(isWalkPattern)));
-  for (const root of outermostRoots(roots)) {
-    await tree.walk(
-      root,
-      (entry) => {
-        if (entry.kind !== 'file') return;
-        let matched = false;
-        if (any(entry.path)) {
-          for (const { cataloger, match } of matchers) {
-            if (!match(entry.path)) continue;
-            matched = true;
-            let list = named.get(cataloger);
-            if (!list) named.set(cataloger, (list = []));
-            list.push(entry.path);
-          }
-        }
-        if (matched) return;
-        for (const cataloger of sniffers) {
-          if (!cataloger.sniff!.candidate(entry)) continue;
-          let list = sniffed.get(cataloger);
-          if (!list) sniffed.set(cataloger, (list = []));
-          list.push(entry.path);
-        }
+  const candidates: FileCandidates = { named: new Map(), sniffed: new Map(), recognised: new Map() };
+  const walkers = catalogers.filter((c) => c.patterns.some(isWalkPattern));
+  const sniffs = [...new Set(catalogers.flatMap((c) => (c.sniff ? [c.sniff] : [])))];
+  if (walkers.length === 0 && sniffs.length === 0) return candidates;
+  const patternSets = walkers.map((c) => c.patterns.filter(isWalkPattern));
+  const readers = sniffs.map((sniff) => catalogers.filter((c) => c.sniff === sniff));
+  const push = <K>(map: Map<K, Candidate[]>, key: K, candidate: Candidate) => {
+    let list = map.get(key);
+    if (!list) map.set(key, (list = []));
+    list.push(candidate);
+  };
+  if (prefetch && options.walkOnWorker !== false) {
+    const walked = await walkOnWorker(tree, roots, patternSets, sniffs, options.crossMounts ?? false, {
+      named(index, path, size) {
+        const file = size < 0 ? undefined : { path, realPath: path, size };
+        push(candidates.named, walkers[index]!, file ? { path, fileRef: () => file } : path);
+        if (file) prefetch.add([walkers[index]!], file);
       },
-      options.crossMounts ? { crossMounts: true } : {},
-    );
+      sniffed(index, path, size, recognised) {
+        const file = size < 0 ? undefined : { path, realPath: path, size };
+        push(candidates.sniffed, sniffs[index]!, file ? { path, fileRef: () => file, recognised } : path);
+        if (file && recognised) prefetch.add(readers[index]!, file);
+      },
+    });
+    if (walked) return candidates;
+    // The worker could not walk (or failed part way): walk here, from the start.
+    candidates.named.clear();
+    candidates.sniffed.clear();
   }
-  return { named, sniffed };
+  await walkCandidates(tree, roots, patternSets, sniffs, options.crossMounts ?? false, {
+    named: (index, entry) => push(candidates.named, walkers[index]!, candidateOf(entry)),
+    sniffed: (index, entry) => push(candidates.sniffed, sniffs[index]!, candidateOf(entry)),
+  });
+  return candidates;
+}
+
+interface FoundSink {
+  named(index: number, path: string, size: number): void;
+  sniffed(index: number, path: string, size: number, recognised: boolean): void;
+}
+
+/**
+ * Runs the walk on a worker thread, passing what it finds to `sink` as it arrives. False when it
+ * cannot (not a directory target, sources not built to JavaScript, a sniff no registered
+ * cataloger uses) or the worker failed.
+ */
+async function walkOnWorker(
+  tree: FileTree,
+  roots: readonly string[],
+  patternSets: string[][],
+  sniffs: readonly Sniff[],
+  crossMounts: boolean,
+  sink: FoundSink,
+): Promise<boolean> {
+  if (!(tree instanceof DirectoryTree) || !import.meta.url.endsWith('.js')) return false;
+  const { catalogers: registered } = await import('./index.js');
+  const sniffers: string[] = [];
+  for (const sniff of sniffs) {
+    const user = registered.find((c) => c.sniff === sniff);
+    if (!user) return false;
+    sniffers.push(user.name);
+  }
+  const data: WalkWorkerData = { root: tree.root, limits: tree.limits, roots: [...roots], crossMounts, patternSets, sniffers };
+  let worker: Worker;
+  try {
+    // Not the main thread's flags (`--input-type=module`, `--cpu-prof`…): the worker is a plain module.
+    worker = new Worker(new URL('./walk-worker.js', import.meta.url), { workerData: data, execArgv: [] });
+  } catch {
+    return false;
+  }
+  return new Promise<boolean>((resolve) => {
+    const finish = (walked: boolean) => {
+      worker.removeAllListeners();
+      worker.on('error', () => undefined);
+      void worker.terminate();
+      resolve(walked);
+    };
+    worker.on('message', (message: WalkWorkerMessage) => {
+      if ('done' in message) return finish(true);
+      if ('error' in message) return finish(false);
+      for (const [index, path, size] of message.named) sink.named(index, path, size);
+      for (const [index, path, size, recognised] of message.sniffed) sink.sniffed(index, path, size, recognised === 1);
+    });
+    worker.on('error', () => finish(false));
+    worker.on('exit', () => finish(false));
+  });
+}
+
+/** The files a sniff recognises by their first bytes, each once (by its path after links). */
+async function recognisedFiles(
+  tree: FileTree,
+  sniff: Sniff,
+  candidates: readonly Candidate[],
+): Promise<FileRef[]> {
+  const files: FileRef[] = [];
+  const seen = new Set<string>();
+  for (const candidate of candidates) {
+    const file = await lookupCandidate(tree, candidate);
+    if (!file || seen.has(file.realPath)) continue;
+    seen.add(file.realPath);
+    // The walking worker tested it already (the same test on the same bytes).
+    const answer = typeof candidate === 'string' ? undefined : candidate.recognised;
+    if (answer !== undefined) {
+      if (answer) files.push(file);
+      continue;
+    }
+    let header: Buffer;
+    try {
+      header = await tree.readHead(file, sniff.headerBytes);
+    } catch {
+      continue; // unreadable: it cannot be recognised, and it is no package file by name
+    }
+    if (sniff.test(header, file.realPath)) files.push(file);
+  }
+  return files;
 }
 
 /** The files one cataloger reads, each once (by its path after links). */
@@ -227,20 +292,12 @@ async function filesFor(tree: FileTree, cataloger: Cataloger, candidates: FileCa
   for (const pattern of cataloger.patterns.filter((p) => !isWalkPattern(p))) {
     for (const file of await findFiles(tree, pattern)) add(file);
   }
-  for (const path of candidates.named.get(cataloger) ?? []) add(await tree.lookup(path));
+  for (const candidate of candidates.named.get(cataloger) ?? []) add(await lookupCandidate(tree, candidate));
   const sniff = cataloger.sniff;
   if (sniff) {
-    for (const path of candidates.sniffed.get(cataloger) ?? []) {
-      const file = await tree.lookup(path);
-      if (!file || seen.has(file.realPath)) continue;
-      let header: Buffer;
-      try {
-        header = await tree.readHead(file, sniff.headerBytes);
-      } catch {
-        continue; // unreadable: it cannot be recognised, and it is no package file by name
-      }
-      if (sniff.test(header, file.realPath)) add(file);
-    }
+    let recognised = candidates.recognised.get(sniff);
+    if (!recognised) candidates.recognised.set(sniff, (recognised = recognisedFiles(tree, sniff, candidates.sniffed.get(sniff) ?? [])));
+    for (const file of await recognised) add(file);
   }
   // Walk order depends on the file system; the output must not.
   return files.sort((a, b) => compareText(a.realPath, b.realPath));
@@ -251,9 +308,24 @@ export async function runCatalogers(
   catalogers: readonly Cataloger[],
   options: RunCatalogersOptions = {},
 ): Promise<CatalogResult> {
+  // Files a walk finds are parsed as they come when the walk runs on a worker thread.
+  const prefetch = new Prefetch(tree, options.distro);
+  try {
+    return await catalog(tree, catalogers, options, prefetch);
+  } finally {
+    await prefetch.stop();
+  }
+}
+
+async function catalog(
+  tree: FileTree,
+  catalogers: readonly Cataloger[],
+  options: RunCatalogersOptions,
+  prefetch: Prefetch,
+): Promise<CatalogResult> {
   const byKey = new Map<string, Package>();
   const warnings: Warning[] = [];
-  const candidates = await walkForCandidates(tree, catalogers, options.walkRoots ?? ['/'], options);
+  const candidates = await walkForCandidates(tree, catalogers, options.walkRoots ?? ['/'], options, prefetch);
   // What each location says of a package: development only (true), needed at run time (false),
   // or not known (an installed copy cannot tell). Dev only when some location says so and none
   // says otherwise.
@@ -281,7 +353,10 @@ export async function runCatalogers(
   };
   const parse = (cataloger: Cataloger, file: FileRef, input: CatalogFile): Promise<FileOutcome> => {
     options.onFile?.(cataloger.name, file.realPath);
-    return parseFile(tree, cataloger, file, options.distro, input);
+    const local = () => parseFile(tree, cataloger, file, options.distro, input);
+    // Parsed already while the walk went on, unless that parse was dropped.
+    const prefetched = prefetch.outcomes.get(cataloger)?.get(file.realPath);
+    return prefetched ? prefetched.then((outcome) => outcome ?? local()) : local();
   };
   const record = async (cataloger: Cataloger, file: FileRef, outcome: FileOutcome): Promise<void> => {
     warnings.push(...outcome.warnings);

@@ -20,7 +20,8 @@ import {
   type WalkOptions,
 } from './file-tree.js';
 import { HostRangeReader, readHostFile } from './host-file.js';
-import { joinTreePath, treePathSegments } from './tree-path.js';
+import { mountPointsBelow, readMounts } from './mount-points.js';
+import { treePathSegments } from './tree-path.js';
 
 /** Linux's own limit on links followed in one lookup (MAXSYMLINKS). */
 const MAX_LINK_HOPS = 40;
@@ -38,7 +39,7 @@ export class DirectoryTree implements FileTree {
   private constructor(
     /** The real, absolute host path of the target root. */
     readonly root: string,
-    private readonly limits: SourceLimits,
+    readonly limits: SourceLimits,
   ) {}
 
   static async open(path: string, limits: SourceLimits): Promise<DirectoryTree> {
@@ -125,6 +126,11 @@ export class DirectoryTree implements FileTree {
   }
 
   async readHead(file: FileRef, length: number): Promise<Buffer> {
+    return this.readHeadSync(file, length);
+  }
+
+  /** readHead without a promise, for a walk that tests files as it meets them. */
+  readHeadSync(file: FileRef, length: number): Buffer {
     return this.ranges.read(this.filePath(file), 0, Math.max(0, length), { path: file.path });
   }
 
@@ -142,9 +148,11 @@ export class DirectoryTree implements FileTree {
   /**
    * Walks with synchronous directory reads: a walk of a whole root file system is hundreds of
    * thousands of tiny system calls, and the thread-pool round trip of the promise API would
-   * cost more than the calls themselves. Kinds come from the directory listing; files are
-   * stat'ed only when a visitor reads their size or mode, directories always (to stay on one
-   * file system), as `find -xdev -type f` does.
+   * cost more than the calls themselves. Kinds come from the directory listing; entries are
+   * stat'ed only when a visitor reads their size or mode. To stay on one file system (as `find
+   * -xdev` does) a directory's device is compared with the start's: only at the mount points
+   * the kernel's mount table lists below the start, when its file system keeps one device
+   * throughout (see mount-points.ts); at every directory otherwise.
    */
   async walk(root: string, visit: (entry: WalkEntry) => WalkDecision, options: WalkOptions = {}): Promise<void> {
     const start = this.resolve(root);
@@ -156,28 +164,36 @@ export class DirectoryTree implements FileTree {
     } catch {
       return;
     }
-    const stack: Array<{ tree: string; host: string }> = [{ tree: '/' + start.segments.join('/'), host: startHost }];
+    const mountPoints = options.crossMounts ? undefined : mountPointsBelow(startHost, readMounts());
+    // Host paths are the tree paths under the root's own path ('' for a root of '/').
+    const prefix = this.root === '/' ? '' : this.root;
+    const stack: string[] = ['/' + start.segments.join('/')];
     while (stack.length > 0) {
       const dir = stack.pop()!;
       let entries: Dirent[];
       try {
-        entries = readdirSync(dir.host, { withFileTypes: true });
+        entries = readdirSync(prefix + dir, { withFileTypes: true });
       } catch {
         continue; // unreadable or vanished since listed: nothing below it to report
       }
+      const base = dir === '/' ? '' : dir;
       for (const entry of entries) {
-        const tree = joinTreePath(dir.tree, entry.name);
-        const host = dir.host === '/' ? `/${entry.name}` : `${dir.host}/${entry.name}`;
-        const kind = direntKind(entry);
-        if (kind === 'directory') {
-          const info = lstatSync(host, { throwIfNoEntry: false });
-          if (!info) continue;
-          const decision = visit({ path: tree, kind, size: 0, mode: info.mode & 0o7777 });
+        const tree = `${base}/${entry.name}`;
+        if (entry.isFile()) {
+          visit(new LazyEntry('file', tree, prefix));
+        } else if (entry.isDirectory()) {
+          const directory = new LazyEntry('directory', tree, prefix);
           // Other mounted file systems (/proc, /sys, network shares) are left out unless asked for.
-          if (decision !== 'skip' && (info.dev === rootDevice || options.crossMounts)) stack.push({ tree, host });
-          continue;
+          let sameDevice = true;
+          if (!options.crossMounts && (!mountPoints || mountPoints.has(prefix + tree))) {
+            const device = directory.device();
+            if (device === undefined) continue; // vanished since listed
+            sameDevice = device === rootDevice;
+          }
+          if (visit(directory) !== 'skip' && sameDevice) stack.push(tree);
+        } else {
+          visit({ path: tree, kind: entry.isSymbolicLink() ? 'symlink' : 'other', size: 0, mode: 0 });
         }
-        visit(kind === 'file' ? new LazyFileEntry(tree, host) : { path: tree, kind, size: 0, mode: 0 });
       }
     }
   }
@@ -195,30 +211,47 @@ export class DirectoryTree implements FileTree {
   }
 }
 
-/** A walked file whose size and mode are read from the disk only when asked for. */
-class LazyFileEntry implements WalkEntry {
-  readonly kind = 'file' as const;
-  private info: { size: number; mode: number } | undefined;
+/** A walked file or directory whose size and mode are read from the disk only when asked for. */
+class LazyEntry implements WalkEntry {
+  private info: { size: number; mode: number; dev: number; isFile: boolean } | undefined;
 
   constructor(
+    readonly kind: 'file' | 'directory',
     readonly path: string,
-    private readonly host: string,
+    /** The host path of the tree's root ('' for '/'): the entry is at `${prefix}${path}`. */
+    private readonly prefix: string,
   ) {}
 
-  private stat(): { size: number; mode: number } {
+  private stat(): { size: number; mode: number; dev: number; isFile: boolean } | undefined {
     if (!this.info) {
-      const info = lstatSync(this.host, { throwIfNoEntry: false });
-      this.info = info ? { size: info.size, mode: info.mode & 0o7777 } : { size: 0, mode: 0 };
+      const info = lstatSync(this.prefix + this.path, { throwIfNoEntry: false });
+      if (!info) return undefined;
+      this.info = { size: this.kind === 'file' ? info.size : 0, mode: info.mode & 0o7777, dev: info.dev, isFile: info.isFile() };
     }
     return this.info;
   }
 
+  /** The device it is on; undefined when it is gone. */
+  device(): number | undefined {
+    return this.stat()?.dev;
+  }
+
+  /**
+   * The walk reached this file through real directories only (links are never followed), so its
+   * path is its real path, and one lstat gives what lookup would. Undefined when it is no longer
+   * a regular file (replaced since it was listed): the caller then looks it up afresh.
+   */
+  fileRef(): FileRef | undefined {
+    const info = this.kind === 'file' ? this.stat() : undefined;
+    return info?.isFile ? { path: this.path, realPath: this.path, size: info.size } : undefined;
+  }
+
   get size(): number {
-    return this.stat().size;
+    return this.stat()?.size ?? 0;
   }
 
   get mode(): number {
-    return this.stat().mode;
+    return this.stat()?.mode ?? 0;
   }
 }
 

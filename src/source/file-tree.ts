@@ -37,6 +37,12 @@ export interface WalkEntry {
   readonly size: number;
   /** Permission bits (mode & 0o7777). */
   readonly mode: number;
+  /**
+   * For a regular file, what lookup(path) would answer, when the walk knows it without resolving
+   * the path again (a directory walk crosses no link, so the path is the file's own). Absent when
+   * the tree cannot tell; callers then look the path up.
+   */
+  fileRef?(): FileRef | undefined;
 }
 
 export interface WalkOptions {
