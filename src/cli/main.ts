@@ -5,19 +5,24 @@ import { pathToFileURL } from 'node:url';
 import { Command, CommanderError } from 'commander';
 import { describeError, isVigilError } from '../errors.js';
 import { vigilVersion } from '../version.js';
-import { dbCommand } from './commands/db.js';
-import { keysCommand } from './commands/keys.js';
-import { sbomCommand } from './commands/sbom.js';
-import { scanCommand } from './commands/scan.js';
-import { serverCommand } from './commands/server.js';
-import { workerCommand } from './commands/worker.js';
+
+/** Each command's definition, in help order, loaded only when it runs (or when help lists them all). */
+const commands: Record<string, () => Promise<Command>> = {
+  sbom: async () => (await import('./commands/sbom.js')).sbomCommand(),
+  scan: async () => (await import('./commands/scan.js')).scanCommand(),
+  db: async () => (await import('./commands/db.js')).dbCommand(),
+  server: async () => (await import('./commands/server.js')).serverCommand(),
+  worker: async () => (await import('./commands/worker.js')).workerCommand(),
+  keys: async () => (await import('./commands/keys.js')).keysCommand(),
+};
 
 /** Exit status for bad input or a target Vigil cannot read. */
 const EXIT_USAGE = 2;
 /** Exit status for a failure that is Vigil's own fault. */
 const EXIT_INTERNAL = 1;
 
-export function buildProgram(): Command {
+/** The program, with only the command `argv` names when it names one (every command otherwise). */
+export async function buildProgram(argv: readonly string[] = []): Promise<Command> {
   const program = new Command('vigil')
     .description('Vigil: software inventory and vulnerability management')
     .version(vigilVersion)
@@ -26,12 +31,9 @@ export function buildProgram(): Command {
     .configureOutput({
       writeErr: (text) => process.stderr.write(text),
     });
-  program.addCommand(sbomCommand());
-  program.addCommand(scanCommand());
-  program.addCommand(dbCommand());
-  program.addCommand(serverCommand());
-  program.addCommand(workerCommand());
-  program.addCommand(keysCommand());
+  const named = argv.find((arg) => !arg.startsWith('-'));
+  const chosen = named !== undefined && Object.hasOwn(commands, named) ? [named] : Object.keys(commands);
+  for (const command of await Promise.all(chosen.map((name) => commands[name]!()))) program.addCommand(command);
   // Every command, however deep, throws instead of exiting, so a bad flag is one line and status 2.
   const throwInsteadOfExit = (command: Command): void => {
     command.exitOverride();
@@ -42,9 +44,9 @@ export function buildProgram(): Command {
 }
 
 export async function main(argv: string[]): Promise<number> {
-  const program = buildProgram();
   const debug = argv.includes('--debug');
   try {
+    const program = await buildProgram(argv);
     await program.parseAsync(argv, { from: 'user' });
     // A command may end with a status of its own (a failed scan gate is 1).
     return typeof process.exitCode === 'number' ? process.exitCode : 0;

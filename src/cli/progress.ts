@@ -1,5 +1,10 @@
 /** @module Progress on stderr, only when stderr is a terminal and the user did not ask for quiet. */
-import cliProgress from 'cli-progress';
+import { createRequire } from 'node:module';
+import type cliProgress from 'cli-progress';
+
+/** The progress bar library, loaded when a bar is first drawn (a quiet or piped run never needs it). */
+let barLibrary: typeof cliProgress | undefined;
+const bars = (): typeof cliProgress => (barLibrary ??= createRequire(import.meta.url)('cli-progress') as typeof cliProgress);
 
 export interface Progress {
   /** Bytes of an archive read so far. */
@@ -18,6 +23,7 @@ export function createProgress(options: { quiet: boolean; stream?: NodeJS.WriteS
   return {
     bytes(done, total) {
       if (!bar) {
+        const cliProgress = bars();
         bar = new cliProgress.SingleBar(
           {
             stream,

@@ -2,8 +2,16 @@
  * @module Package URLs: the one place Vigil builds and parses them (packageurl-js underneath).
  * @see https://github.com/package-url/purl-spec/blob/main/PURL-SPECIFICATION.rst
  */
-import { PackageURL } from 'packageurl-js';
+import { createRequire } from 'node:module';
+import type { PackageURL as PackageUrlClass } from 'packageurl-js';
 import type { Distro } from './distro.js';
+
+/** packageurl-js, loaded on first use: reading an SBOM of plain purls never needs it. */
+let packageUrlClass: typeof PackageUrlClass | undefined;
+function packageUrl(): typeof PackageUrlClass {
+  packageUrlClass ??= (createRequire(import.meta.url)('packageurl-js') as { PackageURL: typeof PackageUrlClass }).PackageURL;
+  return packageUrlClass;
+}
 
 export interface PurlParts {
   type: string;
@@ -41,9 +49,9 @@ export function buildPurl(parts: PurlParts): string {
   for (const [key, value] of Object.entries(parts.qualifiers ?? {})) {
     if (value !== undefined && value !== '') qualifiers[key.toLowerCase()] = value;
   }
-  let purl: PackageURL;
+  let purl: PackageUrlClass;
   try {
-    purl = new PackageURL(
+    purl = new (packageUrl())(
       parts.type,
       parts.namespace || undefined,
       parts.name,
@@ -67,7 +75,7 @@ export function buildPurl(parts: PurlParts): string {
 }
 
 export function parsePurl(purl: string): PurlParts {
-  const parsed = PackageURL.fromString(purl);
+  const parsed = packageUrl().fromString(purl);
   const qualifiers = parsed.qualifiers ? { ...parsed.qualifiers } : undefined;
   return {
     type: parsed.type,

@@ -7,7 +7,7 @@ import type { Finding } from '../model/finding.js';
 import type { Inventory, TargetDescription } from '../model/inventory.js';
 import type { Warning } from '../model/warning.js';
 import { inventoryFindings } from '../match/inventory-findings.js';
-import { readSbom } from '../sbom/index.js';
+import { readSbom } from '../sbom/read.js';
 import { parseTargetSpec } from '../source/target-spec.js';
 import type { VulnDbReader } from '../vulndb/reader.js';
 import { countBySeverity, type SeverityCounts } from './gate.js';

@@ -6,10 +6,6 @@ import { readFile } from 'node:fs/promises';
 import { Command, Option } from 'commander';
 import { VigilError, describeError } from '../../errors.js';
 import { defaultVulnDbPath } from '../../home.js';
-import { renderCycloneDxWithVulnerabilities } from '../../report/cyclonedx.js';
-import { renderJson } from '../../report/json.js';
-import { renderSarif } from '../../report/sarif.js';
-import { renderTable } from '../../report/table.js';
 import { evaluateGate, parseCountThresholds, parseSeverity, countBySeverity, type GatePolicy } from '../../scan/gate.js';
 import type { applyIgnoreRules, IgnoreRule } from '../../scan/ignore-file.js';
 import { inventoryOf, scanInventory, type ScanResult } from '../../scan/scan-target.js';
@@ -79,14 +75,15 @@ export function scanCommand(): Command {
     const ignored = ignore ? ignore.apply(findings, ignore.rules, new Date()) : { kept: findings, warnings: [] };
     findings = ignored.kept;
     result = { ...result, findings, warnings: [...result.warnings, ...ignored.warnings], summary: countBySeverity(findings) };
+    // Only the chosen format's writer is loaded (the CycloneDX one brings the SBOM writers).
     const report =
       flags.format === 'json'
-        ? renderJson(result)
+        ? (await import('../../report/json.js')).renderJson(result)
         : flags.format === 'sarif'
-          ? renderSarif(result)
+          ? (await import('../../report/sarif.js')).renderSarif(result)
           : flags.format === 'cyclonedx-json'
-            ? renderCycloneDxWithVulnerabilities(inventory, result)
-            : renderTable(result, { colour: !flags.output && process.stdout.isTTY === true });
+            ? (await import('../../report/cyclonedx.js')).renderCycloneDxWithVulnerabilities(inventory, result)
+            : (await import('../../report/table.js')).renderTable(result, { colour: !flags.output && process.stdout.isTTY === true });
     await writeOutput(report, flags.output);
     reportWarnings(result.warnings, flags.quiet ?? false);
     const gate = evaluateGate(findings, policy);
