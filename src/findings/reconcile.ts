@@ -105,6 +105,11 @@ function canonical(value: unknown): string {
   );
 }
 
+/** Two lists of rule ids, equal element by element (both are kept sorted). */
+function sameIds(a: readonly string[], b: readonly string[]): boolean {
+  return a.length === b.length && a.every((id, i) => id === b[i]);
+}
+
 function changedFields(before: StoredFindingHead, scanned: ScannedFinding, score: number | null): string[] {
   const { body } = scanned;
   // Most findings of a push are unchanged: the same digest as stored says so without the stored body.
@@ -280,7 +285,7 @@ export function reconcileFindings<Head extends StoredFindingHead>(input: Reconci
       changes.events.push(event('FINDING_REOPENED', next, now, { ...summary(next), closedAt: base.closedAt }));
     } else {
       const fields = changedFields(base, entry, score);
-      const statusChanged = base.status !== next.status || canonical(base.suppressedBy) !== canonical(next.suppressedBy);
+      const statusChanged = base.status !== next.status || !sameIds(base.suppressedBy, next.suppressedBy);
       if (fields.length === 0 && !statusChanged) {
         changes.seen.push(base.id);
         changes.unchanged++;
@@ -330,7 +335,7 @@ export function reevaluateSuppression(input: { stored: readonly StoredFinding[];
     const candidate: StoredFinding = { ...finding, status: 'ACTIVE', suppressedBy: [] };
     const suppressedBy = matchingRules(candidate, input.resourceOf(finding), input.suppressionRules);
     const status = suppressedBy.length > 0 ? 'SUPPRESSED' : 'ACTIVE';
-    if (status === finding.status && canonical(suppressedBy) === canonical(finding.suppressedBy)) continue;
+    if (status === finding.status && sameIds(suppressedBy, finding.suppressedBy)) continue;
     const updated: StoredFinding = { ...finding, status, suppressedBy, updatedAt: now };
     changes.updated.push(updated);
     changes.events.push(suppressionEvent(finding, updated, now));

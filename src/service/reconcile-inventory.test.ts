@@ -60,6 +60,8 @@ async function snapshot() {
   return {
     findings: await store.listFindingsForResource(resource.id),
     events: await store.eventsAfter(0, 1000, { accountId: account.id }),
+    /** The findings' events alone (coverage-events.test.ts follows the coverage). */
+    findingEvents: (await store.eventsAfter(0, 1000, { accountId: account.id })).filter((e) => e.type.startsWith('FINDING_')),
     inventory: await store.getInventory(resource.id),
   };
 }
@@ -73,7 +75,11 @@ describe('reconcileInventory', () => {
     expect(finding).toMatchObject({ status: 'ACTIVE', closedAt: null, packageName: 'lodash', firstObservedAt: at(0).toISOString(), lastObservedAt: at(0).toISOString() });
     expect(finding!.id.startsWith('fnd-test-')).toBe(true);
     expect(finding!.vigilScore).not.toBeNull();
-    expect(events.map((e) => [e.type, e.subjectId])).toEqual([['FINDING_CREATED', finding!.id]]);
+    // The resource's coverage (its first inventory) is announced in the same transaction.
+    expect(events.map((e) => [e.type, e.subjectId])).toEqual([
+      ['COVERAGE_CHANGED', resource.id],
+      ['FINDING_CREATED', finding!.id],
+    ]);
     expect(inventory?.timestamp).toBe(at(0).toISOString());
     expect((await store.getResource(account.id, resource.id))?.lastScannedAt).toBe(at(0).toISOString());
   });
@@ -101,7 +107,7 @@ describe('reconcileInventory', () => {
     ({ findings, events } = await snapshot());
     expect(findings).toHaveLength(1);
     expect(findings[0]).toMatchObject({ id: first!.id, status: 'ACTIVE', closedAt: null, firstObservedAt: at(0).toISOString() });
-    expect(events.map((e) => e.type)).toEqual(['FINDING_CREATED', 'FINDING_CLOSED', 'FINDING_REOPENED']);
+    expect((await snapshot()).findingEvents.map((e) => e.type)).toEqual(['FINDING_CREATED', 'FINDING_CLOSED', 'FINDING_REOPENED']);
   });
 
   it('creates a new finding when the package recurs more than 7 days after closing', async () => {

@@ -1,5 +1,6 @@
 /**
- * @module One inventory push, reconciled: the inventory stored, scanned, and the resource's
+ * @module One inventory push, reconciled: the inventory stored (and the resource's coverage
+ * announced when it changes), scanned, and the resource's
  * findings brought to what the scan saw, with their events, all in one transaction (issue 5,
  * "Bad input and faults": a process killed at any moment leaves the old findings or the new ones).
  * The resource's row lock (taken first) makes two pushes for one resource apply one after the other.
@@ -9,6 +10,8 @@ import { scanInventory } from '../scan/scan-target.js';
 import { asId, newId as newStoreId, type AccountId, type ResourceId, type Store } from '../store/index.js';
 import type { VulnDbReader } from '../vulndb/reader.js';
 import type { VulnDbHandle } from './context.js';
+import { announceCoverage, coverageOptionsAt } from './coverage-events.js';
+import { summarizeInventory } from './coverage.js';
 import { readResourceFindings, reconcileWithScan, writeChangeSet } from './resource-findings.js';
 
 export { suppressionRules } from './suppression-rules.js';
@@ -50,6 +53,8 @@ export async function reconcileInventory(store: Store, source: VulnDbSource, inp
 
     const put = await tx.putInventory(resourceId, input.inventory, input.timestamp);
     if (!put.stored) return { status: 'stale', storedTimestamp: put.storedTimestamp };
+    const coverage = { tags: resource.tags, inventoryTimestamp: input.timestamp, inventory: summarizeInventory(input.inventory) };
+    await announceCoverage(tx, resource, coverage, await coverageOptionsAt(tx, input.now));
 
     const found = await readResourceFindings(tx, resource);
     const reader = 'current' in source ? source.current() : source;

@@ -188,6 +188,26 @@ export function runStoreContract(name: string, open: () => Promise<Store>, close
       });
     });
 
+    describe('coverage reasons', () => {
+      it('keeps the reason last announced, and finds the inventories taken before a time whose reason is none of some', async () => {
+        const [a, b, c, d] = [await host(), await host(), await host(), await host()];
+        const old = '2019-05-01T00:00:00.000Z';
+        for (const r of [a, b, c]) await store.putInventory(r.id, inventoryOf([npmPackage('x')]), old);
+        await store.putInventory(d.id, inventoryOf([npmPackage('x')]), '2019-07-01T00:00:00.000Z');
+        await store.setCoverageReason(a.id, 'SUCCESSFUL');
+        await store.setCoverageReason(b.id, 'STALE_INVENTORY');
+        expect((await store.getResource(accountId, a.id))!.coverageReason).toBe('SUCCESSFUL');
+        const mine = new Set([a.id, b.id, c.id, d.id]);
+        const found = async (after?: string) =>
+          (await store.resourcesGoingStale('2019-06-01T00:00:00.000Z', { notReasons: ['STALE_INVENTORY', 'EXCLUDED_BY_TAG'], limit: 1000, ...(after ? { after } : {}) })).filter((r) => mine.has(r.id));
+        const expected = [a, c].map((r) => ({ id: r.id, accountId, region: 'eu-west-1', type: 'HOST' })).sort((x, y) => (x.id < y.id ? -1 : 1));
+        expect(await found()).toEqual(expected);
+        expect(await found(expected[0]!.id)).toEqual(expected.slice(1));
+        await store.deleteResource(accountId, c.id);
+        expect((await found()).map((r) => r.id)).toEqual([a.id]);
+      });
+    });
+
     describe('inventories and the index', () => {
       it('stores the latest inventory, answers the previous timestamp, and refuses an older one', async () => {
         const resource = await host();

@@ -68,6 +68,8 @@ export type Resource = ResourceSpec & {
   lastScannedAt: Timestamp | null;
   /** When the stored inventory was taken; null before the first. */
   inventoryTimestamp: Timestamp | null;
+  /** The coverage reason last announced for it (src/service/coverage-events.ts); null before the first. */
+  coverageReason: string | null;
 };
 
 export type NewResource = ResourceSpec & {

@@ -57,6 +57,7 @@ export function resourceFromRow(row: Row<'resources'>): Resource {
     deletedAt: row.deleted_at,
     lastScannedAt: row.last_scanned_at,
     inventoryTimestamp: row.inventory_timestamp,
+    coverageReason: row.coverage_reason,
   };
 }
 

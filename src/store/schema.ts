@@ -40,6 +40,8 @@ export interface ResourcesTable {
   repository: string | null;
   /** A FUNCTION's details.runtime (aggregation by FUNCTION). */
   runtime: string | null;
+  /** The coverage reason last announced by a COVERAGE_CHANGED event; NULL before the first. */
+  coverage_reason: string | null;
 }
 
 /** A resource's tags, one row each, kept with resources.tags (the resourceTags criteria read these). */

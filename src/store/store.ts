@@ -78,6 +78,14 @@ export interface Store {
   getInventory(resourceId: ResourceId): Promise<{ inventory: Inventory; timestamp: Timestamp } | undefined>;
   /** Records a scan or re-evaluation of the resource (coverage's lastScannedAt). */
   markScanned(resourceId: ResourceId, at: Timestamp): Promise<void>;
+  /** Records the coverage reason just announced for the resource. */
+  setCoverageReason(resourceId: ResourceId, reason: string): Promise<void>;
+  /**
+   * Undeleted resources whose inventory was taken before `takenBefore` and whose last announced
+   * coverage reason is none of `notReasons` (or none yet): the stale sweep's candidates, by id,
+   * after the id `after`.
+   */
+  resourcesGoingStale(takenBefore: Timestamp, options: { notReasons: readonly string[]; limit: number; after?: string }): Promise<ResourceRef[]>;
   /** Locks the resource for the rest of the transaction (re-evaluation takes it as a push does). */
   lockResource(resourceId: ResourceId): Promise<Resource | undefined>;
   /** Undeleted resources of any account whose inventories hold one of these packages. */

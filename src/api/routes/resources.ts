@@ -3,6 +3,7 @@
  * (`PUT /v1/resources/{id}/inventory`), which stores a CycloneDX or SPDX document, matches it and
  * reconciles the resource's findings in one transaction.
  */
+import { announceNewResource } from '../../service/coverage-events.js';
 import type { FastifyPluginAsyncTypebox, TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import { deleteResourceAndCloseFindings } from '../../service/delete-resource.js';
@@ -39,7 +40,11 @@ export const resourceRoutes: FastifyPluginAsyncTypebox<RouteOptions> = async (ap
           : body.type === 'CONTAINER_IMAGE'
             ? { ...base, type: 'CONTAINER_IMAGE', details: body.details }
             : { ...base, type: 'FUNCTION', details: body.details };
-      const resource = await ctx.store.createResource(input);
+      const resource = await ctx.store.transaction(async (tx) => {
+        const created = await tx.createResource(input);
+        await announceNewResource(tx, created, ctx.now());
+        return created;
+      });
       return reply.status(201).send(view(resource));
     },
   );

@@ -6,6 +6,7 @@
  * refused here; one that does not exist or cannot be read is the scan's FAILED state, which only
  * the worker reading it can tell.
  */
+import { announceNewResource } from '../../service/coverage-events.js';
 import { isAbsolute } from 'node:path';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
@@ -99,6 +100,7 @@ export const scanRoutes: FastifyPluginAsyncTypebox<RouteOptions> = async (app, {
           const account = await tx.getAccount(accountId);
           if (!account) throw apiError('ACCOUNT_NOT_FOUND', `account ${accountId} does not exist`);
           resource = await tx.createResource(newResourceOf(wanted, accountId, account.region));
+          await announceNewResource(tx, resource, ctx.now());
         }
         return tx.createScan({ accountId, region: resource.region, resourceId: resource.id, target });
       });

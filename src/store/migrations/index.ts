@@ -7,6 +7,7 @@ import { findingSearch } from './0003-finding-search.js';
 import { inventoryPackages } from './0004-inventory-packages.js';
 import { findingPackages } from './0005-finding-packages.js';
 import { findingBodies } from './0006-finding-bodies.js';
+import { coverageReason } from './0007-coverage-reason.js';
 import type { DialectName, StoreMigration } from './migration.js';
 
 /** Names sort in the order they run; a released migration is never edited, only followed. */
@@ -17,6 +18,7 @@ export const storeMigrations: Readonly<Record<string, StoreMigration>> = {
   '0004-inventory-packages': inventoryPackages,
   '0005-finding-packages': findingPackages,
   '0006-finding-bodies': findingBodies,
+  '0007-coverage-reason': coverageReason,
 };
 
 /** Kysely's Migrator over the static list above, with the dialect handed to each migration. */

@@ -70,6 +70,7 @@ export function resourceQueries(ctx: QueryContext) {
         deleted_at: null,
         last_scanned_at: null,
         inventory_timestamp: null,
+        coverage_reason: null,
         ...rows.resourceDetailColumns(input),
       };
       const tags = Object.entries(input.tags ?? {}).map(([key, value]) => ({ resource_id: row.id, key, value }));
@@ -122,6 +123,24 @@ export function resourceQueries(ctx: QueryContext) {
         await tx.db.deleteFrom('inventory_index').where('resource_id', '=', id).execute();
         return true;
       });
+    },
+
+    async setCoverageReason(resourceId: ResourceId, reason: string) {
+      await ctx.db.updateTable('resources').set({ coverage_reason: reason }).where('id', '=', resourceId).execute();
+    },
+
+    async resourcesGoingStale(takenBefore: Timestamp, options: { notReasons: readonly string[]; limit: number; after?: string }) {
+      const found = await ctx.db
+        .selectFrom('resources')
+        .select(['id', 'account_id', 'region', 'type'])
+        .where('deleted_at', 'is', null)
+        .where('inventory_timestamp', '<', rows.toTimestamp(takenBefore))
+        .where((eb) => eb.or([eb('coverage_reason', 'is', null), eb('coverage_reason', 'not in', [...options.notReasons])]))
+        .$if(options.after !== undefined, (qb) => qb.where('id', '>', options.after!))
+        .orderBy('id')
+        .limit(options.limit)
+        .execute();
+      return found.map((row) => ({ id: row.id as ResourceId, accountId: row.account_id as AccountId, region: row.region, type: row.type }));
     },
 
     async lockResource(resourceId: ResourceId) {
