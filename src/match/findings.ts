@@ -13,9 +13,18 @@ import { schemeFor } from '../versions/index.js';
 import type { AdvisoryRecord, CveContext, VulnDbReader } from '../vulndb/reader.js';
 import type { PackageMatch } from './match-inventory.js';
 
-/** CVE ids first (the name every tool shares), then the rest alphabetically. */
+/** CVE ids first (the name every tool shares), then the rest alphabetically: the first of them in that order. */
 function preferredId(ids: Iterable<string>): string {
-  return [...ids].sort((a, b) => Number(b.startsWith('CVE-')) - Number(a.startsWith('CVE-')) || (a < b ? -1 : a > b ? 1 : 0))[0]!;
+  let best: string | undefined;
+  let bestIsCve = false;
+  for (const id of ids) {
+    const isCve = id.startsWith('CVE-');
+    if (best === undefined || (isCve && !bestIsCve) || (isCve === bestIsCve && id < best)) {
+      best = id;
+      bestIsCve = isCve;
+    }
+  }
+  return best!;
 }
 
 /** Groups a package's matches into flaws: advisories connected through ids or aliases. */
@@ -46,8 +55,11 @@ function groupByFlaw(matches: readonly PackageMatch[]): PackageMatch[][] {
   return [...groups.values()];
 }
 
+/** The alphabetically first CVE id. */
 function firstCve(ids: Iterable<string>): string | undefined {
-  return [...ids].filter((id) => id.startsWith('CVE-')).sort()[0];
+  let first: string | undefined;
+  for (const id of ids) if (id.startsWith('CVE-') && (first === undefined || id < first)) first = id;
+  return first;
 }
 
 const databaseNames = new Map(
@@ -103,7 +115,10 @@ function buildFinding({ group, advisories, ids, cveId }: Flaw, context: CveConte
     fixes.some((f) => f === undefined) || !scheme ? undefined : fixes.sort((a, b) => scheme.compare(a!, b!)).at(-1);
   const title =
     advisories.find((a) => a.summary)?.summary ?? cve?.description?.split('\n')[0]?.slice(0, 200) ?? advisories[0]!.details?.split('\n')[0]?.slice(0, 200) ?? vulnerabilityId;
-  const references = [...new Set([...advisories.flatMap((a) => a.references.map((r) => r.url)), ...(cve?.references.map((r) => r.url) ?? [])])];
+  const urls = new Set<string>();
+  for (const advisory of advisories) for (const reference of advisory.references) urls.add(reference.url);
+  if (cve) for (const reference of cve.references) urls.add(reference.url);
+  const references = [...urls];
   const remediation = fixedInVersion
     ? remediationCommand({
         type: pkg.type,

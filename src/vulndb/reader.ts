@@ -98,6 +98,8 @@ export class VulnDbReader {
   private constructor(
     private readonly db: Database.Database,
     readonly path: string,
+    /** Whether looked-up packages, records and CVE context are kept for later lookups. */
+    private readonly remember: boolean,
   ) {
     this.statements = {
       byPackage: db.prepare<[string, string], { advisory_id: string; entries: string }>(
@@ -135,11 +137,12 @@ export class VulnDbReader {
   }
 
   /**
-   * Opens the database read-only. `cacheKiB` bounds SQLite's page cache: a reader that serves one
-   * scan and closes reads each page about once, and a small cache keeps its memory (and the cost
-   * of touching new memory) down; a long-lived reader keeps SQLite's default.
+   * Opens the database read-only. A reader that serves one scan and closes reads each page and
+   * looks each package up about once: `cacheKiB` bounds SQLite's page cache, and `remember: false`
+   * keeps nothing of what was read, so neither costs memory (nor the time of touching new memory)
+   * for nothing. A long-lived reader keeps SQLite's default cache and remembers.
    */
-  static open(path: string, options: { cacheKiB?: number } = {}): VulnDbReader {
+  static open(path: string, options: { cacheKiB?: number; remember?: boolean } = {}): VulnDbReader {
     if (!existsSync(path)) {
       throw new VigilError('VULNDB_MISSING', `no vulnerability database at ${path}: run "vigil db import PATH..." or "vigil db update" first`);
     }
@@ -156,7 +159,7 @@ export class VulnDbReader {
       if (error instanceof VigilError) throw error;
       throw new VigilError('VULNDB_INVALID', `${path} is not a Vigil vulnerability database`);
     }
-    return new VulnDbReader(db, path);
+    return new VulnDbReader(db, path, options.remember ?? true);
   }
 
   /**
@@ -169,7 +172,7 @@ export class VulnDbReader {
     for (const raw of names) {
       const name = normalizePackageName(ecosystem, raw);
       if (found.has(name)) continue;
-      const cached = this.packages.get([ecosystem, name]);
+      const cached = this.remember ? this.packages.get([ecosystem, name]) : undefined;
       if (cached) found.set(name, cached);
       else {
         found.set(name, noCandidates);
@@ -185,7 +188,7 @@ export class VulnDbReader {
       }
       for (const name of batch) {
         const list = read.get(name)?.sort(byAdvisoryThenEcosystem) ?? noCandidates;
-        this.packages.set([ecosystem, name], list);
+        if (this.remember) this.packages.set([ecosystem, name], list);
         found.set(name, list);
       }
     }
@@ -289,18 +292,18 @@ export class VulnDbReader {
     const missing = new Set<string>();
     for (const id of ids) {
       if (found.has(id) || missing.has(id)) continue;
-      let cached: AdvisoryRecord | null | undefined = this.records.get(id);
-      if (cached === undefined) cached = this.advisories.get(id);
+      let cached: AdvisoryRecord | null | undefined = this.remember ? this.records.get(id) : undefined;
+      if (cached === undefined && this.remember) cached = this.advisories.get(id);
       if (cached) found.set(id, cached);
       else if (cached === undefined) missing.add(id);
     }
     for (const batch of batches([...missing])) {
       for (const row of this.statements.records.all(JSON.stringify(batch))) {
         const record = JSON.parse(row.record) as AdvisoryRecord;
-        this.records.set(row.id, record);
+        if (this.remember) this.records.set(row.id, record);
         found.set(row.id, record);
       }
-      for (const id of batch) if (!found.has(id)) this.records.set(id, null);
+      if (this.remember) for (const id of batch) if (!found.has(id)) this.records.set(id, null);
     }
     return found;
   }
@@ -335,7 +338,7 @@ export class VulnDbReader {
     const missing: string[] = [];
     for (const id of cveIds) {
       if (found.has(id)) continue;
-      const cached = this.cves.get(id);
+      const cached = this.remember ? this.cves.get(id) : undefined;
       if (cached) found.set(id, cached);
       else {
         found.set(id, {});
@@ -357,7 +360,7 @@ export class VulnDbReader {
           for (const id of byKey.get(row.cve_key)!) found.get(id)!.epss = { cveId: id, score: row.score, percentile: row.percentile };
         }
       }
-      for (const id of batch) this.cves.set(id, found.get(id)!);
+      if (this.remember) for (const id of batch) this.cves.set(id, found.get(id)!);
     }
     return found;
   }

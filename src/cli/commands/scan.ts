@@ -58,8 +58,8 @@ export function scanCommand(): Command {
       const { parseIgnoreFile, applyIgnoreRules: apply } = await import('../../scan/ignore-file.js');
       ignore = { rules: parseIgnoreFile(text, flags.ignoreFile), apply };
     }
-    // One scan reads each page of the database about once: a small page cache is enough.
-    const reader = VulnDbReader.open(flags.db ?? defaultVulnDbPath(), { cacheKiB: 2048 });
+    // One scan reads each page of the database about once: a small page cache, and nothing remembered.
+    const reader = VulnDbReader.open(flags.db ?? defaultVulnDbPath(), { cacheKiB: 2048, remember: false });
     const progress = createProgress({ quiet: flags.quiet ?? false });
     let result: ScanResult;
     let inventory;
