@@ -17,7 +17,7 @@
  * then are failed, and so retried elsewhere. Limits: a job still running at its expiry is retried
  * by another worker while the first goes on (pg-boss has no heartbeat), hence the long expiries;
  * and a job whose worker dies on its last attempt ends failed in pg-boss with nobody to record it
- * (a scan then stays RUNNING).
+ * (its scan stays RUNNING until the hourly maintenance records it FAILED: service/abandoned-scans.ts).
  */
 import PgBoss from 'pg-boss';
 import { describeError } from '../errors.js';
