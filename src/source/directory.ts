@@ -142,7 +142,13 @@ export class DirectoryTree implements FileTree {
 
   /** The host path of a file found by lookup (its realPath has no link left to follow). */
   private filePath(file: FileRef): string {
-    return this.hostPath(treePathSegments(file.realPath));
+    const path = file.realPath;
+    // Lookups and walks give canonical paths ("/a/b"): those are the host path under the root as
+    // they are, with no splitting and joining for each of a parser's many range reads.
+    if (path.startsWith('/') && !path.endsWith('/') && !path.includes('//') && !path.includes('/.')) {
+      return this.root === '/' ? path : this.root + path;
+    }
+    return this.hostPath(treePathSegments(path));
   }
 
   /**
