@@ -28,10 +28,15 @@ export interface ServiceSettings {
   reopenWindowDays: number;
   /** The region a new account and its records carry when none is given. */
   defaultRegion: string;
+  /**
+   * The folders `POST /v1/scans` may scan paths under (`vigil server --scan-root`): a key of any
+   * account may ask for a scan, and the server reads with its own rights. None: no path is scanned.
+   */
+  scanRoots: readonly string[];
 }
 
 /** What a server or worker runs with unless told otherwise. */
-export const DEFAULT_SETTINGS: ServiceSettings = { retention: DEFAULT_RETENTION, reopenWindowDays: 7, defaultRegion: 'default' };
+export const DEFAULT_SETTINGS: ServiceSettings = { retention: DEFAULT_RETENTION, reopenWindowDays: 7, defaultRegion: 'default', scanRoots: [] };
 
 export interface ServiceContext {
   store: Store;

@@ -106,7 +106,7 @@ for (const kind of kinds) {
       handle.onSwap(() => swaps++);
       store = await kind.open();
       clock = T0;
-      ctx = { store, vulndb: handle, log, settings: { retention: DEFAULT_RETENTION, reopenWindowDays: 7, defaultRegion: 'eu-west-1' }, now: () => new Date(clock) };
+      ctx = { store, vulndb: handle, log, settings: { retention: DEFAULT_RETENTION, reopenWindowDays: 7, defaultRegion: 'eu-west-1', scanRoots: [] }, now: () => new Date(clock) };
       acme = (await store.createAccount({ name: 'acme', region: 'eu-west-1' })).id;
       globex = (await store.createAccount({ name: 'globex', region: 'us-east-1' })).id;
       const make = (accountId: AccountId, name: string) => store.createResource({ accountId, region: 'eu-west-1', type: 'HOST', name, details: {} });

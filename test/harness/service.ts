@@ -50,6 +50,8 @@ export interface TestServiceOptions {
   /** The clock; real time by default. */
   now?: () => Date;
   store?: Store;
+  /** The folders scans may read (default: the whole file system). */
+  scanRoots?: string[];
 }
 
 export async function startTestService(options: TestServiceOptions = {}): Promise<TestService> {
@@ -62,7 +64,7 @@ export async function startTestService(options: TestServiceOptions = {}): Promis
     store,
     vulndb,
     log,
-    settings: { retention: DEFAULT_RETENTION, reopenWindowDays: 7, defaultRegion: 'eu-west-1' },
+    settings: { retention: DEFAULT_RETENTION, reopenWindowDays: 7, defaultRegion: 'eu-west-1', scanRoots: options.scanRoots ?? ['/'] },
     now: options.now ?? (() => new Date()),
   };
   const jobs = await openJobQueue(ctx, { kind: 'in-process' });

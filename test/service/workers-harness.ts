@@ -36,7 +36,7 @@ export async function jobTestContext(store: Store, options: { vulndb?: (handle: 
     store,
     vulndb,
     log,
-    settings: { retention: DEFAULT_RETENTION, reopenWindowDays: 7, defaultRegion: 'eu-west-1' },
+    settings: { retention: DEFAULT_RETENTION, reopenWindowDays: 7, defaultRegion: 'eu-west-1', scanRoots: [] },
     now: () => new Date(),
   };
   return {

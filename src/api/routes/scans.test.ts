@@ -1,3 +1,6 @@
+import { mkdirSync, mkdtempSync, rmSync, symlinkSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestService, type TestService } from '../../../test/harness/service.js';
@@ -125,5 +128,47 @@ describe('/v1/scans', () => {
     const missing = await get('scan-that-never-was');
     expect(missing.statusCode).toBe(404);
     expect(missing.json()).toEqual({ error: { code: 'SCAN_NOT_FOUND', message: 'scan scan-that-never-was does not exist' } });
+  });
+});
+
+describe('/v1/scans under scan roots', () => {
+  let service: TestService;
+  let root: string;
+  beforeAll(async () => {
+    // A root holding a copy of nothing but links: one into the fixture (outside the root) and one to /etc.
+    root = mkdtempSync(join(tmpdir(), 'vigil-scan-root-'));
+    mkdirSync(join(root, 'apps'));
+    symlinkSync('/etc', join(root, 'apps', 'etc'));
+    service = await startTestService({ scanRoots: [npmApp, join(root, 'apps')] });
+  });
+  afterAll(async () => {
+    await service.close();
+    rmSync(root, { recursive: true, force: true });
+  });
+
+  const post = (body: unknown, svc = service) => svc.app.inject({ method: 'POST', url: '/v1/scans', headers: svc.auth(svc.alice.keys.member), payload: body as object });
+  const resourceCount = async () => (await service.store.listResources(service.alice.accountId, { limit: 1000 })).items.length;
+
+  it('scans a path under a root, and refuses one outside, or reached through a link leading out, with 403 and nothing stored', async () => {
+    expect((await post({ target: `dir:${npmApp}`, resource: { type: 'HOST', name: 'inside' } })).statusCode).toBe(202);
+    const before = await resourceCount();
+    for (const target of ['/etc', `${npmApp}/../..`, join(root, 'apps', 'etc'), `oci-archive:${join(root, 'apps', 'etc', 'hostname')}`]) {
+      const refused = await post({ target, resource: { type: 'HOST', name: 'outside' } });
+      expect(refused.statusCode, target).toBe(403);
+      expect(refused.json().error.code).toBe('SCAN_TARGET_NOT_ALLOWED');
+    }
+    expect(await resourceCount()).toBe(before);
+    await service.settle();
+  });
+
+  it('scans no path at all when started without roots', async () => {
+    const closed = await startTestService({ scanRoots: [] });
+    try {
+      const refused = await post({ target: `dir:${npmApp}`, resource: { type: 'HOST', name: 'x' } }, closed);
+      expect(refused.statusCode).toBe(403);
+      expect(refused.json().error.message).toMatch(/--scan-root/);
+    } finally {
+      await closed.close();
+    }
   });
 });

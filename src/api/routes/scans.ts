@@ -6,8 +6,9 @@
  * refused here; one that does not exist or cannot be read is the scan's FAILED state, which only
  * the worker reading it can tell.
  */
+import { realpath } from 'node:fs/promises';
+import { isAbsolute, resolve, sep } from 'node:path';
 import { announceNewResource } from '../../service/coverage-events.js';
-import { isAbsolute } from 'node:path';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import { isVigilError } from '../../errors.js';
@@ -24,7 +25,7 @@ import { NewScanBody, ScanAccepted, ScanRecord } from '../schemas/scan.js';
  * Checks that a target names a path the server could read, without touching the file system (that
  * is the worker's job, and its answer is the scan's). Throws INVALID_TARGET saying what is wrong.
  */
-export function checkScanTarget(target: string): void {
+export function checkScanTarget(target: string): string {
   // eslint-disable-next-line no-control-regex -- control characters are exactly what is refused
   if (/[\u0000-\u001f\u007f]/.test(target)) throw apiError('INVALID_TARGET', 'the target holds control characters; name a path');
   let spec;
@@ -41,6 +42,27 @@ export function checkScanTarget(target: string): void {
         'an image archive (oci-archive:/images/app.tar, docker-archive:PATH, oci-dir:PATH) or a zip (zip:/functions/fn.zip)',
     );
   }
+  return spec.path;
+}
+
+/** A path with its links resolved, or, when it does not exist (the scan will say so), as written. */
+async function resolved(path: string): Promise<string> {
+  return realpath(path).catch(() => resolve(path));
+}
+
+/**
+ * Checks that the target's path lies under one of the server's scan roots once links are
+ * resolved, so that a key cannot have the server read a folder it was not given for scanning.
+ * Throws SCAN_TARGET_NOT_ALLOWED.
+ */
+export async function checkScanRoot(path: string, roots: readonly string[]): Promise<void> {
+  if (roots.length === 0) throw apiError('SCAN_TARGET_NOT_ALLOWED', 'this server scans no paths: start it with --scan-root DIR (or VIGIL_SCAN_ROOTS) to name the folders it may scan');
+  const real = await resolved(path);
+  for (const root of roots) {
+    const base = await resolved(root);
+    if (real === base || real.startsWith(base.endsWith(sep) ? base : base + sep)) return;
+  }
+  throw apiError('SCAN_TARGET_NOT_ALLOWED', `"${path}" is not under a folder this server scans (${roots.join(', ')})`);
 }
 
 /** The resource a body's `{ id }` names, or the new resource it describes (not yet stored). */
@@ -90,7 +112,7 @@ export const scanRoutes: FastifyPluginAsyncTypebox<RouteOptions> = async (app, {
     async (request, reply) => {
       const { accountId } = principalOf(request);
       const { target, resource: wanted } = request.body;
-      checkScanTarget(target);
+      await checkScanRoot(checkScanTarget(target), ctx.settings.scanRoots);
       const scan = await ctx.store.transaction(async (tx: Store) => {
         let resource: Resource | undefined;
         if ('id' in wanted) {
