@@ -142,7 +142,8 @@ export function inventoryFindings(inventory: Inventory, reader: VulnDbReader): {
   const warnings: Warning[] = [];
   const say = warningsOnce();
   let unknownAt = 0;
-  for (const [i, { pkg }] of planned.entries()) {
+  for (let i = 0; i < planned.length; i++) {
+    const { pkg } = planned[i]!;
     let part = known[i];
     if (part) {
       for (const finding of part.findings) findings.push(findingFor(finding, pkg));

@@ -149,9 +149,14 @@ function evaluateCandidate(candidate: RememberingCandidate, version: string, sch
   return outcomes;
 }
 
-/** The schemes ranges of an ecosystem are evaluated with: its own, and SemVer (Go's, for Go). */
+/** The schemes ranges of an ecosystem are evaluated with: its own, and SemVer (Go's, for Go). One pair per scheme and kind. */
+const schemePairs = new Map<VersionScheme, { go?: Schemes; other?: Schemes }>();
 function schemesFor(scheme: VersionScheme, ecosystem: string): Schemes {
-  return { ecosystem: rememberingComparisons(scheme), semver: ecosystemBase(ecosystem) === 'Go' ? goScheme : semverScheme };
+  let pairs = schemePairs.get(scheme);
+  if (!pairs) schemePairs.set(scheme, (pairs = {}));
+  return ecosystemBase(ecosystem) === 'Go'
+    ? (pairs.go ??= { ecosystem: rememberingComparisons(scheme), semver: goScheme })
+    : (pairs.other ??= { ecosystem: rememberingComparisons(scheme), semver: semverScheme });
 }
 
 /** Whether a version is valid in a scheme, remembered: inventories repeat the same versions. */
@@ -220,7 +225,8 @@ export function matchPlanned(planned: readonly PlannedPackage[], reader: VulnDbR
   );
   const pending: PendingMatch[] = [];
   const results: PackageMatches[] = [];
-  for (const [at, { pkg, plan, warnings: fromPlan }] of planned.entries()) {
+  for (let at = 0; at < planned.length; at++) {
+    const { pkg, plan, warnings: fromPlan } = planned[at]!;
     let warnings = fromPlan;
     if (plan) {
       for (const query of plan.queries) {

@@ -223,14 +223,26 @@ function readPackageProperties(component: JsonRecord): PackageProperties {
   return found;
 }
 
+const lineBreak = /[\n\r\u2028\u2029]/;
+
+/** Whether the first `end` characters are ASCII digits. */
+function isDigits(text: string, end: number): boolean {
+  for (let i = 0; i < end; i++) {
+    const code = text.charCodeAt(i);
+    if (code < 48 || code > 57) return false;
+  }
+  return true;
+}
+
 /** Indexed fields (`0:path`, `0:layer-digest`, …) as one map of field → first value per index, in index order. */
 function indexedGroups(entries: readonly [string, string][]): Map<string, string>[] {
   const groups = new Map<number, Map<string, string>>();
   for (const [rest, value] of entries) {
-    const match = /^(\d+):(.+)$/.exec(rest);
-    if (!match) continue;
-    const index = Number(match[1]);
-    const field = match[2] as string;
+    // `<digits>:<field>`, the field one line of at least one character (as /^(\d+):(.+)$/ reads it).
+    const colon = rest.indexOf(':');
+    if (colon < 1 || colon === rest.length - 1 || !isDigits(rest, colon) || lineBreak.test(rest)) continue;
+    const index = Number(rest.slice(0, colon));
+    const field = rest.slice(colon + 1);
     let group = groups.get(index);
     if (!group) groups.set(index, (group = new Map()));
     if (!group.has(field)) group.set(field, value);
@@ -304,24 +316,24 @@ function readPackage(component: JsonRecord, skipped: SkipTally): Package | undef
   const licenses = readLicenses(component);
   const hashes = readHashes(component);
   const metadata = readMetadata(properties);
-  return {
+  // Fields set one by one in this order (the order the object's keys take), absent ones left out.
+  const pkg = {
     name: foreignParts ? foreignName(component, type, foreignParts) : (asString(component.name) ?? ''),
     version: componentVersion ?? parts()?.version ?? '',
     type,
     purl,
-    ...(ecosystem !== undefined ? { ecosystem } : {}),
-    ...(arch !== undefined ? { arch } : {}),
-    ...(sourceName !== undefined
-      ? { source: { name: sourceName, ...(sourceVersion !== undefined ? { version: sourceVersion } : {}) } }
-      : {}),
-    ...(licenses ? { licenses } : {}),
-    ...(properties.development === 'true' ? { development: true } : {}),
-    ...(hashes ? { hashes } : {}),
-    locations,
-    ...(layer ? { layer } : {}),
-    foundBy: properties.cataloger ?? 'sbom-cyclonedx',
-    ...(metadata ? { metadata } : {}),
-  };
+  } as Package;
+  if (ecosystem !== undefined) pkg.ecosystem = ecosystem;
+  if (arch !== undefined) pkg.arch = arch;
+  if (sourceName !== undefined) pkg.source = sourceVersion !== undefined ? { name: sourceName, version: sourceVersion } : { name: sourceName };
+  if (licenses) pkg.licenses = licenses;
+  if (properties.development === 'true') pkg.development = true;
+  if (hashes) pkg.hashes = hashes;
+  pkg.locations = locations;
+  if (layer) pkg.layer = layer;
+  pkg.foundBy = properties.cataloger ?? 'sbom-cyclonedx';
+  if (metadata) pkg.metadata = metadata;
+  return pkg;
 }
 
 /** Reads a parsed CycloneDX document (its bomFormat and specVersion already checked). */
@@ -332,6 +344,7 @@ export function readCycloneDx(document: JsonRecord, options: ReadSbomOptions = {
   let distro: Distro | undefined;
 
   const visit = (components: unknown): void => {
+    if (components === undefined) return;
     for (const component of asRecords(components)) {
       if (component.type === 'operating-system' && !distro) distro = readDistro(component, options);
       else {
