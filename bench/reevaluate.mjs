@@ -22,6 +22,7 @@ import { copyFileSync, existsSync, mkdirSync, renameSync, rmSync, writeFileSync 
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import pg from 'pg';
+import { prng } from './lib/prng.mjs';
 
 const repo = fileURLToPath(new URL('..', import.meta.url));
 const dist = (path) => join(repo, 'dist', path);
@@ -37,17 +38,6 @@ const fingerprint = `r${RECIPE}-${RESOURCES}-${HOLDERS}`;
 const TARGET = { name: 'vigil-bench-target', version: '1.0.0', advisory: 'GHSA-bench-target', cve: 'CVE-2026-99999' };
 
 // ── The data: deterministic, with realistic proportions ─────────────────────────────────────
-
-function prng(seed) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** Popular packages are held by many resources: index skewed towards the start of a pool. */
 const skewed = (random, size) => Math.floor(size * random() ** 2.5);

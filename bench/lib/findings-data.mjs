@@ -12,6 +12,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import Database from 'better-sqlite3';
 import pg from 'pg';
+import { prng } from './prng.mjs';
 
 const repo = fileURLToPath(new URL('../..', import.meta.url));
 const { openSqliteStore, openPostgresStore } = await import(join(repo, 'dist/store/index.js'));
@@ -26,17 +27,6 @@ const NOW = Date.parse('2026-06-01T00:00:00.000Z');
 const DAY = 86_400_000;
 
 // ── The data: deterministic, with realistic proportions ─────────────────────────────────────
-
-function prng(seed) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** Picks from [value, weight] pairs. */
 function weighted(random, table) {
