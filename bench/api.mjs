@@ -4,7 +4,8 @@
 //   then each further push moves 10 vulnerable packages to their fixed version and the 10 moved
 //   before back (closing and reopening findings) — p50 of those pushes (target: under 100 ms).
 //   Two mixes: a typical one (100 of the 1,000 packages at an affected version, the rest at their
-//   fixed version) and the worst case (all 1,000 affected, about 4,000 open findings).
+//   fixed version) and the worst case (all 1,000 affected, about 4,000 open findings); on SQLite
+//   (the embedded default) and on PostgreSQL (a database of its own, dropped after).
 // - finding search: POST /v1/findings/search with two criteria and a sort at 1,000,000 stored
 //   findings (bench/lib/findings-data.mjs), on SQLite and on PostgreSQL; load from a second
 //   process on loopback (bench/lib/http-load.mjs, 4 connections) — p50 and p95 (target: p95 under 50 ms).
@@ -91,25 +92,46 @@ async function request(url, key, method, path, body, contentType = 'application/
   return { ms, json };
 }
 
-async function benchPush() {
+/** A database of its own on the PostgreSQL server, dropped by `drop`. */
+async function postgresDatabase(name) {
+  const { default: pg } = await import('pg');
+  const admin = async (statement) => {
+    const client = new pg.Client({ connectionString: adminUrl });
+    await client.connect();
+    try {
+      await client.query(statement);
+    } finally {
+      await client.end();
+    }
+  };
+  await admin(`drop database if exists ${name} with (force)`);
+  await admin(`create database ${name}`);
+  const url = new URL(adminUrl);
+  url.pathname = `/${name}`;
+  return { url: url.toString(), drop: () => admin(`drop database if exists ${name} with (force)`) };
+}
+
+async function benchPush(dialect) {
   const work = mkdtempSync(join(tmpdir(), 'vigil-bench-api-'));
+  const database = dialect === 'postgres' ? await postgresDatabase(`vigil_bench_push_${process.pid}`) : undefined;
   try {
     const vulndb = join(work, 'vulndb.sqlite');
     const imported = spawnSync(process.execPath, [join(repo, 'dist/cli/main.js'), 'db', '--db', vulndb, 'import', join(data, 'golang-vulndb/data/osv')], { encoding: 'utf8' });
     if (imported.status !== 0) throw new Error(imported.stderr);
-    const server = await startServerProcess(['--db', vulndb], { VIGIL_HOME: work });
+    const server = await startServerProcess(['--db', vulndb, ...(database ? ['--database', database.url] : [])], { VIGIL_HOME: work });
     try {
-      for (const affected of [100, 1000]) await benchMix(server, affectedGoModules(1000), affected);
+      for (const affected of [100, 1000]) await benchMix(server, affectedGoModules(1000), affected, dialect);
     } finally {
       await server.stop();
     }
   } finally {
+    await database?.drop();
     rmSync(work, { recursive: true, force: true });
   }
 }
 
 /** Pushes to a new resource: `affected` of the modules at an affected version, the rest fixed. */
-async function benchMix(server, all, affected) {
+async function benchMix(server, all, affected, dialect) {
   {
     {
       // The rest at a version past every fix (only advisories no release fixes still apply).
@@ -130,6 +152,7 @@ async function benchMix(server, all, affected) {
       }
       const result = {
         bench: 'api-push',
+        dialect,
         packages: modules.length,
         affectedPackages: affected,
         firstPush: { ms: Math.round(first.ms), created: first.json.created },
@@ -139,7 +162,7 @@ async function benchMix(server, all, affected) {
         perPush: { closed: totals.closed / PUSHES, reopened: totals.reopened / PUSHES, unchanged: Math.round(totals.unchanged / PUSHES) },
         target: 'p50 < 100 ms',
       };
-      console.log(`inventory push of ${modules.length} packages, ${affected} of them vulnerable (${first.json.created} findings opened by the first push in ${Math.round(first.ms)} ms): p50 ${result.p50ms} ms, p95 ${result.p95ms} ms over ${PUSHES} pushes each closing ~${result.perPush.closed} and reopening ~${result.perPush.reopened} findings`);
+      console.log(`${dialect}: inventory push of ${modules.length} packages, ${affected} of them vulnerable (${first.json.created} findings opened by the first push in ${Math.round(first.ms)} ms): p50 ${result.p50ms} ms, p95 ${result.p95ms} ms over ${PUSHES} pushes each closing ~${result.perPush.closed} and reopening ~${result.perPush.reopened} findings`);
       console.log(JSON.stringify(result));
     }
   }
@@ -191,6 +214,6 @@ async function benchSearch(dialect) {
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {
-  if (PARTS.includes('push')) await benchPush();
+  if (PARTS.includes('push')) for (const dialect of DIALECTS) await benchPush(dialect);
   if (PARTS.includes('search')) for (const dialect of DIALECTS) await benchSearch(dialect);
 }
