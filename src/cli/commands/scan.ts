@@ -26,6 +26,26 @@ interface ScanFlags extends TargetFlags {
   ignoreFile?: string;
 }
 
+/** Pieces of text are written to stdout in batches of about this many characters. */
+const STDOUT_BATCH = 1 << 16;
+
+/** Writes pieces of text to stdout in batches, each written before the next is joined. */
+async function writeToStdout(pieces: Iterable<string>): Promise<void> {
+  const write = (text: string) =>
+    new Promise<void>((resolve, reject) => {
+      process.stdout.write(text, (error) => (error ? reject(error) : resolve()));
+    });
+  let batch = '';
+  for (const piece of pieces) {
+    batch += piece;
+    if (batch.length >= STDOUT_BATCH) {
+      await write(batch);
+      batch = '';
+    }
+  }
+  if (batch !== '') await write(batch);
+}
+
 /** Exit status when the gate fails: distinct from 2, which is an error. */
 export const EXIT_GATE_FAILED = 1;
 
@@ -76,15 +96,20 @@ export function scanCommand(): Command {
     findings = ignored.kept;
     result = { ...result, findings, warnings: [...result.warnings, ...ignored.warnings], summary: countBySeverity(findings) };
     // Only the chosen format's writer is loaded (the CycloneDX one brings the SBOM writers).
-    const report =
-      flags.format === 'json'
-        ? (await import('../../report/json.js')).renderJson(result)
-        : flags.format === 'sarif'
-          ? (await import('../../report/sarif.js')).renderSarif(result)
-          : flags.format === 'cyclonedx-json'
-            ? (await import('../../report/cyclonedx.js')).renderCycloneDxWithVulnerabilities(inventory, result)
-            : (await import('../../report/table.js')).renderTable(result, { colour: !flags.output && process.stdout.isTTY === true });
-    await writeOutput(report, flags.output);
+    if (flags.format === 'json' && !flags.output) {
+      // On stdout the JSON report goes out piece by piece, never held whole.
+      await writeToStdout((await import('../../report/json.js')).renderJsonPieces(result));
+    } else {
+      const report =
+        flags.format === 'json'
+          ? (await import('../../report/json.js')).renderJson(result)
+          : flags.format === 'sarif'
+            ? (await import('../../report/sarif.js')).renderSarif(result)
+            : flags.format === 'cyclonedx-json'
+              ? (await import('../../report/cyclonedx.js')).renderCycloneDxWithVulnerabilities(inventory, result)
+              : (await import('../../report/table.js')).renderTable(result, { colour: !flags.output && process.stdout.isTTY === true });
+      await writeOutput(report, flags.output);
+    }
     reportWarnings(result.warnings, flags.quiet ?? false);
     const gate = evaluateGate(findings, policy);
     if (!gate.passed) {
