@@ -8,7 +8,7 @@ import type { Warning } from '../model/warning.js';
 import { Worker } from 'node:worker_threads';
 import { DirectoryTree } from '../source/directory.js';
 import type { FileRef, FileTree, WalkEntry } from '../source/file-tree.js';
-import type { CatalogFile, Cataloger } from './cataloger.js';
+import type { CatalogFile, Cataloger, FileDigest } from './cataloger.js';
 import { catalogFile, parseFile, type FileOutcome } from './parse-file.js';
 import { findFiles } from './patterns.js';
 import { isWalkPattern, walkCandidates, type Sniff } from './walk-candidates.js';
@@ -110,13 +110,16 @@ class Prefetch {
     private readonly distro: Distro | undefined,
   ) {}
 
-  /** Parses `file` with each of `readers` in turn, sharing one CatalogFile (for a sniff's catalogers). */
-  add(readers: readonly Cataloger[], file: FileRef): void {
+  /**
+   * Parses `file` with each of `readers` in turn, sharing one CatalogFile (for a sniff's
+   * catalogers); `digest` gives the file's digest when the walk computes it.
+   */
+  add(readers: readonly Cataloger[], file: FileRef, digest?: CatalogFile['digest']): void {
     if (this.stopped || readers.every((c) => this.outcomes.get(c)?.has(file.realPath))) return;
     const job = new Promise<FileOutcome[] | undefined>((resolve) => {
       this.queue.push(async () => {
         if (this.stopped) return resolve(undefined);
-        const input = catalogFile(this.tree, file);
+        const input = catalogFile(this.tree, file, digest);
         const outcomes: FileOutcome[] = [];
         for (const cataloger of readers) outcomes.push(await parseFile(this.tree, cataloger, file, this.distro, input));
         resolve(outcomes);
@@ -175,11 +178,25 @@ async function walkForCandidates(
     list.push(candidate);
   };
   if (prefetch && options.walkOnWorker !== false) {
-    const walked = await walkOnWorker(tree, roots, patternSets, sniffs, options.crossMounts ?? false, {
+    // Digests the walk computes, by path: each settles when it arrives, or undefined once the walk ends without it.
+    const digests = new Map<string, (digest: string | undefined) => void>();
+    const digestSets = walkers.map((c) => c.fileDigest ?? null);
+    const walked = await walkOnWorker(tree, roots, patternSets, digestSets, sniffs, options.crossMounts ?? false, {
       named(index, path, size) {
         const file = size < 0 ? undefined : { path, realPath: path, size };
         push(candidates.named, walkers[index]!, file ? { path, fileRef: () => file } : path);
-        if (file) prefetch.add([walkers[index]!], file);
+        if (!file) return;
+        const algorithm = digestSets[index];
+        let digest: CatalogFile['digest'];
+        if (algorithm && !digests.has(path)) {
+          const known = new Promise<string | undefined>((resolve) => digests.set(path, resolve));
+          digest = async (asked) => (asked === algorithm ? known : undefined);
+        }
+        prefetch.add([walkers[index]!], file, digest);
+      },
+      digested(path, digest) {
+        digests.get(path)?.(digest);
+        digests.delete(path);
       },
       sniffed(index, path, size, recognised) {
         const file = size < 0 ? undefined : { path, realPath: path, size };
@@ -187,6 +204,7 @@ async function walkForCandidates(
         if (file && recognised) prefetch.add(readers[index]!, file);
       },
     });
+    for (const settle of digests.values()) settle(undefined);
     if (walked) return candidates;
     // The worker could not walk (or failed part way): walk here, from the start.
     candidates.named.clear();
@@ -201,6 +219,7 @@ async function walkForCandidates(
 
 interface FoundSink {
   named(index: number, path: string, size: number): void;
+  digested(path: string, digest: string): void;
   sniffed(index: number, path: string, size: number, recognised: boolean): void;
 }
 
@@ -213,6 +232,7 @@ async function walkOnWorker(
   tree: FileTree,
   roots: readonly string[],
   patternSets: string[][],
+  digests: Array<FileDigest | null>,
   sniffs: readonly Sniff[],
   crossMounts: boolean,
   sink: FoundSink,
@@ -225,7 +245,7 @@ async function walkOnWorker(
     if (!user) return false;
     sniffers.push(user.name);
   }
-  const data: WalkWorkerData = { root: tree.root, limits: tree.limits, roots: [...roots], crossMounts, patternSets, sniffers };
+  const data: WalkWorkerData = { root: tree.root, limits: tree.limits, roots: [...roots], crossMounts, patternSets, sniffers, digests };
   let worker: Worker;
   try {
     // Not the main thread's flags (`--input-type=module`, `--cpu-prof`…): the worker is a plain module.
@@ -245,6 +265,7 @@ async function walkOnWorker(
       if ('error' in message) return finish(false);
       for (const [index, path, size] of message.named) sink.named(index, path, size);
       for (const [index, path, size, recognised] of message.sniffed) sink.sniffed(index, path, size, recognised === 1);
+      for (const [path, digest] of message.digests) sink.digested(path, digest);
     });
     worker.on('error', () => finish(false));
     worker.on('exit', () => finish(false));

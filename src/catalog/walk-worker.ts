@@ -7,8 +7,9 @@
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import { DirectoryTree } from '../source/directory.js';
-import type { SourceLimits, WalkEntry } from '../source/file-tree.js';
-import type { Cataloger } from './cataloger.js';
+import type { FileRef, SourceLimits } from '../source/file-tree.js';
+import { digestHostFile } from '../source/host-file.js';
+import type { Cataloger, FileDigest } from './cataloger.js';
 import { walkCandidates, type Sniff } from './walk-candidates.js';
 
 export interface WalkWorkerData {
@@ -21,6 +22,8 @@ export interface WalkWorkerData {
   patternSets: string[][];
   /** For each sniff, a registered cataloger that uses it. */
   sniffers: string[];
+  /** By pattern set: the digest of each whole file its cataloger reports, computed here. */
+  digests: Array<FileDigest | null>;
 }
 
 /**
@@ -30,11 +33,15 @@ export interface WalkWorkerData {
  */
 export type NamedFound = [number, string, number];
 export type SniffedFound = [number, string, number, 0 | 1];
+/** [path, digest]: the digest of a named file, sent after the file itself (the driver starts reading it meanwhile). */
+export type DigestFound = [string, string];
 
-export type WalkWorkerMessage = { named: NamedFound[]; sniffed: SniffedFound[] } | { done: true } | { error: string };
+export type WalkWorkerMessage = { named: NamedFound[]; sniffed: SniffedFound[]; digests: DigestFound[] } | { done: true } | { error: string };
 
 /** Candidates sent at once: few messages, yet the driver hears of the first files early. */
 const BATCH = 64;
+/** Bytes hashed per read. */
+const HASH_CHUNK_BYTES = 1024 * 1024;
 
 async function loadSniff(name: string): Promise<Sniff> {
   const module = (await import(new URL(`./${name}/index.js`, import.meta.url).href)) as Record<string, unknown>;
@@ -49,11 +56,28 @@ async function walk(port: NonNullable<typeof parentPort>, data: WalkWorkerData):
   const [tree, sniffs] = await Promise.all([DirectoryTree.open(data.root, data.limits), Promise.all(data.sniffers.map(loadSniff))]);
   let named: NamedFound[] = [];
   let sniffed: SniffedFound[] = [];
+  let digests: DigestFound[] = [];
   const flush = () => {
-    if (named.length + sniffed.length === 0) return;
-    port.postMessage({ named, sniffed } satisfies WalkWorkerMessage);
+    if (named.length + sniffed.length + digests.length === 0) return;
+    port.postMessage({ named, sniffed, digests } satisfies WalkWorkerMessage);
     named = [];
     sniffed = [];
+    digests = [];
+  };
+  const hashBuffer = Buffer.allocUnsafe(HASH_CHUNK_BYTES);
+  // A file whose digest its cataloger reports: sent at once, so the driver reads it while it is
+  // hashed here; then its digest, when the bytes hashed are the size the walk saw (else the
+  // parser hashes it itself).
+  const digest = (algorithm: FileDigest, file: FileRef) => {
+    if (file.size > data.limits.maxFileBytes) return;
+    flush();
+    try {
+      const hashed = digestHostFile(tree.filePath(file), algorithm, file.path, hashBuffer);
+      if (hashed.size === file.size) digests.push([file.path, hashed.digest]);
+    } catch {
+      return; // unreadable now: the parser meets the same and reports it
+    }
+    flush();
   };
   const found = () => {
     if (named.length + sniffed.length >= BATCH) flush();
@@ -61,8 +85,11 @@ async function walk(port: NonNullable<typeof parentPort>, data: WalkWorkerData):
   try {
     await walkCandidates(tree, data.roots, data.patternSets, sniffs, data.crossMounts, {
       named(index, entry) {
-        named.push([index, entry.path, entry.fileRef?.()?.size ?? -1]);
-        found();
+        const file = entry.fileRef?.();
+        named.push([index, entry.path, file ? file.size : -1]);
+        const algorithm = data.digests[index];
+        if (file && algorithm) digest(algorithm, file);
+        else found();
       },
       sniffed(index, entry) {
         const file = entry.fileRef?.();

@@ -140,8 +140,8 @@ export class DirectoryTree implements FileTree {
     return this.ranges.read(this.filePath(file), offset, length, { path: file.path, maxFileBytes: this.limits.maxFileBytes }, into);
   }
 
-  /** The host path of a file found by lookup (its realPath has no link left to follow). */
-  private filePath(file: FileRef): string {
+  /** The host path of a file found by lookup or a walk (its realPath has no link left to follow). */
+  filePath(file: FileRef): string {
     const path = file.realPath;
     // Lookups and walks give canonical paths ("/a/b"): those are the host path under the root as
     // they are, with no splitting and joining for each of a parser's many range reads.

@@ -8,6 +8,7 @@
  * Synchronous on purpose: package files are small local reads, where the thread-pool round trips
  * of the promise API cost more than the reads.
  */
+import { createHash } from 'node:crypto';
 import { closeSync, constants, fstatSync, openSync, readFileSync, readSync } from 'node:fs';
 import { clippedLength, FileTooLargeError } from './file-tree.js';
 
@@ -46,6 +47,27 @@ export function readHostFile(hostPath: string, limit: HostReadLimit, options: Ho
   try {
     checkLimit(limit, size);
     return readFileSync(fd);
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/**
+ * A whole file's digest (hex) and the bytes it covers, read through one reused buffer so memory
+ * stays flat whatever the file's size.
+ */
+export function digestHostFile(hostPath: string, algorithm: string, path: string, buffer: Buffer): { digest: string; size: number } {
+  const { fd } = openHostFile(hostPath, path, {});
+  try {
+    const hash = createHash(algorithm);
+    let size = 0;
+    for (;;) {
+      const bytesRead = readSync(fd, buffer, 0, buffer.length, size);
+      if (bytesRead === 0) break;
+      hash.update(buffer.subarray(0, bytesRead));
+      size += bytesRead;
+    }
+    return { digest: hash.digest('hex'), size };
   } finally {
     closeSync(fd);
   }

@@ -8,6 +8,7 @@
  */
 import { createHash } from 'node:crypto';
 import { Worker, type WorkerOptions } from 'node:worker_threads';
+import type { CatalogFile } from '../cataloger.js';
 import { chunksOf, type RandomAccessBytes } from '../random-access-bytes.js';
 
 /** Bytes hashed per read: large enough that reads cost little, small enough to stay out of the way. */
@@ -108,10 +109,14 @@ class HashWorker {
 const hashWorker = new HashWorker();
 
 /**
- * The SHA-1 of a file of the target: on the worker when the file has a path on the local disk
- * and the worker hashes as many bytes as the file has; otherwise here.
+ * The SHA-1 of a file of the target: the one the driver has when it hashed the file already;
+ * else on the worker when the file has a path on the local disk and the worker hashes as many
+ * bytes as the file has; otherwise here.
  */
-export async function sha1OfFile(file: RandomAccessBytes & { localPath(): Promise<string> }): Promise<string> {
+export async function sha1OfFile(file: RandomAccessBytes & Pick<CatalogFile, 'localPath' | 'digest'>): Promise<string> {
+  // Hashed already by the walk that found it.
+  const known = await file.digest?.('sha1');
+  if (known !== undefined) return known;
   let path: string | undefined;
   try {
     path = await file.localPath();
