@@ -81,7 +81,8 @@ export interface Flaw {
 }
 
 function flawOf(group: PackageMatch[]): Flaw {
-  const advisories = [...new Map(group.map((m) => [m.advisory.id, m.advisory])).values()];
+  // (By id, in first-seen order, each the last match's record: as a Map of them gives it.)
+  const advisories = group.length === 1 ? [group[0]!.advisory] : [...new Map(group.map((m) => [m.advisory.id, m.advisory])).values()];
   const ids = new Set<string>();
   for (const advisory of advisories) {
     ids.add(advisory.id);

@@ -156,9 +156,9 @@ interface Schemes {
   semver: VersionScheme;
 }
 
-function verdicts(affected: AffectedPackage, version: string, schemes: Schemes): Array<Extract<RangeVerdict, { affected: true }>> {
-  const found: Array<Extract<RangeVerdict, { affected: true }>> = [];
-  const listed = affected.versions.some((listedVersion) => {
+/** Whether a listed version equals the version (a listed version the scheme cannot compare does not). */
+function isListed(affected: AffectedPackage, version: string, schemes: Schemes): boolean {
+  return affected.versions.some((listedVersion) => {
     if (listedVersion === version) return true;
     try {
       return schemes.ecosystem.compare(listedVersion, version) === 0;
@@ -166,13 +166,27 @@ function verdicts(affected: AffectedPackage, version: string, schemes: Schemes):
       return false;
     }
   });
-  if (listed) found.push({ affected: true, evidence: `listed version ${version}` });
+}
+
+function verdicts(affected: AffectedPackage, version: string, schemes: Schemes): Array<Extract<RangeVerdict, { affected: true }>> {
+  const found: Array<Extract<RangeVerdict, { affected: true }>> = [];
+  if (affected.versions.length > 0 && isListed(affected, version, schemes)) found.push({ affected: true, evidence: `listed version ${version}` });
   for (const range of affected.ranges) {
     if (range.type === 'GIT') continue;
     const verdict = evaluateRange(range, version, range.type === 'SEMVER' ? schemes.semver : schemes.ecosystem);
     if (verdict.affected) found.push(verdict);
   }
   return found;
+}
+
+/** Whether anything holds the version: `verdicts(…).length > 0`, with the same comparisons, keeping nothing. */
+function holds(affected: AffectedPackage, version: string, schemes: Schemes): boolean {
+  let held = affected.versions.length > 0 && isListed(affected, version, schemes);
+  for (const range of affected.ranges) {
+    if (range.type === 'GIT') continue;
+    if (evaluateRange(range, version, range.type === 'SEMVER' ? schemes.semver : schemes.ecosystem).affected) held = true;
+  }
+  return held;
 }
 
 /**
@@ -183,20 +197,25 @@ function verdicts(affected: AffectedPackage, version: string, schemes: Schemes):
  */
 export function evaluateAffected(affected: AffectedPackage, version: string, schemes: Schemes): RangeVerdict {
   const holding = verdicts(affected, version, schemes);
-  if (holding.length === 0) return { affected: false };
-  const evidence = holding.map((v) => v.evidence).join('; ');
+  if (holding.length === 0) return notAffected;
+  const evidence = holding.length === 1 ? holding[0]!.evidence : holding.map((v) => v.evidence).join('; ');
   // Every fixed event above the installed version is a candidate, not only those of the ranges
-  // holding it: a fix can land inside another range.
-  const fixes = new Set<string>();
+  // holding it: a fix can land inside another range. (Each once, in the order first seen.)
+  const fixes: string[] = [];
   for (const range of affected.ranges) {
     if (range.type === 'GIT') continue;
     const scheme = range.type === 'SEMVER' ? schemes.semver : schemes.ecosystem;
     for (const event of range.events) {
-      if ('fixed' in event && scheme.compare(event.fixed, version) > 0) fixes.add(event.fixed);
+      if ('fixed' in event && scheme.compare(event.fixed, version) > 0 && !fixes.includes(event.fixed)) fixes.push(event.fixed);
     }
   }
-  const fixed = [...fixes]
-    .sort((a, b) => schemes.ecosystem.compare(a, b))
-    .find((candidate) => verdicts(affected, candidate, schemes).length === 0);
+  if (fixes.length > 1) fixes.sort((a, b) => schemes.ecosystem.compare(a, b));
+  let fixed: string | undefined;
+  for (const candidate of fixes) {
+    if (!holds(affected, candidate, schemes)) {
+      fixed = candidate;
+      break;
+    }
+  }
   return fixed ? { affected: true, fixed, evidence } : { affected: true, evidence };
 }
