@@ -8,7 +8,7 @@
 // and prints both medians, their ratio, and whether the two reports are identical.
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { gunzipSync } from 'node:zlib';
@@ -107,6 +107,8 @@ try {
   const sbom = join(work, 'sbom.cdx.json');
   writeFileSync(sbom, formatFor('cyclonedx-json').write(inventory));
 
+  // Other work on the machine skews every wall time: its load is printed beside them.
+  const loadBefore = loadavg()[0];
   const scanMs = [];
   const scanRss = [];
   const baselineMs = [];
@@ -138,12 +140,14 @@ try {
     scanMedianMs: Math.round(median(scanMs)),
     scanPeakRssMiB: Math.round(Math.max(...scanRss)),
     nodeStartMedianMs: Math.round(startMs),
+    runs,
+    loadAverage: [Number(loadBefore.toFixed(2)), Number(loadavg()[0].toFixed(2))],
     ...(baseline
       ? { baselineScanMedianMs: Math.round(median(baselineMs)), scanToBaseline: Number((median(scanMs) / median(baselineMs)).toFixed(2)), identicalToBaseline: identical }
       : {}),
   };
   console.log(`import golang-vulndb + KEV + EPSS: median ${result.importMedianMs} ms; database ${(dbBytes / 2 ** 20).toFixed(1)} MiB = ${result.databaseToRaw}× the raw feeds`);
-  console.log(`scan of ${packages.length} packages against ${advisories} advisories: median ${result.scanMedianMs} ms, peak RSS ${result.scanPeakRssMiB} MiB, ${findings} findings (vigil --version alone: ${result.nodeStartMedianMs} ms)`);
+  console.log(`scan of ${packages.length} packages against ${advisories} advisories: median ${result.scanMedianMs} ms of ${runs} runs, peak RSS ${result.scanPeakRssMiB} MiB, ${findings} findings (vigil --version alone: ${result.nodeStartMedianMs} ms; 1-minute load average ${result.loadAverage.join(' → ')})`);
   if (baseline) {
     console.log(`baseline ${baseline}: median ${result.baselineScanMedianMs} ms; this checkout takes ${result.scanToBaseline}× as long; reports ${identical ? 'identical' : 'DIFFER'}`);
   }
