@@ -1,6 +1,7 @@
 // `vigil sbom /` on this machine against a plain `find / -xdev -type f` walk, in the same run.
 // Prints medians of several runs, their ratio, and Vigil's peak RSS.
 import { spawnSync } from 'node:child_process';
+import { loadavg } from 'node:os';
 import { fileURLToPath } from 'node:url';
 
 const runs = Number(process.env.BENCH_RUNS ?? 5);
@@ -41,7 +42,9 @@ const variants = {
 const findMs = [];
 const vigilMs = Object.fromEntries(Object.keys(variants).map((k) => [k, []]));
 const vigilRss = [];
-// Warm the page cache once so every side reads from memory, then alternate.
+// Warm the page cache once so every side reads from memory, then alternate. The machine's load
+// before and after is reported: on a shared machine the ratios are what compare across runs.
+const loadBefore = loadavg()[0];
 timed('find', [target, '-xdev', '-type', 'f']);
 for (let i = 0; i < runs; i++) {
   findMs.push(timed('find', [target, '-xdev', '-type', 'f']).ms);
@@ -62,11 +65,12 @@ const result = {
   ratioToFind: Object.fromEntries(Object.entries(vigilMs).map(([k, v]) => [k, Number((median(v) / median(findMs)).toFixed(2))])),
   defaultToOsOnly: Number((median(vigilMs.default) / median(vigilMs.osOnly)).toFixed(2)),
   vigilPeakRssMiB: Math.round(Math.max(...vigilRss)),
+  loadAverage: [Number(loadBefore.toFixed(2)), Number(loadavg()[0].toFixed(2))],
 };
 console.log(`files under ${target}: ${result.files}`);
 console.log(`find -xdev -type f: median ${result.findMedianMs} ms`);
 for (const name of Object.keys(variants)) {
   console.log(`vigil sbom ${target} (${name}): median ${result.vigilMedianMs[name]} ms, ${result.ratioToFind[name]}× find`);
 }
-console.log(`default / OS-only: ${result.defaultToOsOnly}×; peak RSS ${result.vigilPeakRssMiB} MiB`);
+console.log(`default / OS-only: ${result.defaultToOsOnly}×; peak RSS ${result.vigilPeakRssMiB} MiB; load average ${result.loadAverage.join(' → ')}`);
 console.log(JSON.stringify(result));
