@@ -133,6 +133,21 @@ class Prefetch {
     this.pump();
   }
 
+  /**
+   * Outcomes parsed elsewhere (by the walking worker) for `file`: `settle` hands them over, or
+   * undefined to leave the file to this thread's parser.
+   */
+  expect(readers: readonly Cataloger[], file: FileRef): (outcomes: FileOutcome[] | undefined) => void {
+    let settle!: (outcomes: FileOutcome[] | undefined) => void;
+    const job = new Promise<FileOutcome[] | undefined>((resolve) => (settle = resolve));
+    readers.forEach((cataloger, i) => {
+      let byPath = this.outcomes.get(cataloger);
+      if (!byPath) this.outcomes.set(cataloger, (byPath = new Map()));
+      if (!byPath.has(file.realPath)) byPath.set(file.realPath, job.then((outcomes) => outcomes?.[i]));
+    });
+    return settle;
+  }
+
   private pump(): void {
     while (this.running.size < 2 && this.head < this.queue.length) {
       const task = this.queue[this.head]!;
@@ -178,10 +193,12 @@ async function walkForCandidates(
     list.push(candidate);
   };
   if (prefetch && options.walkOnWorker !== false) {
-    // Digests the walk computes, by path: each settles when it arrives, or undefined once the walk ends without it.
+    // Digests the walk computes, and outcomes of files it parses, by path: each settles when it
+    // arrives, or undefined once the walk ends without it.
     const digests = new Map<string, (digest: string | undefined) => void>();
+    const parsed = sniffs.map(() => new Map<string, (outcomes: FileOutcome[] | undefined) => void>());
     const digestSets = walkers.map((c) => c.fileDigest ?? null);
-    const walked = await walkOnWorker(tree, roots, patternSets, digestSets, sniffs, options.crossMounts ?? false, {
+    const walked = await walkOnWorker(tree, roots, patternSets, digestSets, readers, options.distro, options.crossMounts ?? false, {
       named(index, path, size) {
         const file = size < 0 ? undefined : { path, realPath: path, size };
         push(candidates.named, walkers[index]!, file ? { path, fileRef: () => file } : path);
@@ -201,10 +218,15 @@ async function walkForCandidates(
       sniffed(index, path, size, recognised) {
         const file = size < 0 ? undefined : { path, realPath: path, size };
         push(candidates.sniffed, sniffs[index]!, file ? { path, fileRef: () => file, recognised } : path);
-        if (file && recognised) prefetch.add(readers[index]!, file);
+        if (file && recognised && !parsed[index]!.has(path)) parsed[index]!.set(path, prefetch.expect(readers[index]!, file));
+      },
+      parsed(index, path, outcomes) {
+        parsed[index]!.get(path)?.(outcomes);
+        parsed[index]!.delete(path);
       },
     });
     for (const settle of digests.values()) settle(undefined);
+    for (const settle of parsed.flatMap((byPath) => [...byPath.values()])) settle(undefined);
     if (walked) return candidates;
     // The worker could not walk (or failed part way): walk here, from the start.
     candidates.named.clear();
@@ -220,32 +242,35 @@ async function walkForCandidates(
 interface FoundSink {
   named(index: number, path: string, size: number): void;
   digested(path: string, digest: string): void;
+  parsed(index: number, path: string, outcomes: FileOutcome[]): void;
   sniffed(index: number, path: string, size: number, recognised: boolean): void;
 }
 
 /**
- * Runs the walk on a worker thread, passing what it finds to `sink` as it arrives. False when it
- * cannot (not a directory target, sources not built to JavaScript, a sniff no registered
- * cataloger uses) or the worker failed.
+ * Runs the walk on a worker thread, passing what it finds to `sink` as it arrives (and, once the
+ * walk is done, what the sniffs' catalogers found in the files they recognised). False when it
+ * cannot (not a directory target, sources not built to JavaScript, a sniff's cataloger that is
+ * not the registered one) or the worker failed.
  */
 async function walkOnWorker(
   tree: FileTree,
   roots: readonly string[],
   patternSets: string[][],
   digests: Array<FileDigest | null>,
-  sniffs: readonly Sniff[],
+  readers: readonly (readonly Cataloger[])[],
+  distro: Distro | undefined,
   crossMounts: boolean,
   sink: FoundSink,
 ): Promise<boolean> {
   if (!(tree instanceof DirectoryTree) || !import.meta.url.endsWith('.js')) return false;
   const { catalogers: registered } = await import('./index.js');
-  const sniffers: string[] = [];
-  for (const sniff of sniffs) {
-    const user = registered.find((c) => c.sniff === sniff);
-    if (!user) return false;
-    sniffers.push(user.name);
+  // The worker loads a sniff's catalogers by name: each must be the registered one.
+  const sniffers: string[][] = [];
+  for (const group of readers) {
+    if (!group.every((c) => registered.includes(c))) return false;
+    sniffers.push(group.map((c) => c.name));
   }
-  const data: WalkWorkerData = { root: tree.root, limits: tree.limits, roots: [...roots], crossMounts, patternSets, sniffers, digests };
+  const data: WalkWorkerData = { root: tree.root, limits: tree.limits, roots: [...roots], crossMounts, patternSets, sniffers, digests, ...(distro ? { distro } : {}) };
   let worker: Worker;
   try {
     // Not the main thread's flags (`--input-type=module`, `--cpu-prof`…): the worker is a plain module.
@@ -266,6 +291,7 @@ async function walkOnWorker(
       for (const [index, path, size] of message.named) sink.named(index, path, size);
       for (const [index, path, size, recognised] of message.sniffed) sink.sniffed(index, path, size, recognised === 1);
       for (const [path, digest] of message.digests) sink.digested(path, digest);
+      for (const [index, path, outcomes] of message.parsed) sink.parsed(index, path, outcomes);
     });
     worker.on('error', () => finish(false));
     worker.on('exit', () => finish(false));

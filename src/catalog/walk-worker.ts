@@ -9,7 +9,9 @@ import { parentPort, workerData } from 'node:worker_threads';
 import { DirectoryTree } from '../source/directory.js';
 import type { FileRef, SourceLimits } from '../source/file-tree.js';
 import { digestHostFile } from '../source/host-file.js';
+import type { Distro } from '../model/distro.js';
 import type { Cataloger, FileDigest } from './cataloger.js';
+import { catalogFile, parseFile, type FileOutcome } from './parse-file.js';
 import { walkCandidates, type Sniff } from './walk-candidates.js';
 
 export interface WalkWorkerData {
@@ -20,8 +22,13 @@ export interface WalkWorkerData {
   crossMounts: boolean;
   /** Each cataloger's `**` patterns, by the index the driver knows it under. */
   patternSets: string[][];
-  /** For each sniff, a registered cataloger that uses it. */
-  sniffers: string[];
+  /**
+   * For each sniff, the registered catalogers that use it, in the driver's order: a file they
+   * recognise is parsed here too, once the walk is done, since their modules are loaded anyway.
+   */
+  sniffers: string[][];
+  /** The context every parser gets. */
+  distro?: Distro;
   /** By pattern set: the digest of each whole file its cataloger reports, computed here. */
   digests: Array<FileDigest | null>;
 }
@@ -35,34 +42,46 @@ export type NamedFound = [number, string, number];
 export type SniffedFound = [number, string, number, 0 | 1];
 /** [path, digest]: the digest of a named file, sent after the file itself (the driver starts reading it meanwhile). */
 export type DigestFound = [string, string];
+/** [sniff, path, outcomes]: what each of a sniff's catalogers found in a file it recognised. */
+export type ParsedFound = [number, string, FileOutcome[]];
 
-export type WalkWorkerMessage = { named: NamedFound[]; sniffed: SniffedFound[]; digests: DigestFound[] } | { done: true } | { error: string };
+export type WalkWorkerMessage =
+  | { named: NamedFound[]; sniffed: SniffedFound[]; digests: DigestFound[]; parsed: ParsedFound[] }
+  | { done: true }
+  | { error: string };
 
 /** Candidates sent at once: few messages, yet the driver hears of the first files early. */
 const BATCH = 64;
 /** Bytes hashed per read. */
 const HASH_CHUNK_BYTES = 1024 * 1024;
 
-async function loadSniff(name: string): Promise<Sniff> {
+async function loadCataloger(name: string): Promise<Cataloger> {
   const module = (await import(new URL(`./${name}/index.js`, import.meta.url).href)) as Record<string, unknown>;
   const cataloger = Object.values(module).find(
     (value): value is Cataloger => typeof value === 'object' && value !== null && (value as Cataloger).name === name,
   );
   if (!cataloger?.sniff) throw new Error(`no cataloger named ${name} with a sniff`);
-  return cataloger.sniff;
+  return cataloger;
 }
 
 async function walk(port: NonNullable<typeof parentPort>, data: WalkWorkerData): Promise<void> {
-  const [tree, sniffs] = await Promise.all([DirectoryTree.open(data.root, data.limits), Promise.all(data.sniffers.map(loadSniff))]);
+  const [tree, readers] = await Promise.all([
+    DirectoryTree.open(data.root, data.limits),
+    Promise.all(data.sniffers.map((names) => Promise.all(names.map(loadCataloger)))),
+  ]);
+  const sniffs = readers.map((group) => group[0]!.sniff!);
+  const recognisedFiles: Array<[number, FileRef]> = [];
   let named: NamedFound[] = [];
   let sniffed: SniffedFound[] = [];
   let digests: DigestFound[] = [];
+  let parsed: ParsedFound[] = [];
   const flush = () => {
-    if (named.length + sniffed.length + digests.length === 0) return;
-    port.postMessage({ named, sniffed, digests } satisfies WalkWorkerMessage);
+    if (named.length + sniffed.length + digests.length + parsed.length === 0) return;
+    port.postMessage({ named, sniffed, digests, parsed } satisfies WalkWorkerMessage);
     named = [];
     sniffed = [];
     digests = [];
+    parsed = [];
   };
   const hashBuffer = Buffer.allocUnsafe(HASH_CHUNK_BYTES);
   // A file whose digest its cataloger reports: sent at once, so the driver reads it while it is
@@ -80,7 +99,7 @@ async function walk(port: NonNullable<typeof parentPort>, data: WalkWorkerData):
     flush();
   };
   const found = () => {
-    if (named.length + sniffed.length >= BATCH) flush();
+    if (named.length + sniffed.length + parsed.length >= BATCH) flush();
   };
   try {
     await walkCandidates(tree, data.roots, data.patternSets, sniffs, data.crossMounts, {
@@ -97,7 +116,10 @@ async function walk(port: NonNullable<typeof parentPort>, data: WalkWorkerData):
         if (file) {
           const sniff = sniffs[index]!;
           try {
-            if (sniff.test(tree.readHeadSync(file, sniff.headerBytes), file.realPath)) recognised = 1;
+            if (sniff.test(tree.readHeadSync(file, sniff.headerBytes), file.realPath)) {
+              recognised = 1;
+              recognisedFiles.push([index, file]);
+            }
           } catch {
             // unreadable: it cannot be recognised, as on the main thread
           }
@@ -106,6 +128,16 @@ async function walk(port: NonNullable<typeof parentPort>, data: WalkWorkerData):
         found();
       },
     });
+    flush();
+    // The files the sniffs recognised, parsed one after another (the walk is synchronous, so
+    // not while it runs), each with all its catalogers sharing one CatalogFile, as the driver would.
+    for (const [index, file] of recognisedFiles) {
+      const input = catalogFile(tree, file);
+      const outcomes: FileOutcome[] = [];
+      for (const cataloger of readers[index]!) outcomes.push(await parseFile(tree, cataloger, file, data.distro, input));
+      parsed.push([index, file.path, outcomes]);
+      found();
+    }
   } finally {
     await tree.close();
   }
