@@ -1,10 +1,18 @@
 import Database from 'better-sqlite3';
-import { Kysely, Migrator, SqliteDialect, sql, type Migration } from 'kysely';
+import { Kysely, Migrator, PostgresDialect, SqliteDialect, sql, type Migration } from 'kysely';
+import pg from 'pg';
 import { describe, expect, it } from 'vitest';
+import { createTestDatabase, postgresUnavailable } from '../../../test/harness/postgres.js';
 import { bodyDigest } from '../../findings/body-digest.js';
 import { createKyselyStore } from '../kysely-store.js';
 import type { StoreDatabase } from '../schema.js';
-import { migrateToLatest, storeMigrations } from './index.js';
+import { migrateToLatest, storeMigrations, type DialectName } from './index.js';
+
+const pgSkip = await postgresUnavailable();
+const dialects: Array<[DialectName, boolean]> = [
+  ['sqlite', false],
+  ['postgres', pgSkip !== undefined],
+];
 
 function finding(vulnerabilityId: string) {
   return {
@@ -26,42 +34,49 @@ function finding(vulnerabilityId: string) {
   };
 }
 
-describe('0006-finding-bodies', () => {
-  it('moves the bodies of what was stored before it to their table, with their digests', async () => {
-    const db = new Kysely<StoreDatabase>({ dialect: new SqliteDialect({ database: new Database(':memory:') }) });
-    const before = Object.fromEntries(
-      Object.entries(storeMigrations)
-        .filter(([name]) => name < '0006')
-        .map(([name, m]): [string, Migration] => [name, { up: (d) => m.up(d as Kysely<unknown>, 'sqlite') }]),
-    );
-    const migrator = new Migrator({ db, provider: { getMigrations: async () => before }, migrationTableName: 'store_migrations', migrationLockTableName: 'store_migrations_lock' });
-    expect((await migrator.migrateToLatest()).error).toBeUndefined();
+describe.each(dialects)('0006-finding-bodies on %s', (dialect, skip) => {
+  it.skipIf(skip)('moves the bodies of what was stored before it to their table, with their digests', async () => {
+    const database = dialect === 'postgres' ? await createTestDatabase('m0006') : undefined;
+    const db = new Kysely<StoreDatabase>({
+      dialect: database ? new PostgresDialect({ pool: new pg.Pool({ connectionString: database.url, max: 2 }) }) : new SqliteDialect({ database: new Database(':memory:') }),
+    });
+    try {
+      const before = Object.fromEntries(
+        Object.entries(storeMigrations)
+          .filter(([name]) => name < '0006')
+          .map(([name, m]): [string, Migration] => [name, { up: (d) => m.up(d as Kysely<unknown>, dialect) }]),
+      );
+      const migrator = new Migrator({ db, provider: { getMigrations: async () => before }, migrationTableName: 'store_migrations', migrationLockTableName: 'store_migrations_lock' });
+      expect((await migrator.migrateToLatest()).error).toBeUndefined();
 
-    const t = '2026-03-01T10:00:00.000Z';
-    await sql`insert into accounts (id, name, region, created_at) values ('acct-1', 'a', 'eu-west-1', ${t})`.execute(db);
-    await sql`insert into resources (id, account_id, region, type, name, tags, details, created_at) values ('res-1', 'acct-1', 'eu-west-1', 'HOST', 'h', '{}', '{}', ${t})`.execute(db);
-    const bodies = new Map([
-      ['fnd-1', JSON.stringify(finding('CVE-2021-23337'))],
-      ['fnd-2', JSON.stringify(finding('CVE-2020-8203'))],
-    ]);
-    for (const [id, body] of bodies) {
-      const { vulnerabilityId } = JSON.parse(body) as { vulnerabilityId: string };
-      await sql`insert into findings (id, account_id, region, resource_id, resource_type, type, vulnerability_id, package_ecosystem, package_name, file_path, status,
-          first_observed_at, last_observed_at, updated_at, closed_at, severity, score, epss_score, fix_available, exploit_available, vigil_score, score_adjustments, finding,
-          title, package_raw_name, package_version, package_epoch, severity_rank)
-        values (${id}, 'acct-1', 'eu-west-1', 'res-1', 'HOST', 'PACKAGE_VULNERABILITY', ${vulnerabilityId}, 'npm', 'lodash', '/app/package-lock.json', ${id === 'fnd-1' ? 'ACTIVE' : 'SUPPRESSED'},
-          ${t}, ${t}, ${t}, null, 'HIGH', 7.2, null, 'YES', 'NO', 7.2, '[]', ${body}, 'Prototype pollution', 'lodash', '4.17.20', 0, 3)`.execute(db);
+      const t = '2026-03-01T10:00:00.000Z';
+      await sql`insert into accounts (id, name, region, created_at) values ('acct-1', 'a', 'eu-west-1', ${t})`.execute(db);
+      await sql`insert into resources (id, account_id, region, type, name, tags, details, created_at) values ('res-1', 'acct-1', 'eu-west-1', 'HOST', 'h', '{}', '{}', ${t})`.execute(db);
+      const bodies = new Map([
+        ['fnd-1', JSON.stringify(finding('CVE-2021-23337'))],
+        ['fnd-2', JSON.stringify(finding('CVE-2020-8203'))],
+      ]);
+      for (const [id, body] of bodies) {
+        const { vulnerabilityId } = JSON.parse(body) as { vulnerabilityId: string };
+        await sql`insert into findings (id, account_id, region, resource_id, resource_type, type, vulnerability_id, package_ecosystem, package_name, file_path, status,
+            first_observed_at, last_observed_at, updated_at, closed_at, severity, score, epss_score, fix_available, exploit_available, vigil_score, score_adjustments, finding,
+            title, package_raw_name, package_version, package_epoch, severity_rank)
+          values (${id}, 'acct-1', 'eu-west-1', 'res-1', 'HOST', 'PACKAGE_VULNERABILITY', ${vulnerabilityId}, 'npm', 'lodash', '/app/package-lock.json', ${id === 'fnd-1' ? 'ACTIVE' : 'SUPPRESSED'},
+            ${t}, ${t}, ${t}, null, 'HIGH', 7.2, null, 'YES', 'NO', 7.2, '[]', ${body}, 'Prototype pollution', 'lodash', '4.17.20', 0, 3)`.execute(db);
+      }
+
+      await migrateToLatest(db as Kysely<unknown>, dialect);
+      // The bodies, byte for byte, and the digest of each.
+      expect(await db.selectFrom('finding_bodies').selectAll().orderBy('finding_id').execute()).toEqual([...bodies].map(([finding_id, finding]) => ({ finding_id, finding })));
+      expect(await db.selectFrom('findings').select(['id', 'body_digest', 'suppressed_by']).orderBy('id').execute()).toEqual(
+        [...bodies].map(([id, body]) => ({ id, body_digest: bodyDigest(body), suppressed_by: '[]' })),
+      );
+      const store = createKyselyStore(db, dialect);
+      const stored = await store.listFindingsForResource('res-1' as never);
+      expect(stored.map((f) => [f.id, f.status, f.finding])).toEqual([...bodies].map(([id, body], i) => [id, i === 0 ? 'ACTIVE' : 'SUPPRESSED', JSON.parse(body)]));
+    } finally {
+      await db.destroy();
+      await database?.drop();
     }
-
-    await migrateToLatest(db as Kysely<unknown>, 'sqlite');
-    // The bodies, byte for byte, and the digest of each.
-    expect(await db.selectFrom('finding_bodies').selectAll().orderBy('finding_id').execute()).toEqual([...bodies].map(([finding_id, finding]) => ({ finding_id, finding })));
-    expect(await db.selectFrom('findings').select(['id', 'body_digest', 'suppressed_by']).orderBy('id').execute()).toEqual(
-      [...bodies].map(([id, body]) => ({ id, body_digest: bodyDigest(body), suppressed_by: '[]' })),
-    );
-    const store = createKyselyStore(db, 'sqlite');
-    const stored = await store.listFindingsForResource('res-1' as never);
-    expect(stored.map((f) => [f.id, f.status, f.finding])).toEqual([...bodies].map(([id, body], i) => [id, i === 0 ? 'ACTIVE' : 'SUPPRESSED', JSON.parse(body)]));
-    await store.close();
   });
 });

@@ -23,16 +23,23 @@ async function up(db: Kysely<unknown>, dialect: DialectName): Promise<void> {
   await db.schema.alterTable('findings').dropColumn('finding').execute();
   await db.schema.alterTable('findings').addColumn('body_digest', 'text', (c) => c.notNull().defaultTo('')).execute();
   await db.schema.alterTable('findings').addColumn('suppressed_by', 'text', (c) => c.notNull().defaultTo('[]')).execute();
-  await backfillDigests(db);
+  await backfillDigests(db, dialect);
 }
 
-async function backfillDigests(db: Kysely<unknown>): Promise<void> {
+/** One statement per batch on PostgreSQL (a round trip per row would take minutes for a large store); a statement per row in-process on SQLite. */
+async function backfillDigests(db: Kysely<unknown>, dialect: DialectName): Promise<void> {
   let after = '';
   for (;;) {
     const { rows } = await sql<{ finding_id: string; finding: string }>`select finding_id, finding from finding_bodies where finding_id > ${after} order by finding_id limit ${BACKFILL_BATCH}`.execute(db);
     if (rows.length === 0) return;
-    for (const row of rows) await sql`update findings set body_digest = ${bodyDigest(row.finding)} where id = ${row.finding_id}`.execute(db);
-    after = rows.at(-1)!.finding_id;
+    const ids = rows.map((row) => row.finding_id);
+    const digests = rows.map((row) => bodyDigest(row.finding));
+    if (dialect === 'postgres') {
+      await sql`update findings set body_digest = d.digest from unnest(${ids}::text[], ${digests}::text[]) as d(id, digest) where findings.id = d.id`.execute(db);
+    } else {
+      for (const [i, id] of ids.entries()) await sql`update findings set body_digest = ${digests[i]} where id = ${id}`.execute(db);
+    }
+    after = ids.at(-1)!;
   }
 }
 
