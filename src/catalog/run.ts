@@ -133,6 +133,14 @@ class Prefetch {
     this.pump();
   }
 
+  /** The outcome of `cataloger` for the file at `realPath`, handed out once. */
+  take(cataloger: Cataloger, realPath: string): Promise<FileOutcome | undefined> | undefined {
+    const byPath = this.outcomes.get(cataloger);
+    const outcome = byPath?.get(realPath);
+    byPath?.delete(realPath);
+    return outcome;
+  }
+
   /**
    * Outcomes parsed elsewhere (by the walking worker) for `file`: `settle` hands them over, or
    * undefined to leave the file to this thread's parser.
@@ -274,7 +282,7 @@ async function walkOnWorker(
   let worker: Worker;
   try {
     // Not the main thread's flags (`--input-type=module`, `--cpu-prof`…): the worker is a plain module.
-    worker = new Worker(new URL('./walk-worker.js', import.meta.url), { workerData: data, execArgv: [] });
+    worker = new Worker(new URL('./walk-worker.js', import.meta.url), { workerData: data, execArgv: [], resourceLimits: { maxYoungGenerationSizeMb: 8 } });
   } catch {
     return false;
   }
@@ -401,8 +409,9 @@ async function catalog(
   const parse = (cataloger: Cataloger, file: FileRef, input: CatalogFile): Promise<FileOutcome> => {
     options.onFile?.(cataloger.name, file.realPath);
     const local = () => parseFile(tree, cataloger, file, options.distro, input);
-    // Parsed already while the walk went on, unless that parse was dropped.
-    const prefetched = prefetch.outcomes.get(cataloger)?.get(file.realPath);
+    // Parsed already while the walk went on, unless that parse was dropped. Taken once: the
+    // outcome is let go as soon as it is recorded.
+    const prefetched = prefetch.take(cataloger, file.realPath);
     return prefetched ? prefetched.then((outcome) => outcome ?? local()) : local();
   };
   const record = async (cataloger: Cataloger, file: FileRef, outcome: FileOutcome): Promise<void> => {
