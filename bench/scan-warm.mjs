@@ -8,6 +8,7 @@ import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { prng } from './lib/prng.mjs';
 
 const repo = fileURLToPath(new URL('..', import.meta.url));
 const data = join(repo, '../shared/data');
@@ -19,18 +20,6 @@ const resources = Number(process.env.BENCH_RESOURCES ?? 2000);
 if (!existsSync(goDir)) {
   console.log(`scan-warm skipped: ${goDir} is absent`);
   process.exit(0);
-}
-
-/** A small seeded generator, so every run scans the same inventories. */
-function random(seed) {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 2 ** 32;
-  };
 }
 
 function golang(name, version) {
@@ -54,7 +43,7 @@ function inventoryOf(packages) {
  * second and the standard library at one of three Go releases.
  */
 async function fleet(modulesWithAdvisories) {
-  const next = random(42);
+  const next = prng(42); // seeded: every run scans the same inventories
   const pick = (list) => list[Math.floor(next() * list.length)];
   const plain = Array.from({ length: 1500 }, (_, i) => `example.com/fleet/lib${i}`);
   const named = [...modulesWithAdvisories].sort().filter((_, i) => i % 3 === 0).slice(0, 400);
