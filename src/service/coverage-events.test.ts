@@ -1,4 +1,5 @@
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { inventoryOf } from '../../test/harness/vulndb-imports.js';
 import { buildTestDb, fixtureAdvisories } from '../../test/harness/vulndb.js';
 import type { Inventory } from '../model/inventory.js';
 import type { Package } from '../model/package.js';
@@ -13,18 +14,6 @@ const at = (days: number) => new Date(T0.getTime() + days * DAY);
 
 const lodash: Package = { type: 'npm', ecosystem: 'npm', name: 'lodash', version: '4.17.20', purl: 'pkg:npm/lodash@4.17.20', locations: [{ path: '/app/package-lock.json' }], foundBy: 'npm-lock' };
 const openssl: Package = { type: 'deb', name: 'openssl', version: '3.0.11-1~deb12u2', purl: 'pkg:deb/debian/openssl@3.0.11-1~deb12u2?distro=debian-12', locations: [{ path: '/var/lib/dpkg/status' }], foundBy: 'dpkg' };
-
-function inventoryOf(packages: Package[], when: Date, distro?: Inventory['distro']): Inventory {
-  return {
-    target: { kind: 'directory', name: 'app', path: '/app' },
-    packages,
-    warnings: [],
-    catalogers: [{ name: 'npm-lock', version: 1 }],
-    createdAt: when.toISOString(),
-    tool: { name: 'vigil', version: 'test' },
-    ...(distro ? { distro } : {}),
-  };
-}
 
 let db: ReturnType<typeof buildTestDb>;
 beforeAll(() => {
@@ -54,7 +43,7 @@ function create(name: string, tags: Record<string, string> = {}): Promise<Resour
 
 function push(resource: Resource, packages: Package[], day: number, distro?: Inventory['distro']) {
   clock = at(day);
-  return reconcileInventory(store, db.reader, { accountId: account.id, resourceId: resource.id, inventory: inventoryOf(packages, clock, distro), timestamp: clock.toISOString(), now: clock });
+  return reconcileInventory(store, db.reader, { accountId: account.id, resourceId: resource.id, inventory: inventoryOf(packages, { createdAt: clock.toISOString(), ...(distro ? { distro } : {}) }), timestamp: clock.toISOString(), now: clock });
 }
 
 /** The coverage events so far, as (resource, previous reason → reason). */
