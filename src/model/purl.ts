@@ -1,10 +1,12 @@
 /**
- * @module Package URLs: the one place Vigil builds and parses them (packageurl-js underneath).
+ * @module Package URLs: the one place Vigil builds and parses them (packageurl-js underneath;
+ * plain purls are split by plain-purl.ts without it).
  * @see https://github.com/package-url/purl-spec/blob/main/PURL-SPECIFICATION.rst
  */
 import { createRequire } from 'node:module';
 import type { PackageURL as PackageUrlClass } from 'packageurl-js';
 import type { Distro } from './distro.js';
+import { parsePlainPurl } from './plain-purl.js';
 
 /** packageurl-js, loaded on first use: reading an SBOM of plain purls never needs it. */
 let packageUrlClass: typeof PackageUrlClass | undefined;
@@ -74,7 +76,13 @@ export function buildPurl(parts: PurlParts): string {
   return text;
 }
 
+/** The parts of a purl; throws on an invalid one. Plain purls are split without packageurl-js (plain-purl.ts). */
 export function parsePurl(purl: string): PurlParts {
+  return parsePlainPurl(purl) ?? parsePurlWithPackageUrl(purl);
+}
+
+/** The parts of any purl as packageurl-js reads it: what the plain split is held to. */
+export function parsePurlWithPackageUrl(purl: string): PurlParts {
   const parsed = packageUrl().fromString(purl);
   const qualifiers = parsed.qualifiers ? { ...parsed.qualifiers } : undefined;
   return {

@@ -13,13 +13,12 @@
 import type { Distro } from '../../model/distro.js';
 import type { CatalogerRef, Inventory, TargetDescription } from '../../model/inventory.js';
 import type { LayerRef, Location, Package, PackageHash, PackageMetadata, PackageType } from '../../model/package.js';
-import type { PurlParts } from '../../model/purl.js';
+import { parsePurl, type PurlParts } from '../../model/purl.js';
 import type { Warning } from '../../model/warning.js';
 import { hashFromCycloneDx } from '../hashes.js';
 import { asRecord, asRecords, asString, isRecord, parseIndex, type JsonRecord } from '../json.js';
 import { ecosystemOfPurl, isPackageType } from '../package-types.js';
 import { PropertyBag, type Property } from '../properties.js';
-import { readPurl } from '../plain-purl.js';
 import { SkipTally, type ReadSbomOptions } from '../read-options.js';
 import { distroProperty, inventoryProperty, packageProperty, targetProperty } from './names.js';
 
@@ -272,7 +271,7 @@ function foreignName(component: JsonRecord, type: PackageType, purl: PurlParts):
 function partsOf(purl: string): PurlParts | undefined {
   if (purl === '') return undefined;
   try {
-    return readPurl(purl);
+    return parsePurl(purl);
   } catch {
     return undefined;
   }

@@ -13,9 +13,8 @@
 import type { Distro } from '../../model/distro.js';
 import type { Inventory, TargetDescription } from '../../model/inventory.js';
 import type { Package, PackageHash } from '../../model/package.js';
-import type { PurlParts } from '../../model/purl.js';
+import { parsePurl, type PurlParts } from '../../model/purl.js';
 import { hashFromSpdx } from '../hashes.js';
-import { readPurl } from '../plain-purl.js';
 import { asRecord, asRecords, asString, type JsonRecord } from '../json.js';
 import { ecosystemOfPurl, isPackageType } from '../package-types.js';
 import { SkipTally, type ReadSbomOptions } from '../read-options.js';
@@ -119,7 +118,7 @@ function readPackage(pkg: JsonRecord, development: Set<string>, skipped: SkipTal
 
   let parts: PurlParts | undefined;
   try {
-    parts = purl !== '' ? readPurl(purl) : undefined;
+    parts = purl !== '' ? parsePurl(purl) : undefined;
   } catch {
     parts = undefined;
   }

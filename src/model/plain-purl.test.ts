@@ -2,15 +2,15 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { parsePurl } from '../model/purl.js';
-import { parsePlainPurl, readPurl } from './plain-purl.js';
+import { parsePlainPurl } from './plain-purl.js';
+import { parsePurl, parsePurlWithPackageUrl } from './purl.js';
 
 const specTests = fileURLToPath(new URL('../../../shared/data/purl-spec/tests/', import.meta.url));
 
-/** What parsePurl gives, or 'throws'. */
+/** What packageurl-js gives, or 'throws'. */
 function full(purl: string): unknown {
   try {
-    return parsePurl(purl);
+    return parsePurlWithPackageUrl(purl);
   } catch {
     return 'throws';
   }
@@ -22,7 +22,7 @@ function expectSameAsFull(purl: string): void {
   if (plain !== undefined) expect([purl, plain]).toEqual([purl, full(purl)]);
   let read: unknown;
   try {
-    read = readPurl(purl);
+    read = parsePurl(purl);
   } catch {
     read = 'throws';
   }
