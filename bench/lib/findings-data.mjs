@@ -101,7 +101,7 @@ function findingCounts(resources, findings) {
   return counts;
 }
 
-/** The finding rows of one resource, each with its body's row, as the store's findingToRows writes them. */
+/** The finding rows of one resource, each with its body's and its observation's rows, as the store's findingToRows writes them. */
 function findingRowsOf(resource, resourceIndex, count) {
   const random = prng(50_000 + resourceIndex);
   const out = [];
@@ -213,17 +213,19 @@ async function loadSqlite(path, findings, fingerprint) {
       for (const t of r.tagRows) insertTag.run(t);
     }
   })();
-  const indexes = db.prepare("select name, sql from sqlite_master where type = 'index' and tbl_name = 'findings' and sql is not null").all();
+  const indexes = db.prepare("select name, sql from sqlite_master where type = 'index' and tbl_name in ('findings', 'finding_observations') and sql is not null").all();
   for (const { name } of indexes) db.exec(`drop index ${name}`);
   let insert;
   const insertBody = db.prepare('insert into finding_bodies (finding_id, finding) values (@finding_id, @finding)');
+  const insertObservation = db.prepare('insert into finding_observations (finding_id, account_id, last_observed_at) values (@finding_id, @account_id, @last_observed_at)');
   let count = 0;
   for (const batch of findingBatches(resources, findings, 50_000)) {
     insert ??= db.prepare(`insert into findings (${Object.keys(batch[0].row).join(', ')}) values (${Object.keys(batch[0].row).map((c) => `@${c}`).join(', ')})`);
     db.transaction(() => {
-      for (const { row, body } of batch) {
+      for (const { row, body, observation } of batch) {
         insert.run(row);
         insertBody.run(body);
+        insertObservation.run(observation);
       }
     })();
     count += batch.length;
@@ -256,7 +258,7 @@ async function loadPostgres(url, findings, log) {
     const tags = resources.flatMap((r) => r.tagRows);
     await client.query('insert into resource_tags (resource_id, key, value) select * from unnest($1::text[], $2::text[], $3::text[])', [tags.map((t) => t.resource_id), tags.map((t) => t.key), tags.map((t) => t.value)]);
 
-    const { rows: indexes } = await client.query("select indexname, indexdef from pg_indexes where tablename = 'findings' and indexname <> 'findings_pkey'");
+    const { rows: indexes } = await client.query("select indexname, indexdef from pg_indexes where tablename in ('findings', 'finding_observations') and indexname not like '%_pkey'");
     for (const { indexname } of indexes) await client.query(`drop index ${indexname}`);
     // The rows are made to satisfy the foreign keys; skipping their per-row checks halves the load.
     await client.query('set session_replication_role = replica').catch(() => {});
@@ -277,7 +279,13 @@ async function loadPostgres(url, findings, log) {
           `insert into findings (${columns.join(', ')}) select ${columns.join(', ')} from json_to_recordset($1::json) as r(${columns.map((c) => `${c} ${columnType(c)}`).join(', ')})`,
           [JSON.stringify(batch.map((b) => b.row))],
         )
-        .then(() => client.query('insert into finding_bodies (finding_id, finding) select finding_id, finding from json_to_recordset($1::json) as r(finding_id text, finding text)', [JSON.stringify(batch.map((b) => b.body))]));
+        .then(() => client.query('insert into finding_bodies (finding_id, finding) select finding_id, finding from json_to_recordset($1::json) as r(finding_id text, finding text)', [JSON.stringify(batch.map((b) => b.body))]))
+        .then(() =>
+          client.query(
+            'insert into finding_observations (finding_id, account_id, last_observed_at) select finding_id, account_id, last_observed_at from json_to_recordset($1::json) as r(finding_id text, account_id text, last_observed_at text)',
+            [JSON.stringify(batch.map((b) => b.observation))],
+          ),
+        );
       count += batch.length;
     }
     await inserting;
@@ -288,6 +296,7 @@ async function loadPostgres(url, findings, log) {
     for (const { indexdef } of indexes) await client.query(indexdef);
     log(`indexes built in ${((performance.now() - indexing) / 1000).toFixed(1)} s`);
     await client.query('vacuum analyze findings');
+    await client.query('vacuum analyze finding_observations');
     await client.query('analyze resources');
     await client.query('analyze resource_tags');
     return count;

@@ -79,8 +79,8 @@ export function identityKey(identity: FindingIdentity): string {
   return [identity.accountId, identity.resourceId, identity.type, identity.vulnerabilityId, identity.packageEcosystem, identity.packageName, identity.filePath].join('\u0000');
 }
 
-/** A finding write as its two rows: the finding's, and its body's. */
-export function findingToRows(write: FindingWrite): { row: Row<'findings'>; body: Row<'finding_bodies'> } {
+/** A finding write as its three rows: the finding's, its body's and its observation's. */
+export function findingToRows(write: FindingWrite): { row: Row<'findings'>; body: Row<'finding_bodies'>; observation: Row<'finding_observations'> } {
   const identity = identityOf(write);
   const bodyJson = JSON.stringify(write.finding);
   const row: Row<'findings'> = {
@@ -96,7 +96,6 @@ export function findingToRows(write: FindingWrite): { row: Row<'findings'>; body
     file_path: identity.filePath,
     status: write.status,
     first_observed_at: toTimestamp(write.firstObservedAt),
-    last_observed_at: toTimestamp(write.lastObservedAt),
     updated_at: toTimestamp(write.updatedAt),
     closed_at: write.closedAt === null ? null : toTimestamp(write.closedAt),
     severity: write.finding.severity,
@@ -110,7 +109,11 @@ export function findingToRows(write: FindingWrite): { row: Row<'findings'>; body
     suppressed_by: JSON.stringify(write.status === 'SUPPRESSED' ? [...(write.suppressedBy ?? [])].sort() : []),
     ...findingSearchColumns(write.finding),
   };
-  return { row, body: { finding_id: write.id, finding: bodyJson } };
+  return {
+    row,
+    body: { finding_id: write.id, finding: bodyJson },
+    observation: { finding_id: write.id, account_id: write.accountId, last_observed_at: toTimestamp(write.lastObservedAt) },
+  };
 }
 
 /**
@@ -152,7 +155,10 @@ export function resourceDetailColumns(spec: ResourceSpec): { repository: string 
   }
 }
 
-/** The columns a finding's head is read from (the search columns are not needed for it). */
+/**
+ * The columns a finding's head is read from (the search columns are not needed for it): its row's
+ * and its observation's, which a query joins (`fromFindingHeads` in queries/findings.ts).
+ */
 export const findingHeadColumns = [
   'findings.id',
   'findings.account_id',
@@ -166,7 +172,7 @@ export const findingHeadColumns = [
   'findings.file_path',
   'findings.status',
   'findings.first_observed_at',
-  'findings.last_observed_at',
+  'finding_observations.last_observed_at',
   'findings.updated_at',
   'findings.closed_at',
   'findings.vigil_score',
@@ -175,7 +181,10 @@ export const findingHeadColumns = [
   'findings.suppressed_by',
 ] as const;
 
-type FindingHeadRow = Pick<Row<'findings'>, (typeof findingHeadColumns)[number] extends `findings.${infer C extends keyof Row<'findings'>}` ? C : never>;
+/** The columns of `table` among `columns` ("table.column"), unqualified. */
+type ColumnsOf<Table extends string, Columns> = Columns extends `${Table}.${infer C}` ? C : never;
+type HeadColumn = (typeof findingHeadColumns)[number];
+type FindingHeadRow = Pick<Row<'findings'>, ColumnsOf<'findings', HeadColumn>> & Pick<Row<'finding_observations'>, ColumnsOf<'finding_observations', HeadColumn>>;
 
 /** A JSON array column: '[]', the usual value, without the parser. */
 function jsonArray<T>(text: string): T[] {

@@ -85,7 +85,6 @@ export interface FindingsTable {
   file_path: string;
   status: 'ACTIVE' | 'SUPPRESSED' | 'CLOSED';
   first_observed_at: Timestamp;
-  last_observed_at: Timestamp;
   updated_at: Timestamp;
   closed_at: Timestamp | null;
   severity: string;
@@ -114,6 +113,13 @@ export interface FindingsTable {
 export interface FindingBodiesTable {
   finding_id: string;
   finding: Json;
+}
+
+/** When each finding was last observed, apart from its row: a push moves it for every finding it sees (0008-finding-observations). */
+export interface FindingObservationsTable {
+  finding_id: string;
+  account_id: string;
+  last_observed_at: Timestamp;
 }
 
 export interface FiltersTable {
@@ -168,6 +174,7 @@ export interface StoreDatabase {
   inventory_index: InventoryIndexTable;
   findings: FindingsTable;
   finding_bodies: FindingBodiesTable;
+  finding_observations: FindingObservationsTable;
   filters: FiltersTable;
   events: EventsTable;
   scans: ScansTable;

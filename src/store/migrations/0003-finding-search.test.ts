@@ -1,22 +1,13 @@
-import Database from 'better-sqlite3';
-import { Kysely, Migrator, SqliteDialect, sql, type Migration } from 'kysely';
-import { describe, expect, it } from 'vitest';
+import { sql, type Kysely } from 'kysely';
+import { describe, expect, it, onTestFinished } from 'vitest';
+import { databaseMigratedBefore } from '../../../test/harness/migrations.js';
 import { createKyselyStore } from '../kysely-store.js';
-import type { StoreDatabase } from '../schema.js';
-import { migrateToLatest, storeMigrations } from './index.js';
+import { migrateToLatest } from './index.js';
 
 describe('0003-finding-search', () => {
   it('fills the new columns and tag rows of what was stored before it', async () => {
-    const db = new Kysely<StoreDatabase>({ dialect: new SqliteDialect({ database: new Database(':memory:') }) });
-    const before = Object.fromEntries(
-      Object.entries(storeMigrations)
-        .filter(([name]) => name < '0003')
-        .map(([name, m]): [string, Migration] => [name, { up: (d) => m.up(d as Kysely<unknown>, 'sqlite') }]),
-    );
-    // The same table names as migrateToLatest, so it carries on from here.
-    const migrator = new Migrator({ db, provider: { getMigrations: async () => before }, migrationTableName: 'store_migrations', migrationLockTableName: 'store_migrations_lock' });
-    expect((await migrator.migrateToLatest()).error).toBeUndefined();
-
+    const { db, close } = await databaseMigratedBefore('sqlite', '0003');
+    onTestFinished(close);
     const t = '2026-03-01T10:00:00.000Z';
     await sql`insert into accounts (id, name, region, created_at) values ('acct-1', 'a', 'eu-west-1', ${t})`.execute(db);
     await sql`insert into resources (id, account_id, region, type, name, tags, details, created_at)

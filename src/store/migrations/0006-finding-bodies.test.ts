@@ -1,12 +1,10 @@
-import Database from 'better-sqlite3';
-import { Kysely, Migrator, PostgresDialect, SqliteDialect, sql, type Migration } from 'kysely';
-import pg from 'pg';
+import { sql, type Kysely } from 'kysely';
 import { describe, expect, it } from 'vitest';
-import { createTestDatabase, postgresUnavailable } from '../../../test/harness/postgres.js';
+import { databaseMigratedBefore } from '../../../test/harness/migrations.js';
+import { postgresUnavailable } from '../../../test/harness/postgres.js';
 import { bodyDigest } from '../../findings/body-digest.js';
 import { createKyselyStore } from '../kysely-store.js';
-import type { StoreDatabase } from '../schema.js';
-import { migrateToLatest, storeMigrations, type DialectName } from './index.js';
+import { migrateToLatest, type DialectName } from './index.js';
 
 const pgSkip = await postgresUnavailable();
 const dialects: Array<[DialectName, boolean]> = [
@@ -36,19 +34,8 @@ function finding(vulnerabilityId: string) {
 
 describe.each(dialects)('0006-finding-bodies on %s', (dialect, skip) => {
   it.skipIf(skip)('moves the bodies of what was stored before it to their table, with their digests', async () => {
-    const database = dialect === 'postgres' ? await createTestDatabase('m0006') : undefined;
-    const db = new Kysely<StoreDatabase>({
-      dialect: database ? new PostgresDialect({ pool: new pg.Pool({ connectionString: database.url, max: 2 }) }) : new SqliteDialect({ database: new Database(':memory:') }),
-    });
+    const { db, close } = await databaseMigratedBefore(dialect, '0006');
     try {
-      const before = Object.fromEntries(
-        Object.entries(storeMigrations)
-          .filter(([name]) => name < '0006')
-          .map(([name, m]): [string, Migration] => [name, { up: (d) => m.up(d as Kysely<unknown>, dialect) }]),
-      );
-      const migrator = new Migrator({ db, provider: { getMigrations: async () => before }, migrationTableName: 'store_migrations', migrationLockTableName: 'store_migrations_lock' });
-      expect((await migrator.migrateToLatest()).error).toBeUndefined();
-
       const t = '2026-03-01T10:00:00.000Z';
       await sql`insert into accounts (id, name, region, created_at) values ('acct-1', 'a', 'eu-west-1', ${t})`.execute(db);
       await sql`insert into resources (id, account_id, region, type, name, tags, details, created_at) values ('res-1', 'acct-1', 'eu-west-1', 'HOST', 'h', '{}', '{}', ${t})`.execute(db);
@@ -75,8 +62,7 @@ describe.each(dialects)('0006-finding-bodies on %s', (dialect, skip) => {
       const stored = await store.listFindingsForResource('res-1' as never);
       expect(stored.map((f) => [f.id, f.status, f.finding])).toEqual([...bodies].map(([id, body], i) => [id, i === 0 ? 'ACTIVE' : 'SUPPRESSED', JSON.parse(body)]));
     } finally {
-      await db.destroy();
-      await database?.drop();
+      await close();
     }
   });
 });

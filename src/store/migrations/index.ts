@@ -8,6 +8,7 @@ import { inventoryPackages } from './0004-inventory-packages.js';
 import { findingPackages } from './0005-finding-packages.js';
 import { findingBodies } from './0006-finding-bodies.js';
 import { coverageReason } from './0007-coverage-reason.js';
+import { findingObservations } from './0008-finding-observations.js';
 import type { DialectName, StoreMigration } from './migration.js';
 
 /** Names sort in the order they run; a released migration is never edited, only followed. */
@@ -19,6 +20,7 @@ export const storeMigrations: Readonly<Record<string, StoreMigration>> = {
   '0005-finding-packages': findingPackages,
   '0006-finding-bodies': findingBodies,
   '0007-coverage-reason': coverageReason,
+  '0008-finding-observations': findingObservations,
 };
 
 /** Kysely's Migrator over the static list above, with the dialect handed to each migration. */

@@ -54,7 +54,7 @@ const STRING_COLUMNS: Record<StringKey, TextColumn> = {
 };
 
 const NUMBER_COLUMNS: Record<NumberKey, FindingColumn> = { vigilScore: 'vigil_score', epssScore: 'epss_score' };
-const DATE_COLUMNS: Record<DateKey, FindingColumn> = { firstObservedAt: 'first_observed_at', lastObservedAt: 'last_observed_at', updatedAt: 'updated_at' };
+const DATE_COLUMNS: Record<Exclude<DateKey, 'lastObservedAt'>, FindingColumn> = { firstObservedAt: 'first_observed_at', updatedAt: 'updated_at' };
 
 const PACKAGE_COLUMNS: Record<Exclude<keyof PackageFilter, 'epoch'>, TextColumn> = {
   name: { column: 'package_raw_name', nullable: false },
@@ -139,12 +139,23 @@ function storedTime(text: string): string {
   return new Date(Date.parse(text)).toISOString();
 }
 
-function dateCondition(eb: FindingsEb, column: FindingColumn, filter: DateFilter): Condition {
-  const ref = eb.ref(`findings.${column}`);
+function dateCondition(eb: FindingsEb, ref: Expression<unknown>, filter: DateFilter): Condition {
   const parts: Condition[] = [];
   if (filter.startInclusive !== undefined) parts.push(eb(ref, '>=', storedTime(filter.startInclusive)));
   if (filter.endInclusive !== undefined) parts.push(eb(ref, '<=', storedTime(filter.endInclusive)));
   return all(eb, parts);
+}
+
+/** lastObservedAt is kept in finding_observations (migration 0008): read through the query's join when it has one, else a lookup by the finding's id. */
+function lastObservedCondition(eb: FindingsEb, filters: readonly DateFilter[], joined: boolean): Condition {
+  if (joined) return any(eb, filters.map((f) => dateCondition(eb, sql.ref('finding_observations.last_observed_at'), f)));
+  return eb.exists(
+    eb
+      .selectFrom('finding_observations')
+      .select(sql.lit(1).as('one'))
+      .whereRef('finding_observations.finding_id', '=', 'findings.id')
+      .where(() => any(eb, filters.map((f) => dateCondition(eb, sql.ref('finding_observations.last_observed_at'), f)))),
+  );
 }
 
 /** SQL for "the tag row matches one of the entries". */
@@ -207,6 +218,8 @@ export interface CriteriaConditionOptions {
   defaultStatusFilter?: boolean;
   /** Default start-from-resources. */
   tagPlan?: TagPlan;
+  /** The query joins finding_observations to findings (default false). */
+  observationsJoined?: boolean;
 }
 
 /** The condition of parsed criteria over `findings` (the query must select from findings). */
@@ -221,10 +234,11 @@ export function criteriaCondition(eb: FindingsEb, dialect: DialectName, criteria
     const filters = criteria[key];
     if (filters) parts.push(any(eb, filters.map((f) => rangeCondition(eb, NUMBER_COLUMNS[key], f))));
   }
-  for (const key of Object.keys(DATE_COLUMNS) as DateKey[]) {
+  for (const key of Object.keys(DATE_COLUMNS) as Array<keyof typeof DATE_COLUMNS>) {
     const filters = criteria[key];
-    if (filters) parts.push(any(eb, filters.map((f) => dateCondition(eb, DATE_COLUMNS[key], f))));
+    if (filters) parts.push(any(eb, filters.map((f) => dateCondition(eb, eb.ref(`findings.${DATE_COLUMNS[key]}`), f))));
   }
+  if (criteria.lastObservedAt) parts.push(lastObservedCondition(eb, criteria.lastObservedAt, options.observationsJoined ?? false));
   if (criteria.resourceTags) parts.push(tagsCondition(eb, criteria.resourceTags, options.tagPlan ?? 'start-from-resources'));
   if (criteria.vulnerablePackages) parts.push(any(eb, criteria.vulnerablePackages.map((p) => packageCondition(eb, dialect, p))));
   return all(eb, parts);

@@ -20,25 +20,29 @@ import * as rows from '../rows.js';
 import type { FindingCount, FindingSearch, FindingSearchPage } from '../search.js';
 import type { Store } from '../store.js';
 import type { QueryContext } from './context.js';
-import { findingBodies } from './findings.js';
+import { findingBodies, fromFindingHeads } from './findings.js';
 import { criteriaCondition, tagPlanFor } from './criteria-sql.js';
 
 export const MAX_SEARCH_PAGE = 100;
 
 interface SortColumn {
   column: 'severity_rank' | 'vigil_score' | 'epss_score' | 'first_observed_at' | 'last_observed_at' | 'vulnerability_id';
+  /** The column and the finding's id as the sort's index holds them. */
+  ref: `findings.${'severity_rank' | 'vigil_score' | 'epss_score' | 'first_observed_at' | 'vulnerability_id'}` | 'finding_observations.last_observed_at';
+  idRef: 'findings.id' | 'finding_observations.finding_id';
   nullable: boolean;
   /** How a cursor value (sortValue's) becomes a column value and back. */
   kind: 'rank' | 'score' | 'time' | 'text';
 }
 
 const SORT_COLUMNS: Record<SortField, SortColumn> = {
-  SEVERITY: { column: 'severity_rank', nullable: false, kind: 'rank' },
-  VIGIL_SCORE: { column: 'vigil_score', nullable: true, kind: 'score' },
-  EPSS_SCORE: { column: 'epss_score', nullable: true, kind: 'score' },
-  FIRST_OBSERVED_AT: { column: 'first_observed_at', nullable: false, kind: 'time' },
-  LAST_OBSERVED_AT: { column: 'last_observed_at', nullable: false, kind: 'time' },
-  VULNERABILITY_ID: { column: 'vulnerability_id', nullable: false, kind: 'text' },
+  SEVERITY: { column: 'severity_rank', ref: 'findings.severity_rank', idRef: 'findings.id', nullable: false, kind: 'rank' },
+  VIGIL_SCORE: { column: 'vigil_score', ref: 'findings.vigil_score', idRef: 'findings.id', nullable: true, kind: 'score' },
+  EPSS_SCORE: { column: 'epss_score', ref: 'findings.epss_score', idRef: 'findings.id', nullable: true, kind: 'score' },
+  FIRST_OBSERVED_AT: { column: 'first_observed_at', ref: 'findings.first_observed_at', idRef: 'findings.id', nullable: false, kind: 'time' },
+  // Kept apart from the findings row (migration 0008), with its index there.
+  LAST_OBSERVED_AT: { column: 'last_observed_at', ref: 'finding_observations.last_observed_at', idRef: 'finding_observations.finding_id', nullable: false, kind: 'time' },
+  VULNERABILITY_ID: { column: 'vulnerability_id', ref: 'findings.vulnerability_id', idRef: 'findings.id', nullable: false, kind: 'text' },
 };
 
 function invalidCursor(why: string): never {
@@ -81,7 +85,7 @@ export function findingSearchQueries(ctx: QueryContext) {
       const limit = Math.min(MAX_SEARCH_PAGE, Math.max(1, Math.trunc(request.limit) || 1));
       if (after && !sameSort(after.sort, sort)) invalidCursor(`belongs to a search sorted by ${after.sort.field} ${after.sort.sortOrder}, not ${sort.field} ${sort.sortOrder}`);
       const column = SORT_COLUMNS[sort.field];
-      const ref = `findings.${column.column}` as const;
+      const { ref, idRef } = column;
       const direction = sort.sortOrder === 'DESC' ? 'desc' : 'asc';
       const beyond = sql.raw(sort.sortOrder === 'DESC' ? '<' : '>');
       const afterValue = after && columnValueOf(column, after.value);
@@ -89,20 +93,21 @@ export function findingSearchQueries(ctx: QueryContext) {
       const tagPlan = tags && tags.length > 0 ? await tagPlanFor(ctx.db, accountId, tags) : undefined;
 
       const matching = () =>
-        ctx.db
-          .selectFrom('findings')
-          .select([...rows.findingHeadColumns, `findings.${column.column}`])
+        fromFindingHeads(ctx.db)
+          .select([...rows.findingHeadColumns, 'findings.severity_rank', 'findings.vigil_score', 'findings.epss_score', 'findings.vulnerability_id'])
           .where('findings.account_id', '=', accountId)
-          .where((eb) => criteriaCondition(eb, ctx.dialect, request.criteria, tagPlan ? { tagPlan } : {}));
+          // The lastObservedAt sort walks the observations' index, led by the account.
+          .$if(idRef === 'finding_observations.finding_id', (qb) => qb.where('finding_observations.account_id', '=', accountId))
+          .where((eb) => criteriaCondition(eb, ctx.dialect, request.criteria, { observationsJoined: true, ...(tagPlan ? { tagPlan } : {}) }));
 
       const found = [];
       // 1. Rows with a value, after the cursor's (value, id) when it has a value.
       if (!after || afterValue !== null) {
         const withValue = await matching()
           .$if(column.nullable, (qb) => qb.where(ref, 'is not', null))
-          .$if(after !== undefined, (qb) => qb.where(sql<SqlBool>`(${sql.ref(ref)}, ${sql.ref('findings.id')}) ${beyond} (${afterValue}, ${after!.id})`))
+          .$if(after !== undefined, (qb) => qb.where(sql<SqlBool>`(${sql.ref(ref)}, ${sql.ref(idRef)}) ${beyond} (${afterValue}, ${after!.id})`))
           .orderBy(ref, direction)
-          .orderBy('findings.id', direction)
+          .orderBy(idRef, direction)
           .limit(limit + 1)
           .execute();
         found.push(...withValue);

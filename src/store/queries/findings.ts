@@ -1,7 +1,9 @@
 /**
  * @module Findings: one row per identity, written and closed in batches. A finding's body lives in
- * finding_bodies, beside its row: a push updates lastObservedAt of every finding it sees, and a
- * row without the body is a tenth of the size to rewrite (and to read back, compared by digest).
+ * finding_bodies, beside its row, and its lastObservedAt in finding_observations: a push moves
+ * lastObservedAt of every finding it sees, which then rewrites a narrow row and two index entries
+ * rather than the findings row in all its indexes; and a push reads heads without bodies,
+ * comparing them by digest.
  */
 import { normalizePackageName } from '../../model/ecosystem.js';
 import { StoreError } from '../errors.js';
@@ -11,6 +13,14 @@ import * as rows from '../rows.js';
 import type { Store } from '../store.js';
 import { chunks, type QueryContext } from './context.js';
 
+/** Findings joined with their observations: what a head is selected from (rows.findingHeadColumns). */
+export function fromFindingHeads(db: QueryContext['db']) {
+  return db.selectFrom('findings').innerJoin('finding_observations', 'finding_observations.finding_id', 'findings.id');
+}
+
+/** The head columns the findings row holds: what a write returns, its observation being known. */
+const findingRowHeadColumns = rows.findingHeadColumns.filter((column): column is Extract<typeof column, `findings.${string}`> => column.startsWith('findings.'));
+
 const findingIdentityColumns = ['account_id', 'resource_id', 'type', 'vulnerability_id', 'package_ecosystem', 'package_name', 'file_path'] as const;
 /** Everything an upsert of an existing identity replaces. */
 const findingMutableColumns = [
@@ -19,7 +29,6 @@ const findingMutableColumns = [
   'resource_type',
   'status',
   'first_observed_at',
-  'last_observed_at',
   'updated_at',
   'closed_at',
   'severity',
@@ -52,6 +61,17 @@ export async function findingBodies(ctx: Pick<QueryContext, 'db'>, ids: readonly
   return bodies;
 }
 
+/** When these findings were last observed, by id. */
+async function lastObservedAt(ctx: Pick<QueryContext, 'db'>, ids: readonly string[]): Promise<Map<string, Timestamp>> {
+  const observed = new Map<string, Timestamp>();
+  for (const chunk of chunks(ids)) {
+    for (const row of await ctx.db.selectFrom('finding_observations').select(['finding_id', 'last_observed_at']).where('finding_id', 'in', chunk).execute()) {
+      observed.set(row.finding_id, row.last_observed_at);
+    }
+  }
+  return observed;
+}
+
 /** Rows read with their head columns, whole: each given its body. */
 async function withBodies(ctx: Pick<QueryContext, 'db'>, found: ReadonlyArray<Parameters<typeof rows.findingHeadFromRow>[0]>): Promise<StoredFinding[]> {
   const bodies = await findingBodies(ctx, found.map((row) => row.id as FindingId));
@@ -66,15 +86,14 @@ async function withBodies(ctx: Pick<QueryContext, 'db'>, found: ReadonlyArray<Pa
 export function findingQueries(ctx: QueryContext) {
   return {
     async getFinding(accountId: AccountId, id: FindingId) {
-      const row = await ctx.db.selectFrom('findings').select(rows.findingHeadColumns).where('account_id', '=', accountId).where('id', '=', id).executeTakeFirst();
+      const row = await fromFindingHeads(ctx.db).select(rows.findingHeadColumns).where('findings.account_id', '=', accountId).where('findings.id', '=', id).executeTakeFirst();
       return row && (await withBodies(ctx, [row]))[0];
     },
 
     async findFindingByIdentity(identity: FindingIdentity) {
-      const row = await ctx.db
-        .selectFrom('findings')
+      const row = await fromFindingHeads(ctx.db)
         .select(rows.findingHeadColumns)
-        .where('account_id', '=', identity.accountId)
+        .where('findings.account_id', '=', identity.accountId)
         .where('resource_id', '=', identity.resourceId)
         .where('type', '=', identity.type)
         .where('vulnerability_id', '=', identity.vulnerabilityId)
@@ -86,11 +105,11 @@ export function findingQueries(ctx: QueryContext) {
     },
 
     async listFindingsForResource(resourceId: ResourceId) {
-      return withBodies(ctx, await ctx.db.selectFrom('findings').select(rows.findingHeadColumns).where('resource_id', '=', resourceId).orderBy('id').execute());
+      return withBodies(ctx, await fromFindingHeads(ctx.db).select(rows.findingHeadColumns).where('resource_id', '=', resourceId).orderBy('findings.id').execute());
     },
 
     async listFindingHeadsForResource(resourceId: ResourceId) {
-      return (await ctx.db.selectFrom('findings').select(rows.findingHeadColumns).where('resource_id', '=', resourceId).orderBy('id').execute()).map(rows.findingHeadFromRow);
+      return (await fromFindingHeads(ctx.db).select(rows.findingHeadColumns).where('resource_id', '=', resourceId).orderBy('findings.id').execute()).map(rows.findingHeadFromRow);
     },
 
     async getFindingBodies(ids: readonly FindingId[]) {
@@ -111,23 +130,33 @@ export function findingQueries(ctx: QueryContext) {
       return ctx.atomically(async (tx) => {
         const stored: StoredFinding[] = [];
         for (const chunk of chunks(written)) {
-          // An identity written under a new id renames its row; the body's row follows by the
-          // foreign key's ON UPDATE CASCADE, and is then replaced below.
+          // An identity written under a new id renames its row; the body's and the observation's
+          // rows follow by the foreign keys' ON UPDATE CASCADE, and are then replaced below.
           const heads = await tx.db
             .insertInto('findings')
             .values(chunk.map((w) => w.row))
             .onConflict((oc) =>
               oc.columns([...findingIdentityColumns]).doUpdateSet((eb) => Object.fromEntries(findingMutableColumns.map((column) => [column, eb.ref(`excluded.${column}`)]))),
             )
-            .returning(rows.findingHeadColumns)
+            .returning(findingRowHeadColumns)
             .execute();
           await tx.db
             .insertInto('finding_bodies')
             .values(chunk.map((w) => w.body))
             .onConflict((oc) => oc.column('finding_id').doUpdateSet((eb) => ({ finding: eb.ref('excluded.finding') })))
             .execute();
-          const bodies = new Map(chunk.map((w) => [w.write.id as string, w.write.finding]));
-          stored.push(...heads.map((row) => ({ ...rows.findingHeadFromRow(row), finding: bodies.get(row.id)! })));
+          await tx.db
+            .insertInto('finding_observations')
+            .values(chunk.map((w) => w.observation))
+            .onConflict((oc) => oc.column('finding_id').doUpdateSet((eb) => ({ last_observed_at: eb.ref('excluded.last_observed_at') })))
+            .execute();
+          const written = new Map(chunk.map((w) => [w.write.id as string, w]));
+          stored.push(
+            ...heads.map((row) => {
+              const w = written.get(row.id)!;
+              return { ...rows.findingHeadFromRow({ ...row, last_observed_at: w.observation.last_observed_at }), finding: w.write.finding };
+            }),
+          );
         }
         return stored;
       });
@@ -137,7 +166,14 @@ export function findingQueries(ctx: QueryContext) {
       const observedAt = rows.toTimestamp(at);
       await ctx.atomically(async (tx) => {
         for (const chunk of chunks(ids)) {
-          await tx.db.updateTable('findings').set({ last_observed_at: observedAt }).where('id', 'in', chunk).where('status', '!=', 'CLOSED').execute();
+          await tx.db
+            .updateTable('finding_observations')
+            .set({ last_observed_at: observedAt })
+            .where('finding_id', 'in', chunk)
+            .where(({ exists, selectFrom }) =>
+              exists(selectFrom('findings').select('findings.id').whereRef('findings.id', '=', 'finding_observations.finding_id').where('findings.status', '!=', 'CLOSED')),
+            )
+            .execute();
         }
       });
     },
@@ -152,9 +188,10 @@ export function findingQueries(ctx: QueryContext) {
             .set({ status: 'CLOSED', closed_at: closedAt, updated_at: closedAt, suppressed_by: '[]' })
             .where('id', 'in', chunk)
             .where('status', '!=', 'CLOSED')
-            .returning(rows.findingHeadColumns)
+            .returning(findingRowHeadColumns)
             .execute();
-          closed.push(...written.map(rows.findingHeadFromRow));
+          const observed = await lastObservedAt(tx, written.map((row) => row.id));
+          closed.push(...written.map((row) => rows.findingHeadFromRow({ ...row, last_observed_at: observed.get(row.id)! })));
         }
         return closed.sort((a, b) => (a.id < b.id ? -1 : 1));
       });

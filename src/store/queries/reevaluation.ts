@@ -15,6 +15,7 @@ import type { FindingType, Timestamp } from '../records.js';
 import * as rows from '../rows.js';
 import type { Store } from '../store.js';
 import { chunks, type QueryContext } from './context.js';
+import { fromFindingHeads } from './findings.js';
 
 /** Every type a stored finding can have. */
 const findingTypes: readonly FindingType[] = ['PACKAGE_VULNERABILITY'];
@@ -74,8 +75,7 @@ export function reevaluationQueries(ctx: QueryContext) {
     async findingsOfPackages(refs: readonly FindingPackageRef[]) {
       const found = [];
       for (const chunk of chunks(refs)) {
-        const rowsFound = await ctx.db
-          .selectFrom('findings')
+        const rowsFound = await fromFindingHeads(ctx.db)
           .innerJoin('finding_bodies', 'finding_bodies.finding_id', 'findings.id')
           .select([...rows.findingHeadColumns, 'finding_bodies.finding'])
           .where(({ eb, refTuple, tuple }) =>
