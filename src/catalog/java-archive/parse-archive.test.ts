@@ -9,7 +9,7 @@ import { catalogTester, memoryFile, packageLine, recordingContext } from '../../
 import { buildJar, manifestBytes } from '../../../test/harness/zip-builder.js';
 import { writeZip } from '../../../test/harness/zip-writer.js';
 import { javaArchiveCataloger } from './index.js';
-import { javaArchiveLimits, parseJavaArchive, parseJavaArchiveBytes } from './parse-archive.js';
+import { isWantedEntry, javaArchiveLimits, mayBeWantedEntry, parseJavaArchive, parseJavaArchiveBytes } from './parse-archive.js';
 
 const sha1 = (bytes: Buffer) => createHash('sha1').update(bytes).digest('hex');
 const roots: string[] = [];
@@ -333,6 +333,20 @@ describe('java-archive cataloger', () => {
       '/lib/u-1.0.jar',
     );
     expect(packages[0]!.metadata?.implementationTitle).toBe(title);
+  });
+
+  it('looks at the bytes of no plain name it would want and turn away', () => {
+    const part = fc.constantFrom('META-INF', 'meta-inf', 'maven', 'g', 'a', 'pom.xml', 'pom.properties', 'MANIFEST.MF', 'manifest.mf', 'x.jar', 'X.JaR', 'y.war', 'z.RAR', 'j.jars', '.ear', 'A.class', '');
+    const name = fc.array(part, { minLength: 1, maxLength: 6 }).chain((parts) => fc.constantFrom(parts.join('/'), parts.join('\\'), parts.join('')));
+    fc.assert(
+      fc.property(name, (raw) => {
+        const bytes = Buffer.from(`>${raw}<`, 'latin1');
+        if (isWantedEntry(raw.replace(/\\/g, '/'))) expect(mayBeWantedEntry(bytes, 1, bytes.length - 1), raw).toBe(true);
+      }),
+      { numRuns: 5000 },
+    );
+    const look = (raw: string) => mayBeWantedEntry(Buffer.from(raw, 'latin1'), 0, raw.length);
+    expect(['com/example/A.class', 'META-INF/NOTICE.txt', 'x.jarx', 'META-INF/MANIFEST.MF'].map(look)).toEqual([false, false, false, true]);
   });
 
   it('is named like its folder and matches archives anywhere', () => {

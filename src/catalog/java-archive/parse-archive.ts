@@ -59,12 +59,38 @@ const MAVEN_FILE = /^META-INF\/maven\/[^/]+\/[^/]+\/pom\.(?:properties|xml)$/;
  * exactly below). A fat jar's tens of thousands of classes are never kept, and are turned away
  * by an extension lookup and a length test.
  */
-function isWantedEntry(name: string): boolean {
+export function isWantedEntry(name: string): boolean {
   const dot = name.lastIndexOf('.');
   if (dot !== -1 && name.length - dot <= 4 && ARCHIVE_EXTENSIONS.has(name.slice(dot + 1).toLowerCase())) return true;
   // Upper-casing never shortens a name, and can turn an odd letter ("ﬅ") into the manifest's.
   if (name.length <= MANIFEST.length) return name.toUpperCase() === MANIFEST;
   return name.startsWith('META-INF/maven/') && MAVEN_FILE.test(name);
+}
+
+/** An archive extension's three letters, lower case, as one number: (a << 16) | (b << 8) | c. */
+const ARCHIVE_EXTENSION_CODES = new Set(JAVA_ARCHIVE_EXTENSIONS.map((extension) => (extension.charCodeAt(0) << 16) | (extension.charCodeAt(1) << 8) | extension.charCodeAt(2)));
+const MAVEN_FOLDER = Buffer.from('META-INF/maven/', 'latin1');
+
+/**
+ * isWantedEntry's first look at a plain ASCII name's bytes [start, end), where a '\' stands for
+ * '/': true for every name it may accept (a name ending in an archive extension, of the
+ * manifest's length, or under META-INF/maven/), so the rest of a fat jar's classes are turned away
+ * before a string is made of their names. Setting bit 0x20 lower-cases an ASCII letter and turns
+ * no other byte into one.
+ */
+export function mayBeWantedEntry(bytes: Buffer, start: number, end: number): boolean {
+  const length = end - start;
+  if (length === MANIFEST.length) return true;
+  if (length >= 4 && bytes[end - 4] === 0x2e) {
+    const code = ((bytes[end - 3]! | 0x20) << 16) | ((bytes[end - 2]! | 0x20) << 8) | (bytes[end - 1]! | 0x20);
+    if (ARCHIVE_EXTENSION_CODES.has(code)) return true;
+  }
+  if (length <= MAVEN_FOLDER.length) return false;
+  for (let i = 0; i < MAVEN_FOLDER.length; i++) {
+    const byte = bytes[start + i]!;
+    if (byte !== MAVEN_FOLDER[i] && !(byte === 0x5c && MAVEN_FOLDER[i] === 0x2f)) return false;
+  }
+  return true;
 }
 
 interface FileState {
@@ -169,6 +195,7 @@ async function readArchive(bytes: RandomAccessBytes, display: string, depth: num
       limits.maxEntries,
       (reason, name) => void rejected[reason].push(name),
       isWantedEntry,
+      mayBeWantedEntry,
     );
     if (rejected.unsafe.length > 0) {
       ctx.warn('UNSAFE_PATH', `${display}: ${rejected.unsafe.length} entr${rejected.unsafe.length === 1 ? 'y' : 'ies'} named outside the archive root (first: ${rejected.unsafe[0]}) ignored`);

@@ -16,7 +16,7 @@ import { hasTool } from '../../../test/harness/tools.js';
 import { writeZip, zipDir, zipFile, type ZipEntrySpec } from '../../../test/harness/zip-writer.js';
 import { nextZipEntry } from '../../archive/yauzl.js';
 import { bufferBytes } from '../random-access-bytes.js';
-import { isUnsafeEntryName, RangedZip, ZipFormatError } from './ranged-zip.js';
+import { hashEntryName, isUnsafeEntryName, RangedZip, ZipFormatError } from './ranged-zip.js';
 
 /** What a reader makes of an archive: its entries and their bytes, or where it gave up. */
 interface Reading {
@@ -211,6 +211,53 @@ describe('RangedZip reads what yauzl reads', () => {
     const { names, rejected } = await readRanged(samples[1]!);
     expect(names).toEqual(['café/naïve.txt', 'windows/style/path.txt', 'ünïcode/名前.txt', 'dup.txt', 'empty.txt']);
     expect(rejected).toEqual(['../escape.txt', 'dup.txt']);
+  });
+
+  it('tells apart different names that share a hash, and finds duplicates among them and across spellings', async () => {
+    // Two class names with one hash, found as a fat jar's names would be met.
+    const byHash = new Map<number, string>();
+    let pair: [string, string] | undefined;
+    for (let i = 0; !pair; i++) {
+      const name = `com/example/C${i}.class`;
+      const other = byHash.get(hashEntryName(name));
+      if (other !== undefined) pair = [other, name];
+      else byHash.set(hashEntryName(name), name);
+    }
+    const [a, b] = pair;
+    const bytes = writeZip([
+      zipFile(a, 'a'),
+      zipFile(b, 'b'),
+      zipFile(b, 'b again'),
+      zipFile(a, 'a again'),
+      zipFile('dir/x.txt', 'slash'),
+      zipFile('dir\\x.txt', 'backslash'),
+      zipFile('naïve.txt', 'utf-8'),
+      { name: Buffer.from('na\x8bve.txt', 'latin1'), data: 'cp437' },
+    ]);
+    const reading = await readRanged(bytes);
+    expect(reading).toEqual(await readWithYauzl(bytes));
+    expect(reading.names).toEqual([a, b, 'dir/x.txt', 'naïve.txt']);
+    expect(reading.rejected).toEqual([b, a, 'dir/x.txt', 'naïve.txt']);
+  });
+
+  it('lists the same entries when a first look at the name bytes turns most away', async () => {
+    const part = fc.constantFrom('META-INF', 'maven', 'g', 'a', 'pom.xml', 'MANIFEST.MF', 'x.jar', 'X.JaR', '.ear', 'é', '..', '');
+    const name = fc.array(part, { minLength: 1, maxLength: 5 }).chain((parts) => fc.constantFrom(parts.join('/'), parts.join('\\')));
+    await fc.assert(
+      fc.asyncProperty(fc.array(name, { maxLength: 12 }), async (names) => {
+        const zip = await RangedZip.open(bufferBytes(writeZip(names.map((n) => zipFile(n, n)))));
+        const wanted = (n: string) => n.length % 3 === 0 || n.endsWith('.jar');
+        // True for every name `wanted` may accept: of a length divisible by 3, or ending in "jar".
+        const mayWant = (bytes: Buffer, start: number, end: number) => (end - start) % 3 === 0 || bytes.toString('latin1', end - 3, end) === 'jar';
+        const rejectedWith: string[] = [];
+        const rejectedWithout: string[] = [];
+        const withLook = await zip.listEntries(100, (_r, n) => void rejectedWith.push(n), wanted, mayWant);
+        const without = await zip.listEntries(100, (_r, n) => void rejectedWithout.push(n), wanted);
+        expect(withLook).toEqual(without);
+        expect(rejectedWith).toEqual(rejectedWithout);
+      }),
+      { numRuns: 300 },
+    );
   });
 
   it('reads zip64 archives: sizes, offsets and the entry count from the zip64 records', async () => {

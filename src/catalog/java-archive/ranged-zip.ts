@@ -8,7 +8,9 @@
  * It accepts and rejects the archives yauzl does (the same end-record search, zip64 records and
  * entry checks, yauzl's own name decoding), but parses the central directory synchronously from a
  * few large reads and inflates entries in one call, where yauzl takes an event-loop turn per entry
- * and a thread-pool stream per inflate: on a jar of 30,000 entries that is most of the time.
+ * and a thread-pool stream per inflate: on a jar of 30,000 entries that is most of the time. A
+ * plain ASCII name (nearly all) is judged on its bytes: no string is made of it unless it may be
+ * wanted, is suspect, or shares its hash with an earlier name.
  * @see https://pkware.cachefly.net/webdocs/casestudies/APPNOTE.TXT
  */
 import { crc32, inflateRawSync } from 'node:zlib';
@@ -105,6 +107,24 @@ function summarizeExtraFields(bytes: Buffer, start: number, end: number): ExtraF
   return summary;
 }
 
+/** FNV-1a over a name's UTF-16 code units, cut to 30 bits so a Map keys it without a heap number. */
+const FNV_OFFSET = 0x811c9dc5;
+const FNV_PRIME = 0x01000193;
+const NAME_HASH_MASK = 0x3fffffff;
+
+/** The hash of a decoded entry name; equal names hash alike, whichever path decoded them. */
+export function hashEntryName(name: string): number {
+  let hash = FNV_OFFSET;
+  for (let i = 0; i < name.length; i++) hash = Math.imul(hash ^ name.charCodeAt(i), FNV_PRIME);
+  return hash & NAME_HASH_MASK;
+}
+
+/** The plain ASCII name bytes [start, end) as the text yauzl decodes them to ('\' as '/'). */
+function asciiName(bytes: Buffer, start: number, end: number): string {
+  const name = bytes.toString('latin1', start, end);
+  return name.includes('\\') ? name.replace(/\\/g, '/') : name;
+}
+
 /** Whether bytes [start, end) are all printable ASCII, which UTF-8 and cp437 decode alike. */
 function isPrintableAscii(bytes: Buffer, start: number, end: number): boolean {
   for (let i = start; i < end; i++) {
@@ -116,47 +136,78 @@ function isPrintableAscii(bytes: Buffer, start: number, end: number): boolean {
 
 /**
  * An entry's name decoded as yauzl decodes it: the Info-ZIP Unicode path field, else UTF-8 or
- * cp437 by the flag; '\' as '/'. Plain ASCII names (nearly all) take a short cut to the same text.
+ * cp437 by the flag; '\' as '/'. Plain ASCII names take a short cut to the same text.
  */
 function decodeEntryName(flags: number, bytes: Buffer, nameStart: number, nameEnd: number, extraEnd: number, unicodePath: boolean): string {
-  if (!unicodePath && isPrintableAscii(bytes, nameStart, nameEnd)) {
-    const name = bytes.toString('latin1', nameStart, nameEnd);
-    return name.includes('\\') ? name.replace(/\\/g, '/') : name;
-  }
+  if (!unicodePath && isPrintableAscii(bytes, nameStart, nameEnd)) return asciiName(bytes, nameStart, nameEnd);
   const extraFields = yauzl.parseExtraFields(bytes.subarray(nameEnd, extraEnd));
   return yauzl.getFileNameLowLevel(flags, bytes.subarray(nameStart, nameEnd), extraFields, false);
 }
 
-/** A central directory entry's fields, checked as yauzl checks them. */
+/**
+ * For name bytes [start, end) that are all printable ASCII (which UTF-8 and cp437 decode alike)
+ * and need no closer look (see below): hashEntryName of the name they decode to, a backslash
+ * read as '/'. -1 for anything else: other bytes; a name that is empty, a directory (ending in a
+ * separator), or that may be unsafe (starting with a separator, a colon second, or holding "..").
+ */
+function plainNameHash(bytes: Buffer, start: number, end: number): number {
+  if (end <= start) return -1;
+  const first = bytes[start]!;
+  if (first === 0x2f || first === 0x5c || (end - start > 1 && bytes[start + 1] === 0x3a)) return -1;
+  let hash = FNV_OFFSET;
+  let previous = 0;
+  for (let i = start; i < end; i++) {
+    let byte = bytes[i]!;
+    if (byte < 0x20 || byte > 0x7e) return -1;
+    if (byte === 0x2e && previous === 0x2e) return -1;
+    if (byte === 0x5c) byte = 0x2f;
+    previous = byte;
+    hash = Math.imul(hash ^ byte, FNV_PRIME);
+  }
+  return previous === 0x2f ? -1 : hash & NAME_HASH_MASK;
+}
+
+/** A central directory entry's fields, checked as yauzl checks them; its name by where it lies. */
 interface CentralEntry {
-  name: string;
   flags: number;
   method: number;
   crc32: number;
   compressedSize: number;
   size: number;
   localHeaderOffset: number;
+  nameStart: number;
+  nameEnd: number;
+  extraEnd: number;
+  unicodePath: boolean;
+}
+
+function u16(bytes: Buffer, at: number): number {
+  return bytes[at]! | (bytes[at + 1]! << 8);
+}
+
+function u32(bytes: Buffer, at: number): number {
+  return (bytes[at]! | (bytes[at + 1]! << 8) | (bytes[at + 2]! << 16)) + bytes[at + 3]! * 0x1000000;
 }
 
 /**
  * Reads the entry at `at` in `bytes` (which hold at least its fixed part, up to `end`) into
  * `entry`, and returns its length; -1 when its variable part runs past `end`, so the caller reads
  * further and asks again. Fields are read in place and into one object: a fat jar's directory has
- * tens of thousands of entries, and nothing is allocated for one but its name.
+ * tens of thousands of entries, and nothing is allocated for one.
  */
 function parseCentralEntry(bytes: Buffer, at: number, end: number, entry: CentralEntry): number {
-  const signature = bytes.readUInt32LE(at);
+  const signature = u32(bytes, at);
   if (signature !== 0x02014b50) throw new ZipFormatError(`invalid central directory file header signature: 0x${signature.toString(16)}`);
-  const flags = bytes.readUInt16LE(at + 8);
+  const flags = u16(bytes, at + 8);
   if (flags & 0x40) throw new ZipFormatError('strong encryption is not supported');
-  const nameLength = bytes.readUInt16LE(at + 28);
-  const extraLength = bytes.readUInt16LE(at + 30);
-  const length = CENTRAL_HEADER_SIZE + nameLength + extraLength + bytes.readUInt16LE(at + 32);
+  const nameLength = u16(bytes, at + 28);
+  const extraLength = u16(bytes, at + 30);
+  const length = CENTRAL_HEADER_SIZE + nameLength + extraLength + u16(bytes, at + 32);
   if (at + length > end) return -1;
-  const method = bytes.readUInt16LE(at + 10);
-  let compressedSize = bytes.readUInt32LE(at + 20);
-  let size = bytes.readUInt32LE(at + 24);
-  let localHeaderOffset = bytes.readUInt32LE(at + 42);
+  const method = u16(bytes, at + 10);
+  let compressedSize = u32(bytes, at + 20);
+  let size = u32(bytes, at + 24);
+  let localHeaderOffset = u32(bytes, at + 42);
   const nameStart = at + CENTRAL_HEADER_SIZE;
   const nameEnd = nameStart + nameLength;
   const extraEnd = nameEnd + extraLength;
@@ -179,14 +230,21 @@ function parseCentralEntry(bytes: Buffer, at: number, end: number, entry: Centra
     const expected = size + (flags & 0x1 ? 12 : 0);
     if (compressedSize !== expected) throw new ZipFormatError(`compressed/uncompressed size mismatch for stored file: ${compressedSize} != ${size}`);
   }
-  entry.name = decodeEntryName(flags, bytes, nameStart, nameEnd, extraEnd, unicodePath);
   entry.flags = flags;
   entry.method = method;
-  entry.crc32 = bytes.readUInt32LE(at + 16);
+  entry.crc32 = u32(bytes, at + 16);
   entry.compressedSize = compressedSize;
   entry.size = size;
   entry.localHeaderOffset = localHeaderOffset;
+  entry.nameStart = nameStart;
+  entry.nameEnd = nameEnd;
+  entry.extraEnd = extraEnd;
+  entry.unicodePath = unicodePath;
   return length;
+}
+
+function decodedName(bytes: Buffer, entry: CentralEntry): string {
+  return decodeEntryName(entry.flags, bytes, entry.nameStart, entry.nameEnd, entry.extraEnd, entry.unicodePath);
 }
 
 const DOT_DOT_SEGMENT = /(?:^|\/)\.\.(?:\/|$)/;
@@ -203,6 +261,72 @@ export function isUnsafeEntryName(name: string): boolean {
   if (name.charCodeAt(1) === 0x3a && letter >= 0x61 && letter <= 0x7a) return true;
   if (name.includes('\0')) return true;
   return name.includes('..') && DOT_DOT_SEGMENT.test(name);
+}
+
+function blankEntry(): CentralEntry {
+  return { flags: 0, method: 0, crc32: 0, compressedSize: 0, size: 0, localHeaderOffset: 0, nameStart: 0, nameEnd: 0, extraEnd: 0, unicodePath: false };
+}
+
+/**
+ * The names listed so far, by their hash (hashEntryName). The first name with a hash is known by
+ * where its entry is, no string kept; when another name comes with the same hash (the same name,
+ * or, rarely, another) the earlier one is read again and both are compared as text. A fat jar's
+ * tens of thousands of names thus cost a few numbers each, and no string.
+ */
+class ListedNames {
+  /**
+   * Open addressing on the hash itself (it is one already): slot i holds a hash plus one (0 for
+   * none) and the offset of the first entry with it. Half full at most.
+   */
+  private hashes = new Int32Array(1024);
+  private offsets = new Float64Array(1024);
+  private count = 0;
+  /** For hashes more than one name came with: the names, as text. */
+  private readonly shared = new Map<number, Set<string>>();
+
+  constructor(private readonly nameAt: (offset: number) => Promise<string>) {}
+
+  /** The slot of `hash`, or of the empty slot where it would go. */
+  private slot(hash: number): number {
+    const mask = this.hashes.length - 1;
+    let i = hash & mask;
+    while (this.hashes[i] !== 0 && this.hashes[i] !== hash + 1) i = (i + 1) & mask;
+    return i;
+  }
+
+  /** Records the entry at `offset` as the first with `hash`; false when there was one already. */
+  addFirst(hash: number, offset: number): boolean {
+    const i = this.slot(hash);
+    if (this.hashes[i] !== 0) return false;
+    this.hashes[i] = hash + 1;
+    this.offsets[i] = offset;
+    if (++this.count * 2 > this.hashes.length) this.grow();
+    return true;
+  }
+
+  private grow(): void {
+    const { hashes, offsets } = this;
+    this.hashes = new Int32Array(hashes.length * 2);
+    this.offsets = new Float64Array(hashes.length * 2);
+    for (let j = 0; j < hashes.length; j++) {
+      if (hashes[j] === 0) continue;
+      const i = this.slot(hashes[j]! - 1);
+      this.hashes[i] = hashes[j]!;
+      this.offsets[i] = offsets[j]!;
+    }
+  }
+
+  /** After addFirst said false: adds `name` under `hash`, false when that very name is listed already. */
+  async add(hash: number, name: string): Promise<boolean> {
+    let names = this.shared.get(hash);
+    if (!names) {
+      names = new Set([await this.nameAt(this.offsets[this.slot(hash)]!)]);
+      this.shared.set(hash, names);
+    }
+    if (names.has(name)) return false;
+    names.add(name);
+    return true;
+  }
 }
 
 export class RangedZip {
@@ -251,21 +375,28 @@ export class RangedZip {
    * passed to `rejected` and left out, wanted or not; directories are left out silently. A damaged
    * directory ends the listing with a problem, keeping what came before. The directory is parsed
    * synchronously from reads of half a megabyte: a fat jar has tens of thousands of entries.
+   *
+   * `mayWant`, when given, is asked first about a plain ASCII name's bytes [start, end) (a '\'
+   * among them stands for '/'): false leaves the entry out without a string made of its name, so
+   * it must say true of every name `wanted` accepts. Names are told apart by their hash, and made
+   * strings and compared only when two share one.
    */
   async listEntries(
     maxEntries: number,
     rejected: (reason: EntryRejection, name: string) => void,
     wanted: (name: string) => boolean = () => true,
+    mayWant?: (bytes: Buffer, start: number, end: number) => boolean,
   ): Promise<{ entries: ZipEntry[]; problem?: ListingProblem }> {
     const entries: ZipEntry[] = [];
-    const seen = new Set<string>();
+    const listed = new ListedNames((offset) => this.nameAt(offset));
     let chunk: Buffer = Buffer.alloc(0);
     let chunkStart = this.centralDirectoryOffset;
     // Every chunk is read into the same memory: nothing listed keeps a view of it.
     const scratch = Buffer.allocUnsafe(Math.max(0, Math.min(DIRECTORY_CHUNK_BYTES, this.bytes.size - this.centralDirectoryOffset)));
     let cursor = this.centralDirectoryOffset;
-    const entry: CentralEntry = { name: '', flags: 0, method: 0, crc32: 0, compressedSize: 0, size: 0, localHeaderOffset: 0 };
+    const entry = blankEntry();
     for (let index = 0; index !== this.entryCount; index++) {
+      const entryOffset = cursor;
       try {
         // The fixed part first, then (when the names run past the chunk) the whole entry.
         for (let need = CENTRAL_HEADER_SIZE; ; ) {
@@ -279,7 +410,7 @@ export class RangedZip {
             cursor += length;
             break;
           }
-          need = CENTRAL_HEADER_SIZE + chunk.readUInt16LE(at + 28) + chunk.readUInt16LE(at + 30) + chunk.readUInt16LE(at + 32);
+          need = CENTRAL_HEADER_SIZE + u16(chunk, at + 28) + u16(chunk, at + 30) + u16(chunk, at + 32);
         }
       } catch (error) {
         if (!(error instanceof ZipFormatError)) throw error;
@@ -288,17 +419,29 @@ export class RangedZip {
       if (index >= maxEntries) {
         return { entries, problem: { code: 'ARCHIVE_TOO_MANY_ENTRIES', message: `it has more than ${maxEntries} entries; the rest were not read` } };
       }
-      const name = entry.name;
-      if (name.endsWith('/')) continue;
-      if (isUnsafeEntryName(name)) {
-        rejected('unsafe', name);
-        continue;
+      // A plain name is neither a directory nor unsafe (plainNameHash says so); others are decoded and judged.
+      let name: string | undefined;
+      let hash = entry.unicodePath ? -1 : plainNameHash(chunk, entry.nameStart, entry.nameEnd);
+      if (hash === -1) {
+        name = decodedName(chunk, entry);
+        if (name.endsWith('/')) continue;
+        if (isUnsafeEntryName(name)) {
+          rejected('unsafe', name);
+          continue;
+        }
+        hash = hashEntryName(name);
       }
-      if (seen.has(name)) {
-        rejected('duplicate', name);
-        continue;
+      if (!listed.addFirst(hash, entryOffset)) {
+        name ??= asciiName(chunk, entry.nameStart, entry.nameEnd);
+        if (!(await listed.add(hash, name))) {
+          rejected('duplicate', name);
+          continue;
+        }
       }
-      seen.add(name);
+      if (name === undefined) {
+        if (mayWant && !mayWant(chunk, entry.nameStart, entry.nameEnd)) continue;
+        name = asciiName(chunk, entry.nameStart, entry.nameEnd);
+      }
       if (!wanted(name)) continue;
       entries.push({
         name,
@@ -308,6 +451,15 @@ export class RangedZip {
       });
     }
     return { entries };
+  }
+
+  /** The name of the central directory entry at `offset`, listed before (so it parses). */
+  private async nameAt(offset: number): Promise<string> {
+    const fixed = await readExactly(this.bytes, offset, CENTRAL_HEADER_SIZE);
+    const bytes = await readExactly(this.bytes, offset, CENTRAL_HEADER_SIZE + u16(fixed, 28) + u16(fixed, 30) + u16(fixed, 32));
+    const entry = blankEntry();
+    parseCentralEntry(bytes, 0, bytes.length, entry);
+    return decodedName(bytes, entry);
   }
 
   /**
