@@ -5,60 +5,66 @@
  */
 import type { SeverityEntry } from '../model/advisory.js';
 import type { Distro } from '../model/distro.js';
-import type { Finding, FixAvailable } from '../model/finding.js';
+import type { Finding, FixAvailable, MatchEvidence } from '../model/finding.js';
 import type { Package } from '../model/package.js';
-import { chooseScore } from '../scoring/choose.js';
-import { remediationCommand } from '../scoring/remediation.js';
+import { chooseScore, type ScoreInput } from '../scoring/choose.js';
+import { remediationCommand, type RemediationInput } from '../scoring/remediation.js';
 import { schemeFor } from '../versions/index.js';
 import type { AdvisoryRecord, CveContext, VulnDbReader } from '../vulndb/reader.js';
 import type { PackageMatch } from './match-inventory.js';
 
 /** CVE ids first (the name every tool shares), then the rest alphabetically: the first of them in that order. */
-function preferredId(ids: Iterable<string>): string {
-  let best: string | undefined;
-  let bestIsCve = false;
-  for (const id of ids) {
+function preferredId(ids: readonly string[]): string {
+  let best = ids[0]!;
+  let bestIsCve = best.startsWith('CVE-');
+  for (let i = 1; i < ids.length; i++) {
+    const id = ids[i]!;
     const isCve = id.startsWith('CVE-');
-    if (best === undefined || (isCve && !bestIsCve) || (isCve === bestIsCve && id < best)) {
+    if ((isCve && !bestIsCve) || (isCve === bestIsCve && id < best)) {
       best = id;
       bestIsCve = isCve;
     }
   }
-  return best!;
+  return best;
 }
 
 /** Groups a package's matches into flaws: advisories connected through ids or aliases. */
 function groupByFlaw(matches: readonly PackageMatch[]): PackageMatch[][] {
+  if (matches.length === 1) return [[matches[0]!]];
   const parent = new Map<string, string>();
   const find = (id: string): string => {
     let root = id;
-    while (parent.get(root) !== undefined && parent.get(root) !== root) root = parent.get(root)!;
+    for (let up = parent.get(root); up !== undefined && up !== root; up = parent.get(root)) root = up;
     parent.set(id, root);
     return root;
   };
-  const union = (a: string, b: string) => {
-    const ra = find(a);
-    const rb = find(b);
-    if (ra !== rb) parent.set(ra, rb);
-  };
-  for (const match of matches) {
-    find(match.advisory.id);
-    for (const alias of match.advisory.aliases) union(match.advisory.id, alias);
+  for (let i = 0; i < matches.length; i++) {
+    const { id, aliases } = matches[i]!.advisory;
+    find(id);
+    for (let j = 0; j < aliases.length; j++) {
+      const ra = find(id);
+      const rb = find(aliases[j]!);
+      if (ra !== rb) parent.set(ra, rb);
+    }
   }
   const groups = new Map<string, PackageMatch[]>();
-  for (const match of matches) {
+  for (let i = 0; i < matches.length; i++) {
+    const match = matches[i]!;
     const root = find(match.advisory.id);
-    let group = groups.get(root);
-    if (!group) groups.set(root, (group = []));
-    group.push(match);
+    const group = groups.get(root);
+    if (group) group.push(match);
+    else groups.set(root, [match]);
   }
   return [...groups.values()];
 }
 
 /** The alphabetically first CVE id. */
-function firstCve(ids: Iterable<string>): string | undefined {
+function firstCve(ids: readonly string[]): string | undefined {
   let first: string | undefined;
-  for (const id of ids) if (id.startsWith('CVE-') && (first === undefined || id < first)) first = id;
+  for (let i = 0; i < ids.length; i++) {
+    const id = ids[i]!;
+    if (id.startsWith('CVE-') && (first === undefined || id < first)) first = id;
+  }
   return first;
 }
 
@@ -66,27 +72,46 @@ const databaseNames = new Map(
   Object.entries({ GHSA: 'ghsa', GO: 'go', PYSEC: 'pysec', RUSTSEC: 'rustsec', DSA: 'debian', DLA: 'debian', DTSA: 'debian', USN: 'ubuntu', ALSA: 'almalinux', RLSA: 'rocky', RHSA: 'redhat', CVE: 'osv' }),
 );
 
-/** The database an advisory id comes from, by its prefix, to name it in a score's source. */
+/** The database an advisory id comes from, by its prefix (capital letters, then "-"), to name it in a score's source. */
 function advisoryDatabase(id: string): string {
-  const prefix = /^([A-Z]+)-/.exec(id)?.[1] ?? '';
-  return databaseNames.get(prefix) ?? 'osv';
+  let end = 0;
+  while (end < id.length) {
+    const code = id.charCodeAt(end);
+    if (code < 65 || code > 90) break;
+    end++;
+  }
+  return (end > 0 && id.charCodeAt(end) === 45 ? databaseNames.get(id.slice(0, end)) : undefined) ?? 'osv';
+}
+
+/** Strings sorted as `Array.prototype.sort` sorts them by default; a list already in order is only checked. */
+function inCodeUnitOrder(list: string[]): string[] {
+  for (let i = 1; i < list.length; i++) if (list[i]! < list[i - 1]!) return list.sort();
+  return list;
+}
+
+/** The first line of a text, at most 200 characters of it. */
+function firstLine(text: string): string {
+  const end = text.indexOf('\n');
+  return (end === -1 ? text : text.slice(0, end)).slice(0, 200);
 }
 
 /** A flaw's matches, with the ids its advisories give it. */
 export interface Flaw {
   group: PackageMatch[];
   advisories: AdvisoryRecord[];
-  ids: Set<string>;
+  /** Every id and alias of its advisories, each once, in the order first seen. */
+  ids: string[];
   cveId: string | undefined;
 }
 
 function flawOf(group: PackageMatch[]): Flaw {
   // (By id, in first-seen order, each the last match's record: as a Map of them gives it.)
   const advisories = group.length === 1 ? [group[0]!.advisory] : [...new Map(group.map((m) => [m.advisory.id, m.advisory])).values()];
-  const ids = new Set<string>();
-  for (const advisory of advisories) {
-    ids.add(advisory.id);
-    for (const alias of advisory.aliases) ids.add(alias);
+  const ids: string[] = [];
+  for (let i = 0; i < advisories.length; i++) {
+    const { id, aliases } = advisories[i]!;
+    if (!ids.includes(id)) ids.push(id);
+    for (let j = 0; j < aliases.length; j++) if (!ids.includes(aliases[j]!)) ids.push(aliases[j]!);
   }
   return { group, advisories, ids, cveId: firstCve(ids) };
 }
@@ -95,43 +120,59 @@ function buildFinding({ group, advisories, ids, cveId }: Flaw, context: CveConte
   const first = group[0]!;
   const pkg = first.package;
   const vulnerabilityId = preferredId(ids);
-  const { cve, kev, epss } = cveId && context ? context : {};
-  const advisorySeverity: SeverityEntry[] = advisories.flatMap((a) => a.severity);
-  const affectedSeverity: SeverityEntry[] = group.flatMap((m) => m.affected.severity);
+  const { cve, kev, epss } = cveId && context ? context : ({} as CveContext);
+  // (One advisory and one match, mostly: their own lists, which scoring only reads.)
+  const advisorySeverity: SeverityEntry[] = advisories.length === 1 ? advisories[0]!.severity : advisories.flatMap((a) => a.severity);
+  const affectedSeverity: SeverityEntry[] = group.length === 1 ? first.affected.severity : group.flatMap((m) => m.affected.severity);
   const rated = advisories.find((a) => a.databaseSeverity) ?? advisories[0]!;
   const databaseSeverity = rated.databaseSeverity;
-  const scored = chooseScore({
-    osPackage: first.osPackage,
-    advisorySource: advisoryDatabase(rated.id),
-    ...(first.osPackage && distro ? { distro: distro.id } : {}),
-    advisorySeverity,
-    affectedSeverity,
-    ...(cve ? { nvd: cve.cvss } : {}),
-    ...(databaseSeverity ? { databaseSeverity } : {}),
-  });
+  const input: ScoreInput = { osPackage: first.osPackage, advisorySource: advisoryDatabase(rated.id), advisorySeverity, affectedSeverity };
+  if (first.osPackage && distro) input.distro = distro.id;
+  if (cve) input.nvd = cve.cvss;
+  if (databaseSeverity) input.databaseSeverity = databaseSeverity;
+  const scored = chooseScore(input);
   // Every advisory of the flaw must be left behind: the highest of their nearest fixes.
   const scheme = schemeFor(first.ecosystem);
-  const fixes = group.map((m) => m.fixed);
-  const fixedInVersion =
-    fixes.some((f) => f === undefined) || !scheme ? undefined : fixes.sort((a, b) => scheme.compare(a!, b!)).at(-1);
-  const title =
-    advisories.find((a) => a.summary)?.summary ?? cve?.description?.split('\n')[0]?.slice(0, 200) ?? advisories[0]!.details?.split('\n')[0]?.slice(0, 200) ?? vulnerabilityId;
+  let fixedInVersion: string | undefined;
+  if (scheme) {
+    if (group.length === 1) fixedInVersion = first.fixed;
+    else {
+      const fixes = group.map((m) => m.fixed);
+      fixedInVersion = fixes.some((f) => f === undefined) ? undefined : fixes.sort((a, b) => scheme.compare(a!, b!)).at(-1);
+    }
+  }
+  let title = advisories.find((a) => a.summary)?.summary;
+  if (title === undefined) {
+    const text = cve?.description ?? advisories[0]!.details;
+    title = typeof text === 'string' ? firstLine(text) : vulnerabilityId;
+  }
   const urls = new Set<string>();
-  for (const advisory of advisories) for (const reference of advisory.references) urls.add(reference.url);
-  if (cve) for (const reference of cve.references) urls.add(reference.url);
-  const references = [...urls];
-  const remediation = fixedInVersion
-    ? remediationCommand({
-        type: pkg.type,
-        ...(pkg.ecosystem ? { ecosystem: pkg.ecosystem } : {}),
-        name: pkg.name,
-        fixedVersion: fixedInVersion,
-        ...(first.osPackage && distro ? { distroId: distro.id, ...(distro.versionId ? { distroVersion: distro.versionId } : {}) } : {}),
-      })
-    : undefined;
+  for (let i = 0; i < advisories.length; i++) {
+    const { references } = advisories[i]!;
+    for (let j = 0; j < references.length; j++) urls.add(references[j]!.url);
+  }
+  if (cve) for (let j = 0; j < cve.references.length; j++) urls.add(cve.references[j]!.url);
+  const references = Array.from(urls);
+  let remediation: string | undefined;
+  if (fixedInVersion) {
+    const wanted: RemediationInput = { type: pkg.type, name: pkg.name, fixedVersion: fixedInVersion };
+    if (pkg.ecosystem) wanted.ecosystem = pkg.ecosystem;
+    if (first.osPackage && distro) {
+      wanted.distroId = distro.id;
+      if (distro.versionId) wanted.distroVersion = distro.versionId;
+    }
+    remediation = remediationCommand(wanted);
+  }
+  const aliases: string[] = [];
+  for (let i = 0; i < ids.length; i++) if (ids[i] !== vulnerabilityId) aliases.push(ids[i]!);
+  const evidence: MatchEvidence[] = [];
+  for (let i = 0; i < group.length; i++) {
+    const m = group[i]!;
+    evidence.push({ advisoryId: m.advisory.id, ecosystem: m.ecosystem, name: m.name, version: m.version, range: m.evidence });
+  }
   return {
     vulnerabilityId,
-    aliases: [...ids].filter((id) => id !== vulnerabilityId).sort(),
+    aliases: inCodeUnitOrder(aliases),
     title,
     severity: scored.severity,
     score: scored.score ?? null,
@@ -152,7 +193,7 @@ function buildFinding({ group, advisories, ids, cveId }: Flaw, context: CveConte
       locations: pkg.locations,
     },
     references,
-    evidence: group.map((m) => ({ advisoryId: m.advisory.id, ecosystem: m.ecosystem, name: m.name, version: m.version, range: m.evidence })),
+    evidence,
   };
 }
 
@@ -177,12 +218,14 @@ export function findingsOfFlaws(flaws: readonly Flaw[], reader: VulnDbReader, di
  */
 export function settleFindings(findings: Finding[]): Finding[] {
   const fixStates = new Map<string, Set<FixAvailable>>();
-  for (const finding of findings) {
-    let states = fixStates.get(finding.vulnerabilityId);
-    if (!states) fixStates.set(finding.vulnerabilityId, (states = new Set()));
-    states.add(finding.fixAvailable);
+  for (let i = 0; i < findings.length; i++) {
+    const finding = findings[i]!;
+    const states = fixStates.get(finding.vulnerabilityId);
+    if (states) states.add(finding.fixAvailable);
+    else fixStates.set(finding.vulnerabilityId, new Set([finding.fixAvailable]));
   }
-  for (const finding of findings) {
+  for (let i = 0; i < findings.length; i++) {
+    const finding = findings[i]!;
     if (fixStates.get(finding.vulnerabilityId)!.size > 1) finding.fixAvailable = 'PARTIAL';
   }
   return findings.sort(

@@ -136,10 +136,12 @@ function evaluateCandidate(candidate: RememberingCandidate, version: string, sch
     if (known) return known;
   }
   const outcomes: EntryOutcome[] = [];
-  for (const affected of candidate.entries) {
+  const { entries } = candidate;
+  for (let i = 0; i < entries.length; i++) {
+    const affected = entries[i]!;
     try {
       const verdict = evaluateAffected(affected, version, schemes);
-      if (verdict.affected) outcomes.push({ affected, ...(verdict.fixed ? { fixed: verdict.fixed } : {}), evidence: verdict.evidence });
+      if (verdict.affected) outcomes.push(verdict.fixed ? { affected, fixed: verdict.fixed, evidence: verdict.evidence } : { affected, evidence: verdict.evidence });
     } catch (error) {
       outcomes.push({ error: describeError(error) });
     }
@@ -159,15 +161,16 @@ function schemesFor(scheme: VersionScheme, ecosystem: string): Schemes {
     : (pairs.other ??= { ecosystem: rememberingComparisons(scheme), semver: semverScheme });
 }
 
-/** Whether a version is valid in a scheme, remembered: inventories repeat the same versions. */
-const validity = new Map<string, boolean>();
+/** Whether a version is valid in a scheme, remembered per scheme: inventories repeat the same versions. */
+const validity = new Map<VersionScheme, Map<string, boolean>>();
 const VALIDITY_KEPT = 100_000;
 function isValidVersion(scheme: VersionScheme, version: string): boolean {
-  const key = `${scheme.name}\u0000${version}`;
-  let valid = validity.get(key);
+  let known = validity.get(scheme);
+  if (known === undefined) validity.set(scheme, (known = new Map()));
+  let valid = known.get(version);
   if (valid === undefined) {
-    if (validity.size >= VALIDITY_KEPT) validity.clear();
-    validity.set(key, (valid = scheme.validate(version)));
+    if (known.size >= VALIDITY_KEPT) known.clear();
+    known.set(version, (valid = scheme.validate(version)));
   }
   return valid;
 }
@@ -229,7 +232,8 @@ export function matchPlanned(planned: readonly PlannedPackage[], reader: VulnDbR
     const { pkg, plan, warnings: fromPlan } = planned[at]!;
     let warnings = fromPlan;
     if (plan) {
-      for (const query of plan.queries) {
+      for (let q = 0; q < plan.queries.length; q++) {
+        const query = plan.queries[q]!;
         const scheme = schemeFor(query.ecosystem);
         if (!scheme) {
           warnings = withWarning(warnings, fromPlan, {
@@ -252,16 +256,20 @@ export function matchPlanned(planned: readonly PlannedPackage[], reader: VulnDbR
           continue;
         }
         const schemes = schemesFor(scheme, query.ecosystem);
-        for (const name of plan.names) {
+        for (let n = 0; n < plan.names.length; n++) {
+          const name = plan.names[n]!;
           const candidates = source.lookup(query, name);
           // An advisory may name the package under several releases: it is evaluated once.
           const seen = candidates.length > 1 ? new Set<string>() : undefined;
-          for (const candidate of candidates) {
+          for (let c = 0; c < candidates.length; c++) {
+            const candidate = candidates[c]!;
             if (seen) {
               if (seen.has(candidate.advisoryId)) continue;
               seen.add(candidate.advisoryId);
             }
-            for (const outcome of evaluateCandidate(candidate, plan.version, schemes)) {
+            const outcomes = evaluateCandidate(candidate, plan.version, schemes);
+            for (let o = 0; o < outcomes.length; o++) {
+              const outcome = outcomes[o]!;
               if ('error' in outcome) {
                 warnings = withWarning(warnings, fromPlan, {
                   warning: {
@@ -280,7 +288,8 @@ export function matchPlanned(planned: readonly PlannedPackage[], reader: VulnDbR
     results.push(warnings.length === 0 ? nothing : { matches: noMatches, warnings });
   }
   const advisories = source.advisories(pending.map((match) => match.advisoryId));
-  for (const { advisoryId, at, pkg, plan, ecosystem, name, outcome } of pending) {
+  for (let p = 0; p < pending.length; p++) {
+    const { advisoryId, at, pkg, plan, ecosystem, name, outcome } = pending[p]!;
     const advisory = advisories.get(advisoryId);
     if (!advisory) continue;
     let result = results[at]!;

@@ -25,40 +25,59 @@ function eventOf(event: RangeEvent): Event {
   return { kind: 'limit', version: event.limit };
 }
 
-function describe(events: readonly Event[]): string {
-  return events.map((e) => `${e.kind} ${e.version}`).join(', ');
-}
-
 /** "0" is OSV's "every version"; it sorts before everything and compares below any version. */
 function compareEventVersions(scheme: VersionScheme, a: string, b: string): number {
   return a === b ? 0 : a === '0' ? -1 : b === '0' ? 1 : scheme.compare(a, b);
 }
 
 /**
- * What evaluating a range against any version shares, worked out on its first evaluation with a
- * scheme: its limits, its other events sorted (or the error sorting them threw, thrown again
- * every time, as sorting afresh would), and its evidence text.
+ * What evaluating a range shares between the versions one evaluation of an affected package
+ * compares (the installed one, then candidate fixes): its limits, its other events (sorted on
+ * first need, or the error sorting them threw, thrown again, as sorting afresh would), and its
+ * evidence text once it holds a version. Nothing is kept between evaluations.
  */
 interface PreparedRange {
   scheme: VersionScheme;
-  limits: readonly Event[];
-  sorted?: readonly Event[];
+  limits: readonly string[] | undefined;
+  events: Event[];
+  sorted: boolean;
   sortError?: unknown;
-  evidence: string;
+  evidence?: string;
 }
-const prepared = new WeakMap<AffectedRange, PreparedRange>();
 
 function prepareRange(range: AffectedRange, scheme: VersionScheme): PreparedRange {
-  const known = prepared.get(range);
-  if (known && known.scheme === scheme) return known;
-  const events = range.events.map(eventOf);
-  const fresh: PreparedRange = {
-    scheme,
-    limits: events.filter((e) => e.kind === 'limit'),
-    evidence: `${range.type} range: ${describe(events)}`,
-  };
-  prepared.set(range, fresh);
-  return fresh;
+  let limits: string[] | undefined;
+  const events: Event[] = [];
+  for (const raw of range.events) {
+    const event = eventOf(raw);
+    if (event.kind === 'limit') (limits ??= []).push(event.version);
+    else events.push(event);
+  }
+  return { scheme, limits, events, sorted: false };
+}
+
+/**
+ * Sorts events by version, stably. Records mostly list them in order already: that is seen with
+ * the comparisons `Array.prototype.sort` itself begins with (each event against the one before
+ * it, until one is lower), so a sorted list costs what sorting it costs, and nothing more.
+ */
+function sortEvents(events: Event[], scheme: VersionScheme): void {
+  for (let i = 1; i < events.length; i++) {
+    if (compareEventVersions(scheme, events[i]!.version, events[i - 1]!.version) < 0) {
+      events.sort((a, b) => compareEventVersions(scheme, a.version, b.version));
+      return;
+    }
+  }
+}
+
+/** "SEMVER range: introduced 0, fixed 1.2.3": every event in the record's order, limits too. */
+function evidenceOf(range: AffectedRange): string {
+  let text = `${range.type} range: `;
+  for (let i = 0; i < range.events.length; i++) {
+    const event = eventOf(range.events[i]!);
+    text += i === 0 ? `${event.kind} ${event.version}` : `, ${event.kind} ${event.version}`;
+  }
+  return text;
 }
 
 const notAffected: RangeVerdict = Object.freeze({ affected: false });
@@ -69,24 +88,31 @@ const notAffected: RangeVerdict = Object.freeze({ affected: false });
  * last_affected below it closes it. Limits cap the range from above.
  */
 export function evaluateRange(range: AffectedRange, version: string, scheme: VersionScheme): RangeVerdict {
-  const ready = prepareRange(range, scheme);
-  const { limits } = ready;
-  if (limits.length > 0 && !limits.some((limit) => limit.version === '*' || compareEventVersions(scheme, version, limit.version) < 0)) {
-    return notAffected;
+  return evaluatePrepared(range, prepareRange(range, scheme), version);
+}
+
+function evaluatePrepared(range: AffectedRange, ready: PreparedRange, version: string): RangeVerdict {
+  const { limits, scheme } = ready;
+  if (limits !== undefined) {
+    let below = false;
+    for (const limit of limits) {
+      if (limit === '*' || compareEventVersions(scheme, version, limit) < 0) {
+        below = true;
+        break;
+      }
+    }
+    if (!below) return notAffected;
   }
   if (ready.sortError !== undefined) throw ready.sortError;
-  let sorted = ready.sorted;
-  if (!sorted) {
+  const sorted = ready.events;
+  if (!ready.sorted) {
     try {
-      sorted = range.events
-        .map(eventOf)
-        .filter((e) => e.kind !== 'limit')
-        .sort((a, b) => compareEventVersions(scheme, a.version, b.version));
+      sortEvents(sorted, scheme);
     } catch (error) {
       ready.sortError = error;
       throw error;
     }
-    ready.sorted = sorted;
+    ready.sorted = true;
   }
   let affected = false;
   let openedAt = -1;
@@ -111,7 +137,7 @@ export function evaluateRange(range: AffectedRange, version: string, scheme: Ver
       break;
     }
   }
-  const evidence = ready.evidence;
+  const evidence = (ready.evidence ??= evidenceOf(range));
   return closing?.kind === 'fixed' ? { affected: true, fixed: closing.version, evidence } : { affected: true, evidence };
 }
 
@@ -168,23 +194,27 @@ function isListed(affected: AffectedPackage, version: string, schemes: Schemes):
   });
 }
 
-function verdicts(affected: AffectedPackage, version: string, schemes: Schemes): Array<Extract<RangeVerdict, { affected: true }>> {
-  const found: Array<Extract<RangeVerdict, { affected: true }>> = [];
-  if (affected.versions.length > 0 && isListed(affected, version, schemes)) found.push({ affected: true, evidence: `listed version ${version}` });
-  for (const range of affected.ranges) {
-    if (range.type === 'GIT') continue;
-    const verdict = evaluateRange(range, version, range.type === 'SEMVER' ? schemes.semver : schemes.ecosystem);
-    if (verdict.affected) found.push(verdict);
+/** The range's scheme: SemVer for SEMVER ranges, the ecosystem's own for ECOSYSTEM ranges. */
+const schemeOf = (range: AffectedRange, schemes: Schemes): VersionScheme => (range.type === 'SEMVER' ? schemes.semver : schemes.ecosystem);
+
+/** Each range of an affected package prepared on first use, once per evaluation (GIT ranges never are). */
+type PreparedRanges = Array<PreparedRange | undefined>;
+function preparedAt(ready: PreparedRanges, affected: AffectedPackage, i: number, schemes: Schemes): PreparedRange {
+  let prepared = ready[i];
+  if (prepared === undefined) {
+    const range = affected.ranges[i]!;
+    ready[i] = prepared = prepareRange(range, schemeOf(range, schemes));
   }
-  return found;
+  return prepared;
 }
 
-/** Whether anything holds the version: `verdicts(…).length > 0`, with the same comparisons, keeping nothing. */
-function holds(affected: AffectedPackage, version: string, schemes: Schemes): boolean {
+/** Whether anything holds the version: whether `evaluateAffected` finds it affected, with the same comparisons, keeping nothing. */
+function holds(affected: AffectedPackage, version: string, schemes: Schemes, ready: PreparedRanges): boolean {
   let held = affected.versions.length > 0 && isListed(affected, version, schemes);
-  for (const range of affected.ranges) {
+  for (let i = 0; i < affected.ranges.length; i++) {
+    const range = affected.ranges[i]!;
     if (range.type === 'GIT') continue;
-    if (evaluateRange(range, version, range.type === 'SEMVER' ? schemes.semver : schemes.ecosystem).affected) held = true;
+    if (evaluatePrepared(range, preparedAt(ready, affected, i, schemes), version).affected) held = true;
   }
   return held;
 }
@@ -196,23 +226,35 @@ function holds(affected: AffectedPackage, version: string, schemes: Schemes): bo
  * holds: with overlapping ranges the first fix may not be enough.
  */
 export function evaluateAffected(affected: AffectedPackage, version: string, schemes: Schemes): RangeVerdict {
-  const holding = verdicts(affected, version, schemes);
-  if (holding.length === 0) return notAffected;
-  const evidence = holding.length === 1 ? holding[0]!.evidence : holding.map((v) => v.evidence).join('; ');
+  const { ranges } = affected;
+  const ready: PreparedRanges = [];
+  // What holds the version, as evidence: the list, then each range holding it, joined by "; ".
+  let evidence = affected.versions.length > 0 && isListed(affected, version, schemes) ? `listed version ${version}` : undefined;
+  for (let i = 0; i < ranges.length; i++) {
+    const range = ranges[i]!;
+    if (range.type === 'GIT') continue;
+    const verdict = evaluatePrepared(range, preparedAt(ready, affected, i, schemes), version);
+    if (verdict.affected) evidence = evidence === undefined ? verdict.evidence : `${evidence}; ${verdict.evidence}`;
+  }
+  if (evidence === undefined) return notAffected;
   // Every fixed event above the installed version is a candidate, not only those of the ranges
   // holding it: a fix can land inside another range. (Each once, in the order first seen.)
-  const fixes: string[] = [];
-  for (const range of affected.ranges) {
+  let fixes: string[] | undefined;
+  for (const range of ranges) {
     if (range.type === 'GIT') continue;
-    const scheme = range.type === 'SEMVER' ? schemes.semver : schemes.ecosystem;
+    const scheme = schemeOf(range, schemes);
     for (const event of range.events) {
-      if ('fixed' in event && scheme.compare(event.fixed, version) > 0 && !fixes.includes(event.fixed)) fixes.push(event.fixed);
+      if ('fixed' in event && scheme.compare(event.fixed, version) > 0) {
+        if (fixes === undefined) fixes = [event.fixed];
+        else if (!fixes.includes(event.fixed)) fixes.push(event.fixed);
+      }
     }
   }
+  if (fixes === undefined) return { affected: true, evidence };
   if (fixes.length > 1) fixes.sort((a, b) => schemes.ecosystem.compare(a, b));
   let fixed: string | undefined;
   for (const candidate of fixes) {
-    if (!holds(affected, candidate, schemes)) {
+    if (!holds(affected, candidate, schemes, ready)) {
       fixed = candidate;
       break;
     }

@@ -41,6 +41,8 @@ describe('renderJsonPieces', () => {
     ['no findings', []],
     ['one finding', [finding('CVE-2024-0001', 'plain')]],
     ['several, one with non-ASCII and line breaks', [finding('CVE-2024-0001', 'caf\u00e9 \u2019quoted\u2019'), finding('CVE-2024-0002', 'two\nlines'), finding('CVE-2024-0003', '')]],
+    // More findings than one piece holds: pieces joined by commas, each indented as the report.
+    ['many, over several pieces', Array.from({ length: 600 }, (_, i) => finding(`CVE-2024-${String(i).padStart(4, '0')}`, i % 7 === 0 ? 'caf\u00e9' : `t${i}`))],
   ])('joins to exactly renderJson: %s', (_name, findings) => {
     const report = result(findings as Finding[]);
     expect([...renderJsonPieces(report)].join('')).toBe(renderJson(report));

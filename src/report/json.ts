@@ -5,14 +5,20 @@ export function renderJson(result: ScanResult): string {
   return `${JSON.stringify(result, null, 2)}\n`;
 }
 
-/** How a finding sits in the report: an element of a top-level key's array, four spaces in. */
-const FINDING_INDENT = '\n    ';
 const EMPTY_FINDINGS = '\n  "findings": []';
+/**
+ * How `JSON.stringify({ findings }, null, 2)` opens and closes: its elements sit between, already
+ * indented as the report's findings are (an element of a top-level key's array, four spaces in).
+ */
+const WRAPPER_OPEN = '{\n  "findings": [';
+const WRAPPER_CLOSE = '\n  ]\n}';
+/** Findings serialised per piece: pieces of a few hundred kilobytes. */
+const FINDINGS_PER_PIECE = 256;
 
 /**
  * The same report as `renderJson`, in pieces whose concatenation is exactly its text: the rest of
- * the result, then each finding serialised alone. A large report is written piece by piece and
- * never held whole (nor widened whole to two-byte text by one non-ASCII title).
+ * the result, then the findings a few hundred at a time. A large report is written piece by piece
+ * and never held whole (nor widened whole to two-byte text by one non-ASCII title).
  */
 export function* renderJsonPieces(result: ScanResult): Generator<string> {
   const { findings } = result;
@@ -24,8 +30,12 @@ export function* renderJsonPieces(result: ScanResult): Generator<string> {
     return;
   }
   yield `${outline.slice(0, at)}\n  "findings": [`;
-  for (let i = 0; i < findings.length; i++) {
-    yield `${i === 0 ? '' : ','}${FINDING_INDENT}${JSON.stringify(findings[i], null, 2).replaceAll('\n', FINDING_INDENT)}`;
+  for (let start = 0; start < findings.length; start += FINDINGS_PER_PIECE) {
+    // Serialised under a "findings" key at depth one, the findings come out indented as in the
+    // report: the wrapper's first and last lines are cut off, and pieces are joined by commas.
+    const wrapped = JSON.stringify({ findings: findings.slice(start, start + FINDINGS_PER_PIECE) }, null, 2);
+    const elements = wrapped.slice(WRAPPER_OPEN.length, wrapped.length - WRAPPER_CLOSE.length);
+    yield start === 0 ? elements : `,${elements}`;
   }
   yield `\n  ]${outline.slice(at + EMPTY_FINDINGS.length)}\n`;
 }

@@ -69,6 +69,16 @@ const byAdvisoryThenEcosystem = (a: AffectedCandidate, b: AffectedCandidate) =>
   a.advisoryId < b.advisoryId ? -1 : a.advisoryId > b.advisoryId ? 1 : a.ecosystem < b.ecosystem ? -1 : a.ecosystem > b.ecosystem ? 1 : 0;
 
 /**
+ * Candidates ordered by advisory id, then ecosystem. One package's rows come in the table's key
+ * order, which is that order but for non-ASCII ids (SQLite compares UTF-8 bytes, JavaScript
+ * UTF-16 units): a list already in order is only checked.
+ */
+function inAdvisoryOrder<T extends AffectedCandidate[]>(list: T): T {
+  for (let i = 1; i < list.length; i++) if (byAdvisoryThenEcosystem(list[i - 1]!, list[i]!) > 0) return list.sort(byAdvisoryThenEcosystem);
+  return list;
+}
+
+/**
  * An advisory from its row. Its `affected` list is parsed on first use: findings read the rest of
  * the record, and matching has each package's entries already, so most never need it.
  */
@@ -187,7 +197,8 @@ export class VulnDbReader {
         list.push({ advisoryId: row.advisory_id, ecosystem, entries: JSON.parse(row.entries) as AffectedPackage[] });
       }
       for (const name of batch) {
-        const list = read.get(name)?.sort(byAdvisoryThenEcosystem) ?? noCandidates;
+        const rows = read.get(name);
+        const list = rows ? inAdvisoryOrder(rows) : noCandidates;
         if (this.remember) this.packages.set([ecosystem, name], list);
         found.set(name, list);
       }
