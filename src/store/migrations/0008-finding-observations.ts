@@ -21,6 +21,8 @@ async function up(db: Kysely<unknown>, dialect: DialectName): Promise<void> {
     .addColumn('finding_id', text, (c) => c.primaryKey().references('findings.id').onDelete('cascade').onUpdate('cascade'))
     .addColumn('account_id', text, (c) => c.notNull())
     .addColumn('last_observed_at', text, (c) => c.notNull())
+    // SQLite: rows kept in the primary key's b-tree, not in a rowid table beside a second index of the key.
+    .$call((table) => (dialect === 'sqlite' ? table.modifyEnd(sql`without rowid`) : table))
     .execute();
   await sql`insert into finding_observations (finding_id, account_id, last_observed_at) select id, account_id, last_observed_at from findings`.execute(db);
   // The lastObservedAt sort, led by the account as the other sorts' indexes are.

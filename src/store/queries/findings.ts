@@ -11,7 +11,7 @@ import type { AccountId, FindingId, ResourceId } from '../ids.js';
 import type { Finding, FindingIdentity, FindingWrite, StoredFinding, Timestamp } from '../records.js';
 import * as rows from '../rows.js';
 import type { Store } from '../store.js';
-import { chunks, type QueryContext } from './context.js';
+import { chunks, textList, type QueryContext } from './context.js';
 
 /** Findings joined with their observations: what a head is selected from (rows.findingHeadColumns). */
 export function fromFindingHeads(db: QueryContext['db']) {
@@ -164,18 +164,16 @@ export function findingQueries(ctx: QueryContext) {
 
     async observeFindings(ids: readonly FindingId[], at: Timestamp) {
       const observedAt = rows.toTimestamp(at);
-      await ctx.atomically(async (tx) => {
-        for (const chunk of chunks(ids)) {
-          await tx.db
-            .updateTable('finding_observations')
-            .set({ last_observed_at: observedAt })
-            .where('finding_id', 'in', chunk)
-            .where(({ exists, selectFrom }) =>
-              exists(selectFrom('findings').select('findings.id').whereRef('findings.id', '=', 'finding_observations.finding_id').where('findings.status', '!=', 'CLOSED')),
-            )
-            .execute();
-        }
-      });
+      if (ids.length === 0) return;
+      // One statement (a push sees about 1,500 findings).
+      await ctx.db
+        .updateTable('finding_observations')
+        .set({ last_observed_at: observedAt })
+        .where('finding_id', 'in', textList(ctx.dialect, ids))
+        .where(({ exists, selectFrom }) =>
+          exists(selectFrom('findings').select('findings.id').whereRef('findings.id', '=', 'finding_observations.finding_id').where('findings.status', '!=', 'CLOSED')),
+        )
+        .execute();
     },
 
     async closeFindings(ids: readonly FindingId[], at: Timestamp) {
