@@ -94,6 +94,41 @@ describe('readSbom', () => {
     expect(inventory.createdAt).toBe('2024-02-02T10:00:00Z');
   });
 
+  it('reads indexed location properties in index order, the first value of each field, a layer only when whole', () => {
+    const property = (name: string, value: string) => ({ name: `vigil:location:${name}`, value });
+    const document = {
+      bomFormat: 'CycloneDX',
+      specVersion: '1.6',
+      components: [
+        {
+          type: 'library',
+          name: 'x',
+          version: '1.0.0',
+          purl: 'pkg:npm/x@1.0.0',
+          properties: [
+            { name: 'vigil:package:cataloger', value: 'npm-lock' },
+            property('2:path', '/c'),
+            property('0:path', '/a'),
+            property('0:path', '/ignored'),
+            property('0:layer-index', '1'),
+            property('2:layer-index', '0'),
+            property('0:layer-digest', 'sha256:aa'),
+            property('1:layer-index', '0'),
+            property('00:layer-diff-id', 'sha256:bb'),
+            property('x:path', '/not-indexed'),
+            property('3:', '/no-field'),
+            property('1:path', '/b'),
+          ],
+        },
+      ],
+    };
+    expect(readSbom(JSON.stringify(document)).packages[0]!.locations).toEqual([
+      { path: '/a', layer: { index: 1, digest: 'sha256:aa', diffId: 'sha256:bb' } },
+      { path: '/b' },
+      { path: '/c' },
+    ]);
+  });
+
   it("reads another tool's SPDX document: the described package is the target, OPERATING-SYSTEM the distro", () => {
     const inventory = readSbom(fixture('other-tool.spdx.json'));
     expect(inventory.target).toEqual({ kind: 'directory', name: 'web-frontend', path: '' });

@@ -115,8 +115,11 @@ export class VulnDbReader {
       byPackage: db.prepare<[string, string], { advisory_id: string; entries: string }>(
         'SELECT advisory_id, entries FROM affected WHERE ecosystem = ? AND name = ?',
       ),
-      byPackages: db.prepare<[string, string], { name: string; advisory_id: string; entries: string }>(
-        'SELECT name, advisory_id, entries FROM affected WHERE ecosystem = ? AND name IN (SELECT value FROM json_each(?))',
+      // One row per package named: its advisory ids as a JSON array, and their entries lists as
+      // one JSON array of them, in the same order (both aggregates read the same rows).
+      byPackages: db.prepare<[string, string], { name: string; ids: string; entries: string }>(
+        `SELECT name, json_group_array(advisory_id) AS ids, '[' || group_concat(entries, ',') || ']' AS entries
+         FROM affected WHERE ecosystem = ? AND name IN (SELECT value FROM json_each(?)) GROUP BY name`,
       ),
       // Every distinct ecosystem, one index seek each rather than a walk over every row.
       ecosystems: db.prepare<[], { ecosystem: string }>(
@@ -192,9 +195,11 @@ export class VulnDbReader {
     for (const batch of batches(missing)) {
       const read = new Map<string, AffectedCandidate[]>();
       for (const row of this.statements.byPackages.all(ecosystem, JSON.stringify(batch))) {
-        let list = read.get(row.name);
-        if (!list) read.set(row.name, (list = []));
-        list.push({ advisoryId: row.advisory_id, ecosystem, entries: JSON.parse(row.entries) as AffectedPackage[] });
+        const ids = JSON.parse(row.ids) as string[];
+        const entries = JSON.parse(row.entries) as AffectedPackage[][];
+        const list: AffectedCandidate[] = [];
+        for (let i = 0; i < ids.length; i++) list.push({ advisoryId: ids[i]!, ecosystem, entries: entries[i]! });
+        read.set(row.name, list);
       }
       for (const name of batch) {
         const rows = read.get(name);

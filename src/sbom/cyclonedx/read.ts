@@ -233,20 +233,62 @@ function isDigits(text: string, end: number): boolean {
   return true;
 }
 
-/** Indexed fields (`0:path`, `0:layer-digest`, …) as one map of field → first value per index, in index order. */
-function indexedGroups(entries: readonly [string, string][]): Map<string, string>[] {
-  const groups = new Map<number, Map<string, string>>();
-  for (const [rest, value] of entries) {
+/** One indexed location's fields (`0:path`, `0:layer-digest`, …), each its first value. */
+interface LocationFields {
+  index: number;
+  path?: string;
+  layerIndex?: string;
+  layerDigest?: string;
+  layerDiffId?: string;
+}
+
+/**
+ * A package's locations from its indexed location fields: one per index (in index order) that
+ * has a path, with its layer when the layer's index and digest are given.
+ */
+function readLocations(entries: readonly [string, string][]): Location[] {
+  // Entries come grouped by index, mostly one group: the last group is tried before the map.
+  const groups: LocationFields[] = [];
+  let byIndex: Map<number, LocationFields> | undefined;
+  for (let i = 0; i < entries.length; i++) {
+    const [rest, value] = entries[i]!;
     // `<digits>:<field>`, the field one line of at least one character (as /^(\d+):(.+)$/ reads it).
     const colon = rest.indexOf(':');
     if (colon < 1 || colon === rest.length - 1 || !isDigits(rest, colon) || lineBreak.test(rest)) continue;
     const index = Number(rest.slice(0, colon));
-    const field = rest.slice(colon + 1);
-    let group = groups.get(index);
-    if (!group) groups.set(index, (group = new Map()));
-    if (!group.has(field)) group.set(field, value);
+    let group = groups.length > 0 && groups[groups.length - 1]!.index === index ? groups[groups.length - 1] : byIndex?.get(index);
+    if (group === undefined) {
+      group = { index };
+      groups.push(group);
+      if (groups.length > 1) {
+        if (byIndex === undefined) byIndex = new Map(groups.map((g) => [g.index, g]));
+        else byIndex.set(index, group);
+      }
+    }
+    switch (rest.slice(colon + 1)) {
+      case 'path':
+        group.path ??= value;
+        break;
+      case 'layer-index':
+        group.layerIndex ??= value;
+        break;
+      case 'layer-digest':
+        group.layerDigest ??= value;
+        break;
+      case 'layer-diff-id':
+        group.layerDiffId ??= value;
+        break;
+    }
   }
-  return groups.size === 1 ? [...groups.values()] : [...groups.entries()].sort(([a], [b]) => a - b).map(([, group]) => group);
+  if (groups.length > 1) groups.sort((a, b) => a.index - b.index);
+  const locations: Location[] = [];
+  for (let i = 0; i < groups.length; i++) {
+    const { path, layerIndex, layerDigest, layerDiffId } = groups[i]!;
+    if (path === undefined) continue;
+    const layer = layerFrom(layerIndex, layerDigest, layerDiffId);
+    locations.push(layer ? { path, layer } : { path });
+  }
+  return locations;
 }
 
 function readMetadata(properties: PackageProperties): PackageMetadata | undefined {
@@ -294,20 +336,12 @@ function readPackage(component: JsonRecord, skipped: SkipTally): Package | undef
     return purlParts;
   };
   const type = properties.type ?? parts()?.type;
-  const label = `"${asString(component.name) ?? '?'}"`;
   if (!isPackageType(type)) {
+    const label = `"${asString(component.name) ?? '?'}"`;
     skipped.skip(purl === '' ? `${label} has no purl` : `${label} has purl ${purl}`);
     return undefined;
   }
-  const locations: Location[] = [];
-  if (properties.locations) {
-    for (const group of indexedGroups(properties.locations)) {
-      const path = group.get('path');
-      if (path === undefined) continue;
-      const layer = layerFrom(group.get('layer-index'), group.get('layer-digest'), group.get('layer-diff-id'));
-      locations.push(layer ? { path, layer } : { path });
-    }
-  }
+  const locations: Location[] = properties.locations ? readLocations(properties.locations) : [];
   const layer = layerFrom(properties.layerIndex, properties.layerDigest, properties.layerDiffId);
   const foreignParts = ours ? undefined : parts();
   const ecosystem = properties.ecosystem ?? (foreignParts ? ecosystemOfPurl(foreignParts) : undefined);
