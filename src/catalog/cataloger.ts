@@ -28,11 +28,6 @@ export interface CatalogFile extends RandomAccessBytes {
    * links are followed inside the target only. Undefined when there is no such regular file.
    */
   open(path: string): Promise<CatalogFile | undefined>;
-  /**
-   * The digest of the whole file when the driver has it already (see Cataloger.fileDigest);
-   * undefined when it has not, and the parser computes it itself.
-   */
-  digest?(algorithm: FileDigest): Promise<string | undefined>;
 }
 
 export interface CatalogContext {
@@ -84,17 +79,8 @@ export interface Cataloger {
     candidate(file: SniffCandidate): boolean;
     test(header: Buffer, path: string): boolean;
   };
-  /**
-   * The digest of each whole file the cataloger reports (a jar's SHA-1). Where the driver reads
-   * every byte of the file anyway (a walk on a worker thread hashes what it finds), it hands the
-   * digest over with the file (CatalogFile.digest), so the parser need not read the file again.
-   */
-  fileDigest?: FileDigest;
   parse: CatalogParser;
 }
-
-/** Digests of whole files the driver can compute for a cataloger. */
-export type FileDigest = 'sha1';
 
 /** Declares a cataloger; exists so every module export is checked against the interface. */
 export function defineCataloger(cataloger: Cataloger): Cataloger {

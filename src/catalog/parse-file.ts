@@ -17,7 +17,7 @@ const SHARED_RANGE_BYTES = 64 * 1024;
 /** At most this much of one file is kept that way. */
 const SHARED_RANGES_TOTAL = 1024 * 1024;
 
-export function catalogFile(tree: FileTree, file: FileRef, digest?: CatalogFile['digest']): CatalogFile {
+export function catalogFile(tree: FileTree, file: FileRef): CatalogFile {
   let bytes: Promise<Buffer> | undefined;
   const read = () => (bytes ??= tree.readFile(file));
   // Both binary catalogers read an executable's header and tables: the second reads them here.
@@ -48,7 +48,6 @@ export function catalogFile(tree: FileTree, file: FileRef, digest?: CatalogFile[
     },
     text: async () => (await read()).toString('utf8'),
     localPath: () => tree.localPath(file),
-    ...(digest ? { digest } : {}),
     async open(path) {
       const absolute = path.startsWith('/') ? path : `${posix.dirname(file.realPath)}/${path}`;
       const other = await tree.lookup(normalizeTreePath(absolute));

@@ -8,7 +8,7 @@ import type { Warning } from '../model/warning.js';
 import { Worker } from 'node:worker_threads';
 import { DirectoryTree } from '../source/directory.js';
 import type { FileRef, FileTree, WalkEntry } from '../source/file-tree.js';
-import type { CatalogFile, Cataloger, FileDigest } from './cataloger.js';
+import type { CatalogFile, Cataloger } from './cataloger.js';
 import { catalogFile, parseFile, type FileOutcome } from './parse-file.js';
 import { findFiles } from './patterns.js';
 import { isWalkPattern, walkCandidates, type Sniff } from './walk-candidates.js';
@@ -94,8 +94,8 @@ async function lookupCandidate(tree: FileTree, candidate: Candidate): Promise<Fi
 
 /**
  * Parses files as the walk finds them, while it goes on (a walk on a worker thread leaves this
- * thread free): two at a time, in the order found, so one waiting on work off the thread (a jar
- * hashed on a worker) overlaps the next. The driver takes the outcomes in its own order.
+ * thread free): two at a time, in the order found, so one waiting on a read off the thread
+ * overlaps the next. The driver takes the outcomes in its own order.
  */
 class Prefetch {
   /** By cataloger, then real path; undefined when the parse was dropped (the driver then parses). */
@@ -110,16 +110,13 @@ class Prefetch {
     private readonly distro: Distro | undefined,
   ) {}
 
-  /**
-   * Parses `file` with each of `readers` in turn, sharing one CatalogFile (for a sniff's
-   * catalogers); `digest` gives the file's digest when the walk computes it.
-   */
-  add(readers: readonly Cataloger[], file: FileRef, digest?: CatalogFile['digest']): void {
+  /** Parses `file` with each of `readers` in turn, sharing one CatalogFile (for a sniff's catalogers). */
+  add(readers: readonly Cataloger[], file: FileRef): void {
     if (this.stopped || readers.every((c) => this.outcomes.get(c)?.has(file.realPath))) return;
     const job = new Promise<FileOutcome[] | undefined>((resolve) => {
       this.queue.push(async () => {
         if (this.stopped) return resolve(undefined);
-        const input = catalogFile(this.tree, file, digest);
+        const input = catalogFile(this.tree, file);
         const outcomes: FileOutcome[] = [];
         for (const cataloger of readers) outcomes.push(await parseFile(this.tree, cataloger, file, this.distro, input));
         resolve(outcomes);
@@ -201,27 +198,14 @@ async function walkForCandidates(
     list.push(candidate);
   };
   if (prefetch && options.walkOnWorker !== false) {
-    // Digests the walk computes, and outcomes of files it parses, by path: each settles when it
-    // arrives, or undefined once the walk ends without it.
-    const digests = new Map<string, (digest: string | undefined) => void>();
+    // Outcomes of files the walk parses, by path: each settles when it arrives, or undefined once
+    // the walk ends without it.
     const parsed = sniffs.map(() => new Map<string, (outcomes: FileOutcome[] | undefined) => void>());
-    const digestSets = walkers.map((c) => c.fileDigest ?? null);
-    const walked = await walkOnWorker(tree, roots, patternSets, digestSets, readers, options.distro, options.crossMounts ?? false, {
+    const walked = await walkOnWorker(tree, roots, patternSets, readers, options.distro, options.crossMounts ?? false, {
       named(index, path, size) {
         const file = size < 0 ? undefined : { path, realPath: path, size };
         push(candidates.named, walkers[index]!, file ? { path, fileRef: () => file } : path);
-        if (!file) return;
-        const algorithm = digestSets[index];
-        let digest: CatalogFile['digest'];
-        if (algorithm && !digests.has(path)) {
-          const known = new Promise<string | undefined>((resolve) => digests.set(path, resolve));
-          digest = async (asked) => (asked === algorithm ? known : undefined);
-        }
-        prefetch.add([walkers[index]!], file, digest);
-      },
-      digested(path, digest) {
-        digests.get(path)?.(digest);
-        digests.delete(path);
+        if (file) prefetch.add([walkers[index]!], file);
       },
       sniffed(index, path, size, recognised) {
         const file = size < 0 ? undefined : { path, realPath: path, size };
@@ -233,7 +217,6 @@ async function walkForCandidates(
         parsed[index]!.delete(path);
       },
     });
-    for (const settle of digests.values()) settle(undefined);
     for (const settle of parsed.flatMap((byPath) => [...byPath.values()])) settle(undefined);
     if (walked) return candidates;
     // The worker could not walk (or failed part way): walk here, from the start.
@@ -249,7 +232,6 @@ async function walkForCandidates(
 
 interface FoundSink {
   named(index: number, path: string, size: number): void;
-  digested(path: string, digest: string): void;
   parsed(index: number, path: string, outcomes: FileOutcome[]): void;
   sniffed(index: number, path: string, size: number, recognised: boolean): void;
 }
@@ -264,7 +246,6 @@ async function walkOnWorker(
   tree: FileTree,
   roots: readonly string[],
   patternSets: string[][],
-  digests: Array<FileDigest | null>,
   readers: readonly (readonly Cataloger[])[],
   distro: Distro | undefined,
   crossMounts: boolean,
@@ -278,7 +259,7 @@ async function walkOnWorker(
     if (!group.every((c) => registered.includes(c))) return false;
     sniffers.push(group.map((c) => c.name));
   }
-  const data: WalkWorkerData = { root: tree.root, limits: tree.limits, roots: [...roots], crossMounts, patternSets, sniffers, digests, ...(distro ? { distro } : {}) };
+  const data: WalkWorkerData = { root: tree.root, limits: tree.limits, roots: [...roots], crossMounts, patternSets, sniffers, ...(distro ? { distro } : {}) };
   let worker: Worker;
   try {
     // Not the main thread's flags (`--input-type=module`, `--cpu-prof`…): the worker is a plain module.
@@ -298,7 +279,6 @@ async function walkOnWorker(
       if ('error' in message) return finish(false);
       for (const [index, path, size] of message.named) sink.named(index, path, size);
       for (const [index, path, size, recognised] of message.sniffed) sink.sniffed(index, path, size, recognised === 1);
-      for (const [path, digest] of message.digests) sink.digested(path, digest);
       for (const [index, path, outcomes] of message.parsed) sink.parsed(index, path, outcomes);
     });
     worker.on('error', () => finish(false));
@@ -440,8 +420,8 @@ async function catalog(
   };
   // Catalogers that read files by name run in registry order, which decides who finds a package
   // first (a jar's cataloger before the POM's, so the jar's SHA-1 is kept). Each file's packages
-  // are recorded in file order, but the next file is parsed meanwhile: a parser waiting on work
-  // off the main thread (a jar hashed on a worker) then overlaps the next file's reading.
+  // are recorded in file order, but the next file is parsed meanwhile: a parser waiting on a read
+  // off the main thread then overlaps the next file's reading.
   const byName = catalogers.filter((c) => !c.sniff);
   named: for (const cataloger of byName) {
     const files = await filesFor(tree, cataloger, candidates);

@@ -8,9 +8,8 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { DirectoryTree } from '../source/directory.js';
 import type { FileRef, SourceLimits } from '../source/file-tree.js';
-import { digestHostFile } from '../source/host-file.js';
 import type { Distro } from '../model/distro.js';
-import type { Cataloger, FileDigest } from './cataloger.js';
+import type { Cataloger } from './cataloger.js';
 import { catalogFile, parseFile, type FileOutcome } from './parse-file.js';
 import { walkCandidates, type Sniff } from './walk-candidates.js';
 
@@ -29,8 +28,6 @@ export interface WalkWorkerData {
   sniffers: string[][];
   /** The context every parser gets. */
   distro?: Distro;
-  /** By pattern set: the digest of each whole file its cataloger reports, computed here. */
-  digests: Array<FileDigest | null>;
 }
 
 /**
@@ -40,20 +37,16 @@ export interface WalkWorkerData {
  */
 export type NamedFound = [number, string, number];
 export type SniffedFound = [number, string, number, 0 | 1];
-/** [path, digest]: the digest of a named file, sent after the file itself (the driver starts reading it meanwhile). */
-export type DigestFound = [string, string];
 /** [sniff, path, outcomes]: what each of a sniff's catalogers found in a file it recognised. */
 export type ParsedFound = [number, string, FileOutcome[]];
 
 export type WalkWorkerMessage =
-  | { named: NamedFound[]; sniffed: SniffedFound[]; digests: DigestFound[]; parsed: ParsedFound[] }
+  | { named: NamedFound[]; sniffed: SniffedFound[]; parsed: ParsedFound[] }
   | { done: true }
   | { error: string };
 
 /** Candidates sent at once: few messages, yet the driver hears of the first files early. */
 const BATCH = 64;
-/** Bytes hashed per read. */
-const HASH_CHUNK_BYTES = 1024 * 1024;
 
 async function loadCataloger(name: string): Promise<Cataloger> {
   const module = (await import(new URL(`./${name}/index.js`, import.meta.url).href)) as Record<string, unknown>;
@@ -73,30 +66,13 @@ async function walk(port: NonNullable<typeof parentPort>, data: WalkWorkerData):
   const recognisedFiles: Array<[number, FileRef]> = [];
   let named: NamedFound[] = [];
   let sniffed: SniffedFound[] = [];
-  let digests: DigestFound[] = [];
   let parsed: ParsedFound[] = [];
   const flush = () => {
-    if (named.length + sniffed.length + digests.length + parsed.length === 0) return;
-    port.postMessage({ named, sniffed, digests, parsed } satisfies WalkWorkerMessage);
+    if (named.length + sniffed.length + parsed.length === 0) return;
+    port.postMessage({ named, sniffed, parsed } satisfies WalkWorkerMessage);
     named = [];
     sniffed = [];
-    digests = [];
     parsed = [];
-  };
-  const hashBuffer = Buffer.allocUnsafe(HASH_CHUNK_BYTES);
-  // A file whose digest its cataloger reports: sent at once, so the driver reads it while it is
-  // hashed here; then its digest, when the bytes hashed are the size the walk saw (else the
-  // parser hashes it itself).
-  const digest = (algorithm: FileDigest, file: FileRef) => {
-    if (file.size > data.limits.maxFileBytes) return;
-    flush();
-    try {
-      const hashed = digestHostFile(tree.filePath(file), algorithm, file.path, hashBuffer);
-      if (hashed.size === file.size) digests.push([file.path, hashed.digest]);
-    } catch {
-      return; // unreadable now: the parser meets the same and reports it
-    }
-    flush();
   };
   const found = () => {
     if (named.length + sniffed.length + parsed.length >= BATCH) flush();
@@ -106,9 +82,7 @@ async function walk(port: NonNullable<typeof parentPort>, data: WalkWorkerData):
       named(index, entry) {
         const file = entry.fileRef?.();
         named.push([index, entry.path, file ? file.size : -1]);
-        const algorithm = data.digests[index];
-        if (file && algorithm) digest(algorithm, file);
-        else found();
+        found();
       },
       sniffed(index, entry) {
         const file = entry.fileRef?.();

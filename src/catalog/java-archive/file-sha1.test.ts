@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { bufferBytes } from '../random-access-bytes.js';
-import { sha1OfBytes, sha1OfFile, WORKER_OPTIONS, WORKER_SOURCE } from './file-sha1.js';
+import { sha1OfBytes, sha1OfFile } from './file-sha1.js';
 
 const work = mkdtempSync(join(tmpdir(), 'vigil-file-sha1-'));
 afterAll(() => rmSync(work, { recursive: true, force: true }));
@@ -33,19 +33,19 @@ describe('sha1OfFile', () => {
   const path = join(work, 'app.jar');
   writeFileSync(path, bytes);
 
-  it('hashes a file on the disk on the worker thread, reading none of it here', async () => {
+  it('hashes a file on the disk from its path, reading none of it by ranges', async () => {
     const file = targetFile(bytes, async () => path);
     expect(await sha1OfFile(file)).toBe(sha1(bytes));
     expect(file.rangesRead).toBe(0);
-    // Several at once, as the worker queues them.
+    // Several at once, through the one buffer.
     expect(await Promise.all([sha1OfFile(file), sha1OfFile(file)])).toEqual([sha1(bytes), sha1(bytes)]);
   });
 
-  it('hashes here, by ranges, what has no path or what the worker cannot read as the file it should be', async () => {
+  it('hashes by ranges what has no path, or a path that does not hold the file it should', async () => {
     const noPath = targetFile(bytes, () => Promise.reject(new Error('over the extraction budget')));
     expect(await sha1OfFile(noPath)).toBe(sha1(bytes));
     expect(noPath.rangesRead).toBe(4);
-    // A link in the last segment is not followed by the worker.
+    // A link in the last segment is not followed.
     symlinkSync(path, join(work, 'link.jar'));
     const viaLink = targetFile(bytes, async () => join(work, 'link.jar'));
     expect(await sha1OfFile(viaLink)).toBe(sha1(bytes));
@@ -55,18 +55,6 @@ describe('sha1OfFile', () => {
     const other = targetFile(bytes, async () => join(work, 'other.jar'));
     expect(await sha1OfFile(other)).toBe(sha1(bytes));
     expect(await sha1OfFile(targetFile(bytes, async () => join(work, 'missing.jar')))).toBe(sha1(bytes));
-  });
-
-  it('starts the worker without the main thread\'s flags, so an ES-module entry point does not break it', async () => {
-    const { execFileSync } = await import('node:child_process');
-    // The worker as Vigil starts it, from a process run as the benchmark runs Vigil: an ES module
-    // evaluated with --input-type=module, a flag a worker would otherwise inherit.
-    const script = `import { Worker } from 'node:worker_threads';
-      const worker = new Worker(${JSON.stringify(WORKER_SOURCE)}, ${JSON.stringify(WORKER_OPTIONS)});
-      worker.on('message', (m) => { process.stdout.write(JSON.stringify(m)); worker.terminate(); });
-      worker.postMessage({ id: 1, path: ${JSON.stringify(path)} });`;
-    const out = execFileSync(process.execPath, ['--input-type=module', '-e', script], { encoding: 'utf8' });
-    expect(JSON.parse(out)).toEqual({ id: 1, sha1: sha1(bytes), size: bytes.length });
   });
 
   it('hashes bytes in memory in chunks, empty ones included', async () => {

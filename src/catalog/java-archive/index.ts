@@ -13,7 +13,5 @@ export const javaArchiveCataloger = defineCataloger({
   version: 1,
   // Patterns match case-sensitively: the common upper-case spellings are listed too.
   patterns: [...JAVA_ARCHIVE_EXTENSIONS.map((extension) => `/**/*.${extension}`), '/**/*.JAR', '/**/*.WAR', '/**/*.EAR'],
-  // Every byte is hashed: a walk that finds the file hashes it as it goes (see run.ts).
-  fileDigest: 'sha1',
   parse: parseJavaArchive,
 }) satisfies Cataloger;

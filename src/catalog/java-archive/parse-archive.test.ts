@@ -8,6 +8,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { catalogTester, memoryFile, packageLine, recordingContext } from '../../../test/harness/catalog.js';
 import { buildJar, manifestBytes } from '../../../test/harness/zip-builder.js';
 import { writeZip } from '../../../test/harness/zip-writer.js';
+import type { RandomAccessBytes } from '../random-access-bytes.js';
 import { javaArchiveCataloger } from './index.js';
 import { isWantedEntry, javaArchiveLimits, mayBeWantedEntry, parseJavaArchive, parseJavaArchiveBytes } from './parse-archive.js';
 
@@ -57,6 +58,21 @@ const fatJar = buildJar({
 });
 
 describe('java-archive cataloger', () => {
+  it('hashes an archive only when it holds a package, and then once', async () => {
+    const hashed: string[] = [];
+    const digest = async (bytes: RandomAccessBytes) => {
+      const whole = await bytes.readRange(0, bytes.size);
+      hashed.push(createHash('sha1').update(whole).digest('hex'));
+      return hashed.at(-1)!;
+    };
+    const { ctx } = recordingContext();
+    expect(await parseJavaArchiveBytes(mystery, '/app/mystery.jar', ctx, javaArchiveLimits, digest)).toEqual([]);
+    expect(hashed).toEqual([]);
+    const packages = await parseJavaArchiveBytes(springCore, '/app/spring-core-6.1.2.jar', ctx, javaArchiveLimits, digest);
+    expect(hashed).toEqual([createHash('sha1').update(springCore).digest('hex')]);
+    expect(packages.map((p) => p.hashes)).toEqual([[{ algorithm: 'SHA-1', value: hashed[0] }]]);
+  });
+
   it('reads a Spring Boot fat jar and the jars in BOOT-INF/lib', async () => {
     const result = await catalogTester()
       .fromDirectory(tree({ 'app/app.jar': fatJar, 'app/README.txt': Buffer.from('hello') }))

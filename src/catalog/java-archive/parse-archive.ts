@@ -4,14 +4,14 @@
  * a package; without any, the manifest and the file name identify the archive when they can.
  * Archives inside it (BOOT-INF/lib, WEB-INF/lib, EAR modules, jars in jars) are inflated into
  * memory, bounded by their size in the outer archive, and read the same way, to a bounded depth.
- * The archive's SHA-1 is reported, so all its bytes are hashed meanwhile, on a worker thread when
- * the file is on the local disk (see file-sha1.ts).
+ * The archive's SHA-1 is reported with its packages, so all its bytes are hashed once it is known
+ * to hold one (see file-sha1.ts).
  * @see https://docs.oracle.com/en/java/javase/17/docs/specs/jar/jar.html
  */
 import type { PackageMetadata, ParsedPackage } from '../../model/package.js';
 import type { CatalogContext, CatalogFile } from '../cataloger.js';
 import { bufferBytes, type RandomAccessBytes } from '../random-access-bytes.js';
-import { isMavenCoordinate, mavenPackage, unusableVersion } from '../java-pom/maven-package.js';
+import { isMavenCoordinate, mavenPackage, unusableVersion, type MavenCoordinates } from '../java-pom/maven-package.js';
 import { readPomLicenses } from '../java-pom/pom-licenses.js';
 import { isJavaArchiveName, JAVA_ARCHIVE_EXTENSIONS, parseArchiveFileName } from './file-name.js';
 import { parseManifest, type Manifest } from './manifest.js';
@@ -165,7 +165,7 @@ function firstLine(error: unknown): string {
 }
 
 
-/** How an archive's SHA-1 is had: the file's on a worker thread when it can be, a nested archive's here. */
+/** How an archive's SHA-1 is had: the file's from the disk when it can be, a nested archive's from its bytes. */
 type ArchiveDigest = (bytes: RandomAccessBytes) => Promise<string>;
 
 async function readArchive(bytes: RandomAccessBytes, display: string, depth: number, state: FileState, digest: ArchiveDigest = sha1OfBytes): Promise<ParsedPackage[]> {
@@ -184,9 +184,6 @@ async function readArchive(bytes: RandomAccessBytes, display: string, depth: num
     ctx.warn('ARCHIVE_UNREADABLE', `${display} is not a readable zip archive: ${firstLine(error)}`);
     return [];
   }
-  // Hashed meanwhile (on a worker for a file on the disk), awaited when the packages are made.
-  const sha1 = digest(bytes);
-  sha1.catch(() => undefined);
   const reading: ArchiveReading = { display, depth, pomProperties: [], pomLicenses: new Map() };
   const nested: ParsedPackage[] = [];
   const rejected = { unsafe: [] as string[], duplicate: [] as string[] };
@@ -250,18 +247,27 @@ async function readArchive(bytes: RandomAccessBytes, display: string, depth: num
   } catch (error) {
     if (!(error instanceof ArchiveStop)) throw error;
   }
-  return [...packagesOf(reading, await sha1, ctx), ...nested];
+  // Every byte is hashed only for an archive that holds a package: many jars hold none.
+  const found = packagesOf(reading, ctx);
+  const sha1 = found.length > 0 ? await digest(bytes) : '';
+  return [...found.map(({ coordinates, extra }) => mavenPackage(coordinates, { sha1, ...extra })), ...nested];
+}
+
+/** A package found in an archive, but for the archive's SHA-1. */
+interface FoundPackage {
+  coordinates: MavenCoordinates;
+  extra: { locationPath?: string; metadata: PackageMetadata; licenses: string[] };
 }
 
 /** The package each pom.properties names; the manifest and file name when there is none. */
-function packagesOf(reading: ArchiveReading, sha1: string, ctx: CatalogContext): ParsedPackage[] {
+function packagesOf(reading: ArchiveReading, ctx: CatalogContext): FoundPackage[] {
   const locationPath = reading.depth === 0 ? undefined : reading.display;
-  const extra = { sha1, ...(locationPath ? { locationPath } : {}) };
+  const extra = locationPath ? { locationPath } : {};
   if (reading.pomProperties.length === 0) {
     const fallback = packageFromManifest(reading, ctx);
-    return fallback ? [mavenPackage(fallback.coordinates, { ...extra, metadata: fallback.metadata, licenses: fallback.licenses })] : [];
+    return fallback ? [{ coordinates: fallback.coordinates, extra: { ...extra, metadata: fallback.metadata, licenses: fallback.licenses } }] : [];
   }
-  const packages: ParsedPackage[] = [];
+  const packages: FoundPackage[] = [];
   for (const { entry, folderGroup, folderArtifact, properties } of reading.pomProperties) {
     // The folder names are what maven-archiver wrote the file under; the file's own values win.
     const groupId = properties.get('groupId') || folderGroup;
@@ -279,7 +285,7 @@ function packagesOf(reading: ArchiveReading, sha1: string, ctx: CatalogContext):
     }
     const metadata: PackageMetadata = { evidence: 'pom.properties', pomProperties: entry };
     const licenses = reading.pomLicenses.get(`${folderGroup}/${folderArtifact}`) ?? [];
-    packages.push(mavenPackage({ groupId, artifactId, version }, { ...extra, metadata, licenses }));
+    packages.push({ coordinates: { groupId, artifactId, version }, extra: { ...extra, metadata, licenses } });
   }
   return packages;
 }
