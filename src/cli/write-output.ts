@@ -1,5 +1,4 @@
 /** @module Writes command output to stdout or to a file, never leaving a half-written file. */
-import { randomBytes } from 'node:crypto';
 import { rename, rm, stat, writeFile } from 'node:fs/promises';
 import { dirname, basename, join } from 'node:path';
 import { VigilError, describeError } from '../errors.js';
@@ -22,6 +21,8 @@ export async function writeOutput(text: string, outputPath: string | undefined):
     return;
   }
   // Written beside the destination and renamed over it, so a reader sees the old file or the whole new one.
+  // (The crypto module is loaded only here: a report on stdout never needs it.)
+  const { randomBytes } = await import('node:crypto');
   const temporary = join(dirname(outputPath), `.${basename(outputPath)}.${randomBytes(6).toString('hex')}.tmp`);
   try {
     await writeFile(temporary, text, { flag: 'wx' });

@@ -3,10 +3,16 @@
  * pypa/packaging's Version.
  * @see https://packaging.python.org/en/latest/specifications/version-specifiers/
  */
-import { compare as comparePep440, explain, type Pep440Version } from '@renovatebot/pep440';
+import { createRequire } from 'node:module';
+import type * as Pep440Library from '@renovatebot/pep440';
+import type { Pep440Version } from '@renovatebot/pep440';
 import { parsed, rejected, schemeFunctions, type ParseResult, type VersionScheme } from './scheme.js';
 
 export type { Pep440Version };
+
+/** The library, loaded when a PyPI version is first read (a scan without Python packages never needs it). */
+let library: typeof Pep440Library | undefined;
+const pep440Library = (): typeof Pep440Library => (library ??= createRequire(import.meta.url)('@renovatebot/pep440') as typeof Pep440Library);
 
 /** Kept beside the parse so compare can hand the library the same string it validated. */
 export interface ParsedPep440 {
@@ -17,7 +23,7 @@ export interface ParsedPep440 {
 function readPep440(version: string): ParseResult<ParsedPep440> {
   // packaging strips surrounding whitespace before matching; the library does not.
   const text = version.trim();
-  const explained = explain(text);
+  const explained = pep440Library().explain(text);
   if (!explained) return rejected('not a PEP 440 version');
   // The library reads release numbers with Number(); past 2^53 distinct versions would collide.
   if (explained.release.some((n) => !Number.isSafeInteger(n)) || !Number.isSafeInteger(explained.epoch)) {
@@ -29,5 +35,5 @@ function readPep440(version: string): ParseResult<ParsedPep440> {
 export const pep440 = {
   name: 'pep440',
   ecosystems: ['PyPI'],
-  ...schemeFunctions('pep440', readPep440, (a, b) => comparePep440(a.text, b.text)),
+  ...schemeFunctions('pep440', readPep440, (a, b) => pep440Library().compare(a.text, b.text)),
 } satisfies VersionScheme<ParsedPep440>;
