@@ -217,10 +217,12 @@ async function loadSqlite(path, findings, fingerprint) {
   for (const { name } of indexes) db.exec(`drop index ${name}`);
   let insert;
   const insertBody = db.prepare('insert into finding_bodies (finding_id, finding) values (@finding_id, @finding)');
-  const insertObservation = db.prepare('insert into finding_observations (finding_id, account_id, last_observed_at) values (@finding_id, @account_id, @last_observed_at)');
+  let insertObservation;
   let count = 0;
   for (const batch of findingBatches(resources, findings, 50_000)) {
-    insert ??= db.prepare(`insert into findings (${Object.keys(batch[0].row).join(', ')}) values (${Object.keys(batch[0].row).map((c) => `@${c}`).join(', ')})`);
+    const insertInto = (table, row) => db.prepare(`insert into ${table} (${Object.keys(row).join(', ')}) values (${Object.keys(row).map((c) => `@${c}`).join(', ')})`);
+    insert ??= insertInto('findings', batch[0].row);
+    insertObservation ??= insertInto('finding_observations', batch[0].observation);
     db.transaction(() => {
       for (const { row, body, observation } of batch) {
         insert.run(row);
@@ -280,12 +282,13 @@ async function loadPostgres(url, findings, log) {
           [JSON.stringify(batch.map((b) => b.row))],
         )
         .then(() => client.query('insert into finding_bodies (finding_id, finding) select finding_id, finding from json_to_recordset($1::json) as r(finding_id text, finding text)', [JSON.stringify(batch.map((b) => b.body))]))
-        .then(() =>
-          client.query(
-            'insert into finding_observations (finding_id, account_id, last_observed_at) select finding_id, account_id, last_observed_at from json_to_recordset($1::json) as r(finding_id text, account_id text, last_observed_at text)',
+        .then(() => {
+          const observed = Object.keys(batch[0].observation);
+          return client.query(
+            `insert into finding_observations (${observed.join(', ')}) select ${observed.join(', ')} from json_to_recordset($1::json) as r(${observed.map((c) => `${c} text`).join(', ')})`,
             [JSON.stringify(batch.map((b) => b.observation))],
-          ),
-        );
+          );
+        });
       count += batch.length;
     }
     await inserting;

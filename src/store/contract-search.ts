@@ -168,7 +168,7 @@ interface World {
 }
 
 /** Stores the seeds in a new account: one finding per identity (the first seed wins). */
-async function storeWorld(store: Store, seeds: { resources: ResourceSeed[]; findings: FindingSeed[] }): Promise<World> {
+async function storeWorld(store: Store, seeds: { resources: ResourceSeed[]; findings: FindingSeed[] }, options: { laterScans?: boolean } = {}): Promise<World> {
   const accountId = (await store.createAccount({ name: unique('search'), region: 'eu-west-1' })).id;
   const resources: Resource[] = [];
   for (const seed of seeds.resources) {
@@ -194,7 +194,9 @@ async function storeWorld(store: Store, seeds: { resources: ResourceSeed[]; find
     const key = identityKey(identityOf(write));
     if (!writes.has(key)) writes.set(key, write);
   }
-  const stored = await store.upsertFindings([...writes.values()]);
+  await store.upsertFindings([...writes.values()]);
+  if (options.laterScans) await laterWrites(store, [...writes.values()]);
+  const stored = (await Promise.all(resources.map((r) => store.listFindingsForResource(r.id)))).flat();
   const byId = new Map(resources.map((r) => [r.id as string, r]));
   return {
     accountId,
@@ -203,6 +205,29 @@ async function storeWorld(store: Store, seeds: { resources: ResourceSeed[]; find
     lifecycle: stored.map((record) => fromStoredRecord(record)),
     facts: (finding) => resourceFacts(byId.get(finding.resourceId)!),
   };
+}
+
+/**
+ * What later scans do to stored findings, so that searches see rows written every way the
+ * service writes them (a store may keep copies of a row's columns beside it, which each of these
+ * must keep in step): every third open finding closed, every fourth rewritten with its status
+ * turned (ACTIVE and SUPPRESSED swapped, a CLOSED one reopened), every fifth seen again later.
+ */
+async function laterWrites(store: Store, writes: readonly FindingWrite[]): Promise<void> {
+  const later = TIMES.at(-1)!;
+  const open = writes.filter((w) => w.status !== 'CLOSED');
+  await store.closeFindings(
+    open.filter((_, i) => i % 3 === 2).map((w) => w.id),
+    later,
+  );
+  const turned = writes
+    .filter((_, i) => i % 4 === 3)
+    .map((w): FindingWrite => ({ ...w, status: w.status === 'ACTIVE' ? 'SUPPRESSED' : 'ACTIVE', closedAt: null, updatedAt: later, lastObservedAt: later }));
+  if (turned.length > 0) await store.upsertFindings(turned);
+  await store.observeFindings(
+    writes.filter((_, i) => i % 5 === 4).map((w) => w.id),
+    later,
+  );
 }
 
 // ── Criteria drawn from the same values ─────────────────────────────────────────────────────
@@ -585,7 +610,7 @@ export function runFindingSearchContract(current: () => Store): void {
       const store = current();
       await fc.assert(
         fc.asyncProperty(worldSeed, rawCriteria, sortArb, fc.integer({ min: 1, max: 6 }), async (seeds, raw, sort, limit) => {
-          const world = await storeWorld(store, seeds);
+          const world = await storeWorld(store, seeds, { laterScans: true });
           await expectSearchLikePure(store, world, criteriaFor(world, raw), sort, limit);
         }),
         { numRuns: runs(60) },
@@ -641,7 +666,7 @@ export function runFindingSearchContract(current: () => Store): void {
           pick(['ASC', 'DESC'] as const),
           fc.integer({ min: 1, max: 4 }),
           async (seeds, raw, type, sortBy, sortOrder, limit) => {
-            const world = await storeWorld(store, seeds);
+            const world = await storeWorld(store, seeds, { laterScans: true });
             const criteria = criteriaFor(world, raw);
             const got = await allAggregationPages(store, world.accountId, { type, criteria, sortBy, sortOrder, limit });
             expect(got).toEqual(pureAggregation(world, type, criteria, sortBy, sortOrder));

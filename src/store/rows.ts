@@ -79,6 +79,11 @@ export function identityKey(identity: FindingIdentity): string {
   return [identity.accountId, identity.resourceId, identity.type, identity.vulnerabilityId, identity.packageEcosystem, identity.packageName, identity.filePath].join('\u0000');
 }
 
+/** The findings columns finding_observations holds copies of, for its sort index (0008-finding-observations). */
+export const observationCoveredColumns = ['account_id', 'status', 'severity', 'resource_type', 'fix_available', 'exploit_available', 'resource_id'] as const satisfies ReadonlyArray<
+  keyof StoreDatabase['findings'] & keyof StoreDatabase['finding_observations']
+>;
+
 /** A finding write as its three rows: the finding's, its body's and its observation's. */
 export function findingToRows(write: FindingWrite): { row: Row<'findings'>; body: Row<'finding_bodies'>; observation: Row<'finding_observations'> } {
   const identity = identityOf(write);
@@ -112,7 +117,17 @@ export function findingToRows(write: FindingWrite): { row: Row<'findings'>; body
   return {
     row,
     body: { finding_id: write.id, finding: bodyJson },
-    observation: { finding_id: write.id, account_id: write.accountId, last_observed_at: toTimestamp(write.lastObservedAt) },
+    observation: {
+      finding_id: write.id,
+      account_id: write.accountId,
+      last_observed_at: toTimestamp(write.lastObservedAt),
+      status: row.status,
+      severity: row.severity,
+      resource_type: row.resource_type,
+      fix_available: row.fix_available,
+      exploit_available: row.exploit_available,
+      resource_id: row.resource_id,
+    },
   };
 }
 

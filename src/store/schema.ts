@@ -115,11 +115,21 @@ export interface FindingBodiesTable {
   finding: Json;
 }
 
-/** When each finding was last observed, apart from its row: a push moves it for every finding it sees (0008-finding-observations). */
+/**
+ * When each finding was last observed, apart from its row: a push moves it for every finding it
+ * sees (0008-finding-observations). Behind it, copies of the findings columns the common criteria
+ * test, for the lastObservedAt sort's index (written with the row: rows.findingToRows, closeFindings).
+ */
 export interface FindingObservationsTable {
   finding_id: string;
   account_id: string;
   last_observed_at: Timestamp;
+  status: FindingsTable['status'];
+  severity: string;
+  resource_type: FindingsTable['resource_type'];
+  fix_available: FindingsTable['fix_available'];
+  exploit_available: FindingsTable['exploit_available'];
+  resource_id: string;
 }
 
 export interface FiltersTable {

@@ -38,7 +38,17 @@ describe.each(dialects)('0008-finding-observations on %s', (dialect, skip) => {
 
       await migrateToLatest(db as Kysely<unknown>, dialect);
       expect(await db.selectFrom('finding_observations').selectAll().orderBy('finding_id').execute()).toEqual(
-        stored.map(([id, , lastObservedAt]) => ({ finding_id: id, account_id: 'acct-1', last_observed_at: lastObservedAt })),
+        stored.map(([id, status, lastObservedAt]) => ({
+          finding_id: id,
+          account_id: 'acct-1',
+          last_observed_at: lastObservedAt,
+          status,
+          severity: 'HIGH',
+          resource_type: 'HOST',
+          fix_available: 'YES',
+          exploit_available: 'NO',
+          resource_id: 'res-1',
+        })),
       );
       // The column left the findings row, and its sort index with it.
       await expect(sql`select last_observed_at from findings`.execute(db)).rejects.toThrow();
@@ -63,6 +73,15 @@ describe.each(dialects)('0008-finding-observations on %s', (dialect, skip) => {
         ['fnd-1', '2026-03-06T08:00:00.000Z'],
         ['fnd-2', '2026-03-02T08:00:00.000Z'],
         ['fnd-3', '2026-03-05T08:00:00.000Z'],
+      ]);
+      // Closing one: the status the sort's index holds follows, and the default (ACTIVE) search leaves it out.
+      await store.closeFindings(['fnd-1'] as never, '2026-03-07T08:00:00.000Z');
+      const active = await store.searchFindings('acct-1' as never, { criteria: {}, sort: { field: 'LAST_OBSERVED_AT', sortOrder: 'ASC' }, limit: 10 });
+      expect(active.findings.map((f) => f.id)).toEqual(['fnd-3']);
+      expect(await db.selectFrom('finding_observations').select(['finding_id', 'status']).orderBy('finding_id').execute()).toEqual([
+        { finding_id: 'fnd-1', status: 'CLOSED' },
+        { finding_id: 'fnd-2', status: 'CLOSED' },
+        { finding_id: 'fnd-3', status: 'ACTIVE' },
       ]);
     } finally {
       await close();

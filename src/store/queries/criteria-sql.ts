@@ -17,6 +17,7 @@ import { sql, type Expression, type ExpressionBuilder, type Kysely, type SqlBool
 import type { DateFilter, FilterCriteria, MapFilter, NumberFilter, PackageFilter, StringFilter } from '../../findings/criteria.js';
 import type { AccountId } from '../ids.js';
 import type { DialectName } from '../migrations/index.js';
+import { observationCoveredColumns } from '../rows.js';
 import type { StoreDatabase } from '../schema.js';
 
 type FindingsEb = ExpressionBuilder<StoreDatabase, 'findings'>;
@@ -27,6 +28,8 @@ interface TextColumn {
   column: FindingColumn;
   /** Whether a finding may lack the value (NULL). */
   nullable: boolean;
+  /** Where the query reads it: the finding's row, or the copy beside its lastObservedAt (default findings). */
+  table?: 'findings' | 'finding_observations';
 }
 
 type StringKey = { [K in keyof FilterCriteria]-?: NonNullable<FilterCriteria[K]> extends StringFilter[] ? K : never }[keyof FilterCriteria];
@@ -65,6 +68,8 @@ const PACKAGE_COLUMNS: Record<Exclude<keyof PackageFilter, 'epoch'>, TextColumn>
   sourceLayerHash: { column: 'layer_digest', nullable: true },
 };
 
+const COPIED_IN_OBSERVATIONS: ReadonlySet<string> = new Set(observationCoveredColumns);
+
 const TRUE = sql<SqlBool>`1 = 1`;
 const FALSE = sql<SqlBool>`1 = 0`;
 
@@ -95,8 +100,8 @@ export function prefixUpperBound(prefix: string): string | undefined {
   return undefined;
 }
 
-function stringCondition(eb: FindingsEb, dialect: DialectName, { column, nullable }: TextColumn, filter: StringFilter): Condition {
-  const ref = eb.ref(`findings.${column}`);
+function stringCondition(eb: FindingsEb, dialect: DialectName, { column, nullable, table = 'findings' }: TextColumn, filter: StringFilter): Condition {
+  const ref = sql.ref(`${table}.${column}`);
   const { value } = filter;
   // PostgreSQL's text cannot hold U+0000 (it refuses the parameter), so no stored value contains
   // one: such a value is never equal to, nor a prefix of, anything stored there.
@@ -218,18 +223,26 @@ export interface CriteriaConditionOptions {
   defaultStatusFilter?: boolean;
   /** Default start-from-resources. */
   tagPlan?: TagPlan;
-  /** The query joins finding_observations to findings (default false). */
+  /** The query joins finding_observations to findings (default false): lastObservedAt is read from it. */
   observationsJoined?: boolean;
+  /**
+   * With the join, the columns copied into finding_observations are read there too: for a walk
+   * of its sort index (the lastObservedAt sort), which then tests them without a join per finding
+   * passed over. Any other walk wants them from findings, whose indexes hold them.
+   */
+  copiesFromObservations?: boolean;
 }
 
 /** The condition of parsed criteria over `findings` (the query must select from findings). */
 export function criteriaCondition(eb: FindingsEb, dialect: DialectName, criteria: FilterCriteria, options: CriteriaConditionOptions = {}): Condition {
   const parts: Condition[] = [];
+  const copied = options.observationsJoined && options.copiesFromObservations ? COPIED_IN_OBSERVATIONS : new Set<string>();
   for (const key of Object.keys(STRING_COLUMNS) as StringKey[]) {
     const filters = criteria[key];
-    if (filters) parts.push(stringFiltersCondition(eb, dialect, STRING_COLUMNS[key], filters));
+    const column = STRING_COLUMNS[key];
+    if (filters) parts.push(stringFiltersCondition(eb, dialect, copied.has(column.column) ? { ...column, table: 'finding_observations' } : column, filters));
   }
-  if (!criteria.findingStatus && options.defaultStatusFilter !== false) parts.push(eb('findings.status', '=', 'ACTIVE'));
+  if (!criteria.findingStatus && options.defaultStatusFilter !== false) parts.push(eb(sql.ref(copied.has('status') ? 'finding_observations.status' : 'findings.status'), '=', 'ACTIVE'));
   for (const key of Object.keys(NUMBER_COLUMNS) as NumberKey[]) {
     const filters = criteria[key];
     if (filters) parts.push(any(eb, filters.map((f) => rangeCondition(eb, NUMBER_COLUMNS[key], f))));

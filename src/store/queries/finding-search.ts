@@ -86,6 +86,7 @@ export function findingSearchQueries(ctx: QueryContext) {
       if (after && !sameSort(after.sort, sort)) invalidCursor(`belongs to a search sorted by ${after.sort.field} ${after.sort.sortOrder}, not ${sort.field} ${sort.sortOrder}`);
       const column = SORT_COLUMNS[sort.field];
       const { ref, idRef } = column;
+      const walksObservations = idRef === 'finding_observations.finding_id';
       const direction = sort.sortOrder === 'DESC' ? 'desc' : 'asc';
       const beyond = sql.raw(sort.sortOrder === 'DESC' ? '<' : '>');
       const afterValue = after && columnValueOf(column, after.value);
@@ -96,9 +97,9 @@ export function findingSearchQueries(ctx: QueryContext) {
         fromFindingHeads(ctx.db)
           .select([...rows.findingHeadColumns, 'findings.severity_rank', 'findings.vigil_score', 'findings.epss_score', 'findings.vulnerability_id'])
           .where('findings.account_id', '=', accountId)
-          // The lastObservedAt sort walks the observations' index, led by the account.
-          .$if(idRef === 'finding_observations.finding_id', (qb) => qb.where('finding_observations.account_id', '=', accountId))
-          .where((eb) => criteriaCondition(eb, ctx.dialect, request.criteria, { observationsJoined: true, ...(tagPlan ? { tagPlan } : {}) }));
+          // The lastObservedAt sort walks the observations' index, led by the account, testing the criteria's columns it holds.
+          .$if(walksObservations, (qb) => qb.where('finding_observations.account_id', '=', accountId))
+          .where((eb) => criteriaCondition(eb, ctx.dialect, request.criteria, { observationsJoined: true, copiesFromObservations: walksObservations, ...(tagPlan ? { tagPlan } : {}) }));
 
       const found = [];
       // 1. Rows with a value, after the cursor's (value, id) when it has a value.

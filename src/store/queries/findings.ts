@@ -61,17 +61,6 @@ export async function findingBodies(ctx: Pick<QueryContext, 'db'>, ids: readonly
   return bodies;
 }
 
-/** When these findings were last observed, by id. */
-async function lastObservedAt(ctx: Pick<QueryContext, 'db'>, ids: readonly string[]): Promise<Map<string, Timestamp>> {
-  const observed = new Map<string, Timestamp>();
-  for (const chunk of chunks(ids)) {
-    for (const row of await ctx.db.selectFrom('finding_observations').select(['finding_id', 'last_observed_at']).where('finding_id', 'in', chunk).execute()) {
-      observed.set(row.finding_id, row.last_observed_at);
-    }
-  }
-  return observed;
-}
-
 /** Rows read with their head columns, whole: each given its body. */
 async function withBodies(ctx: Pick<QueryContext, 'db'>, found: ReadonlyArray<Parameters<typeof rows.findingHeadFromRow>[0]>): Promise<StoredFinding[]> {
   const bodies = await findingBodies(ctx, found.map((row) => row.id as FindingId));
@@ -94,22 +83,22 @@ export function findingQueries(ctx: QueryContext) {
       const row = await fromFindingHeads(ctx.db)
         .select(rows.findingHeadColumns)
         .where('findings.account_id', '=', identity.accountId)
-        .where('resource_id', '=', identity.resourceId)
-        .where('type', '=', identity.type)
-        .where('vulnerability_id', '=', identity.vulnerabilityId)
-        .where('package_ecosystem', '=', identity.packageEcosystem)
-        .where('package_name', '=', normalizePackageName(identity.packageEcosystem, identity.packageName))
-        .where('file_path', '=', identity.filePath)
+        .where('findings.resource_id', '=', identity.resourceId)
+        .where('findings.type', '=', identity.type)
+        .where('findings.vulnerability_id', '=', identity.vulnerabilityId)
+        .where('findings.package_ecosystem', '=', identity.packageEcosystem)
+        .where('findings.package_name', '=', normalizePackageName(identity.packageEcosystem, identity.packageName))
+        .where('findings.file_path', '=', identity.filePath)
         .executeTakeFirst();
       return row && (await withBodies(ctx, [row]))[0];
     },
 
     async listFindingsForResource(resourceId: ResourceId) {
-      return withBodies(ctx, await fromFindingHeads(ctx.db).select(rows.findingHeadColumns).where('resource_id', '=', resourceId).orderBy('findings.id').execute());
+      return withBodies(ctx, await fromFindingHeads(ctx.db).select(rows.findingHeadColumns).where('findings.resource_id', '=', resourceId).orderBy('findings.id').execute());
     },
 
     async listFindingHeadsForResource(resourceId: ResourceId) {
-      return (await fromFindingHeads(ctx.db).select(rows.findingHeadColumns).where('resource_id', '=', resourceId).orderBy('findings.id').execute()).map(rows.findingHeadFromRow);
+      return (await fromFindingHeads(ctx.db).select(rows.findingHeadColumns).where('findings.resource_id', '=', resourceId).orderBy('findings.id').execute()).map(rows.findingHeadFromRow);
     },
 
     async getFindingBodies(ids: readonly FindingId[]) {
@@ -148,7 +137,12 @@ export function findingQueries(ctx: QueryContext) {
           await tx.db
             .insertInto('finding_observations')
             .values(chunk.map((w) => w.observation))
-            .onConflict((oc) => oc.column('finding_id').doUpdateSet((eb) => ({ last_observed_at: eb.ref('excluded.last_observed_at') })))
+            .onConflict((oc) =>
+              oc.column('finding_id').doUpdateSet((eb) => ({
+                last_observed_at: eb.ref('excluded.last_observed_at'),
+                ...Object.fromEntries(rows.observationCoveredColumns.map((column) => [column, eb.ref(`excluded.${column}`)])),
+              })),
+            )
             .execute();
           const written = new Map(chunk.map((w) => [w.write.id as string, w]));
           stored.push(
@@ -170,9 +164,7 @@ export function findingQueries(ctx: QueryContext) {
         .updateTable('finding_observations')
         .set({ last_observed_at: observedAt })
         .where('finding_id', 'in', textList(ctx.dialect, ids))
-        .where(({ exists, selectFrom }) =>
-          exists(selectFrom('findings').select('findings.id').whereRef('findings.id', '=', 'finding_observations.finding_id').where('findings.status', '!=', 'CLOSED')),
-        )
+        .where('status', '!=', 'CLOSED')
         .execute();
     },
 
@@ -188,7 +180,15 @@ export function findingQueries(ctx: QueryContext) {
             .where('status', '!=', 'CLOSED')
             .returning(findingRowHeadColumns)
             .execute();
-          const observed = await lastObservedAt(tx, written.map((row) => row.id));
+          if (written.length === 0) continue;
+          // The copy of the status behind the lastObservedAt sort's index follows.
+          const observations = await tx.db
+            .updateTable('finding_observations')
+            .set({ status: 'CLOSED' })
+            .where('finding_id', 'in', written.map((row) => row.id))
+            .returning(['finding_id', 'last_observed_at'])
+            .execute();
+          const observed = new Map(observations.map((row) => [row.finding_id, row.last_observed_at]));
           closed.push(...written.map((row) => rows.findingHeadFromRow({ ...row, last_observed_at: observed.get(row.id)! })));
         }
         return closed.sort((a, b) => (a.id < b.id ? -1 : 1));
