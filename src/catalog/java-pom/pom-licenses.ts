@@ -4,8 +4,9 @@
  * licenses alone, and parsing a POM of tens of kilobytes (dependency management, plugins, profiles)
  * costs far more than the licenses are worth: it was the dearest step of reading a jar.
  *
- * The document is judged as readPom judges it: validated whole by the same validator, deeper
- * than readXmlDocument's limit refused, the root named project. Only the root's first <licenses>
+ * The document is judged as readPom judges it: validated whole by the same validator (a plain one
+ * by the quicker test that agrees with it, plain-xml.ts), deeper than readXmlDocument's limit
+ * refused, the root named project. Only the root's first <licenses>
  * child is then parsed, cut out and wrapped in the root's own tag: ignoring attributes, entities
  * left as written and namespace prefixes stripped by name, the parser reads an element alike
  * wherever it stands. The cut follows the parser's own tokenising (comments, CDATA, processing
@@ -14,6 +15,7 @@
  */
 import { XMLValidator } from 'fast-xml-parser';
 import { readPom, readPomModel } from './parse-pom.js';
+import { isPlainWellFormedXml } from './plain-xml.js';
 import { decodeXml, MAX_XML_DEPTH, readXmlDocument } from './xml.js';
 
 /** A start tag <licenses>, <licenses/>, <prefix:licenses …> or <:licenses>: without one, no POM lists licenses. */
@@ -115,7 +117,7 @@ export function readPomLicenses(bytes: Buffer): string[] {
   if (!shape) return licensesOfWholePom(bytes);
   // No <licenses> under the root, or elements deeper than readXmlDocument reads: no licenses either way.
   if (!shape.licenses || shape.maxDepth > MAX_XML_DEPTH) return [];
-  if (XMLValidator.validate(text) !== true) return [];
+  if (!isPlainWellFormedXml(text) && XMLValidator.validate(text) !== true) return [];
   const { start, end } = shape.licenses;
   const document = readXmlDocument(`<${shape.rootName}>${text.slice(start, end)}</${shape.rootName}>`);
   if ('error' in document || document.name !== 'project') return [];

@@ -4,6 +4,7 @@
  * entities are never expanded; the five predefined entities and character references are.
  */
 import { XMLParser, XMLValidator } from 'fast-xml-parser';
+import { isPlainWellFormedXml } from './plain-xml.js';
 
 export interface XmlElement {
   /** Child elements by name, in document order. */
@@ -79,7 +80,8 @@ export function decodeXml(bytes: Buffer): string {
  */
 export function readXmlDocument(text: string): { name: string; root: XmlElement } | { error: string } {
   try {
-    const valid = XMLValidator.validate(text);
+    // A plain document is known well-formed without the validator, which says what is wrong with others.
+    const valid = isPlainWellFormedXml(text) || XMLValidator.validate(text);
     if (valid !== true) return { error: `not well-formed XML (line ${valid.err.line}: ${valid.err.msg})` };
     const document = toElement(parser.parse(text), 0);
     const names = Object.keys(document.children);
