@@ -5,7 +5,8 @@
 //   before back (closing and reopening findings) — p50 of those pushes (target: under 100 ms).
 //   Two mixes: a typical one (100 of the 1,000 packages at an affected version, the rest at their
 //   fixed version) and the worst case (all 1,000 affected, about 4,000 open findings); on SQLite
-//   (the embedded default) and on PostgreSQL (a database of its own, dropped after).
+//   (the embedded default) and on PostgreSQL (a database of its own, dropped after); with the CPU
+//   time per push of the server and of its PostgreSQL backends, which a busy machine inflates less.
 // - finding search: POST /v1/findings/search with two criteria and a sort at 1,000,000 stored
 //   findings (bench/lib/findings-data.mjs), on SQLite and on PostgreSQL; load from a second
 //   process on loopback (bench/lib/http-load.mjs, 4 connections) — p50 and p95 (target: p95 under 50 ms).
@@ -49,8 +50,41 @@ export async function startServerProcess(args, env) {
   return {
     url,
     key,
+    pid: child.pid,
     stop: () => new Promise((resolve) => (child.on('exit', resolve), child.kill('SIGTERM'))),
   };
+}
+
+/** CPU time (user + system) used so far by the processes `pids`, in milliseconds (Linux /proc; 0 elsewhere). */
+function cpuMsOf(pids) {
+  const tick = 1000 / 100; // USER_HZ, 100 on Linux
+  let ms = 0;
+  for (const pid of pids) {
+    try {
+      // Fields after the command name (which may hold spaces): utime and stime are the 12th and 13th.
+      const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+      ms += (Number(fields[11]) + Number(fields[12])) * tick;
+    } catch {
+      // The process is gone (or this is not Linux).
+    }
+  }
+  return ms;
+}
+
+/** The PostgreSQL server processes serving connections to `database`, by their process titles. */
+function backendsOf(database) {
+  if (!database) return [];
+  const pids = [];
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const title = readFileSync(`/proc/${entry}/cmdline`, 'utf8');
+      if (title.startsWith('postgres: ') && title.includes(` ${database} `)) pids.push(Number(entry));
+    } catch {
+      // Gone, or not ours to read.
+    }
+  }
+  return pids;
 }
 
 /** Go modules at a version each affects: the first `introduced` event, or v0.0.1. */
@@ -108,7 +142,7 @@ async function postgresDatabase(name) {
   await admin(`create database ${name}`);
   const url = new URL(adminUrl);
   url.pathname = `/${name}`;
-  return { url: url.toString(), drop: () => admin(`drop database if exists ${name} with (force)`) };
+  return { name, url: url.toString(), drop: () => admin(`drop database if exists ${name} with (force)`) };
 }
 
 async function benchPush(dialect) {
@@ -120,7 +154,7 @@ async function benchPush(dialect) {
     if (imported.status !== 0) throw new Error(imported.stderr);
     const server = await startServerProcess(['--db', vulndb, ...(database ? ['--database', database.url] : [])], { VIGIL_HOME: work });
     try {
-      for (const affected of [100, 1000]) await benchMix(server, affectedGoModules(1000), affected, dialect);
+      for (const affected of [100, 1000]) await benchMix(server, affectedGoModules(1000), affected, dialect, database?.name);
     } finally {
       await server.stop();
     }
@@ -131,7 +165,7 @@ async function benchPush(dialect) {
 }
 
 /** Pushes to a new resource: `affected` of the modules at an affected version, the rest fixed. */
-async function benchMix(server, all, affected, dialect) {
+async function benchMix(server, all, affected, dialect, databaseName) {
   {
     {
       // The rest at a version past every fix (only advisories no release fixes still apply).
@@ -142,6 +176,10 @@ async function benchMix(server, all, affected, dialect) {
       const first = await push(modules);
       const latencies = [];
       const totals = { created: 0, closed: 0, reopened: 0, unchanged: 0 };
+      // CPU per push: the server's, and on PostgreSQL its backends' (a connection the pool opens
+      // meanwhile counts from zero).
+      const backendsBefore = backendsOf(databaseName);
+      const cpuBefore = { server: cpuMsOf([server.pid]), database: cpuMsOf(backendsBefore) };
       for (let i = 0; i < PUSHES; i++) {
         // Ten vulnerable packages move to their fixed version, and the ten moved last time move back.
         const start = (i * 10) % affected;
@@ -150,6 +188,10 @@ async function benchMix(server, all, affected, dialect) {
         latencies.push(ms);
         for (const k of Object.keys(totals)) totals[k] += json[k];
       }
+      const cpuPerPush = {
+        serverMs: Number(((cpuMsOf([server.pid]) - cpuBefore.server) / PUSHES).toFixed(1)),
+        ...(databaseName ? { databaseMs: Number(((cpuMsOf(new Set([...backendsBefore, ...backendsOf(databaseName)])) - cpuBefore.database) / PUSHES).toFixed(1)) } : {}),
+      };
       const result = {
         bench: 'api-push',
         dialect,
@@ -159,10 +201,10 @@ async function benchMix(server, all, affected, dialect) {
         pushes: PUSHES,
         p50ms: Number(percentile(latencies, 50).toFixed(1)),
         p95ms: Number(percentile(latencies, 95).toFixed(1)),
-        perPush: { closed: totals.closed / PUSHES, reopened: totals.reopened / PUSHES, unchanged: Math.round(totals.unchanged / PUSHES) },
+        perPush: { closed: totals.closed / PUSHES, reopened: totals.reopened / PUSHES, unchanged: Math.round(totals.unchanged / PUSHES), cpu: cpuPerPush },
         target: 'p50 < 100 ms',
       };
-      console.log(`${dialect}: inventory push of ${modules.length} packages, ${affected} of them vulnerable (${first.json.created} findings opened by the first push in ${Math.round(first.ms)} ms): p50 ${result.p50ms} ms, p95 ${result.p95ms} ms over ${PUSHES} pushes each closing ~${result.perPush.closed} and reopening ~${result.perPush.reopened} findings`);
+      console.log(`${dialect}: inventory push of ${modules.length} packages, ${affected} of them vulnerable (${first.json.created} findings opened by the first push in ${Math.round(first.ms)} ms): p50 ${result.p50ms} ms, p95 ${result.p95ms} ms over ${PUSHES} pushes each closing ~${result.perPush.closed} and reopening ~${result.perPush.reopened} findings; CPU per push: server ${cpuPerPush.serverMs} ms${databaseName ? `, PostgreSQL ${cpuPerPush.databaseMs} ms` : ''}`);
       console.log(JSON.stringify(result));
     }
   }
