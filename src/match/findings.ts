@@ -83,9 +83,21 @@ function advisoryDatabase(id: string): string {
   return (end > 0 && id.charCodeAt(end) === 45 ? databaseNames.get(id.slice(0, end)) : undefined) ?? 'osv';
 }
 
-/** Strings sorted as `Array.prototype.sort` sorts them by default; a list already in order is only checked. */
+/**
+ * Strings sorted in place as `Array.prototype.sort` sorts them by default (by UTF-16 code units,
+ * a total order, so any sort gives the same list): a short list by insertion, in place.
+ */
 function inCodeUnitOrder(list: string[]): string[] {
-  for (let i = 1; i < list.length; i++) if (list[i]! < list[i - 1]!) return list.sort();
+  if (list.length > 16) return list.sort();
+  for (let i = 1; i < list.length; i++) {
+    const item = list[i]!;
+    let at = i;
+    while (at > 0 && item < list[at - 1]!) {
+      list[at] = list[at - 1]!;
+      at--;
+    }
+    list[at] = item;
+  }
   return list;
 }
 

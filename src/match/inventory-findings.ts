@@ -122,12 +122,13 @@ export function inventoryFindings(inventory: Inventory, reader: VulnDbReader): {
     }
     return key;
   };
-  // (A stand-in reader without release listing is asked afresh every time.)
-  const keys = planned.map((p) => (cache && typeof reader.releasesOf === 'function' ? partPath(p, shared) : undefined));
-  const known = keys.map((key) => (key === undefined ? undefined : cache!.get(key)));
+  // (A stand-in reader without release listing is asked afresh every time; with nothing
+  // remembered, a reader's first scan, every package is matched.)
+  const keys = cache && typeof reader.releasesOf === 'function' ? planned.map((p) => partPath(p, shared)) : undefined;
+  const known = keys?.map((key) => (key === undefined ? undefined : cache!.get(key)));
 
   // The packages not remembered are matched together, their findings built together.
-  const unknown = planned.filter((_, i) => known[i] === undefined);
+  const unknown = known ? planned.filter((_, i) => known[i] === undefined) : planned;
   const matched = unknown.length > 0 ? matchPlanned(unknown, reader) : [];
   const flaws = matched.map((result) => (result.matches.length > 0 ? flawsOfPackage(result.matches) : []));
   const built = flaws.some((list) => list.length > 0) ? findingsOfFlaws(flaws.flat(), reader, distro) : [];
@@ -144,14 +145,14 @@ export function inventoryFindings(inventory: Inventory, reader: VulnDbReader): {
   let unknownAt = 0;
   for (let i = 0; i < planned.length; i++) {
     const { pkg } = planned[i]!;
-    let part = known[i];
+    let part = known?.[i];
     if (part) {
       for (const finding of part.findings) findings.push(findingFor(finding, pkg));
     } else {
       part = fresh[unknownAt++]!;
       // A new part's findings are this package's own; a copy is remembered, its entries frozen.
-      for (const finding of part.findings) findings.push(finding);
-      const key = keys[i];
+      for (let f = 0; f < part.findings.length; f++) findings.push(part.findings[f]!);
+      const key = keys?.[i];
       if (key !== undefined && rememberable(part.warnings)) {
         cache!.set(key, part === emptyPart ? emptyPart : { warnings: part.warnings, findings: part.findings.map((finding) => remember(findingFor(finding, pkg))) });
       }

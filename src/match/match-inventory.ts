@@ -15,7 +15,7 @@ import { describeError } from '../errors.js';
 import { schemeFor } from '../versions/index.js';
 import type { VersionScheme } from '../versions/scheme.js';
 import type { AdvisoryRecord, AffectedCandidate, VulnDbReader } from '../vulndb/reader.js';
-import { candidateSource } from './candidate-source.js';
+import { candidateSource, type WantedLookup } from './candidate-source.js';
 import { distroMatcherFor, type DistroMatcher, type EcosystemQuery } from './distro/index.js';
 import { evaluateAffected, rememberingComparisons } from './range.js';
 
@@ -222,10 +222,12 @@ function withWarning(warnings: readonly PackageWarning[], fromPlan: readonly Pac
  * memory, and the advisories that apply are read whole at the end, all at once.
  */
 export function matchPlanned(planned: readonly PlannedPackage[], reader: VulnDbReader): PackageMatches[] {
-  const source = candidateSource(
-    reader,
-    planned.flatMap(({ plan }) => (plan ? plan.queries.map((query) => ({ query, names: plan.names })) : [])),
-  );
+  const wanted: WantedLookup[] = [];
+  for (let at = 0; at < planned.length; at++) {
+    const plan = planned[at]!.plan;
+    if (plan) for (let q = 0; q < plan.queries.length; q++) wanted.push({ query: plan.queries[q]!, names: plan.names });
+  }
+  const source = candidateSource(reader, wanted);
   const pending: PendingMatch[] = [];
   const results: PackageMatches[] = [];
   for (let at = 0; at < planned.length; at++) {

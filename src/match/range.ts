@@ -227,7 +227,7 @@ function holds(affected: AffectedPackage, version: string, schemes: Schemes, rea
  */
 export function evaluateAffected(affected: AffectedPackage, version: string, schemes: Schemes): RangeVerdict {
   const { ranges } = affected;
-  const ready: PreparedRanges = [];
+  const ready: PreparedRanges = new Array<PreparedRange | undefined>(ranges.length);
   // What holds the version, as evidence: the list, then each range holding it, joined by "; ".
   let evidence = affected.versions.length > 0 && isListed(affected, version, schemes) ? `listed version ${version}` : undefined;
   for (let i = 0; i < ranges.length; i++) {
