@@ -129,6 +129,9 @@ const samples: Buffer[] = [
     { comment: 'an archive comment' },
   ),
   writeZip([zipFile('a.txt', text(50)), zipFile('b.bin', Buffer.alloc(3000, 7), { method: 'store' })], { prefix: Buffer.from('#!/bin/sh\nexec java -jar "$0"\n') }),
+  // Comments that put the end record out of the last kilobyte, or just inside it.
+  writeZip([zipFile('a.txt', text(5))], { comment: 'c'.repeat(3000) }),
+  writeZip([zipFile('a.txt', text(5))], { comment: 'c'.repeat(1024 - 22 - 10) }),
   writeZip([
     zipFile('liar.txt', text(40), { declaredSize: 10 }),
     zipFile('bad-crc.txt', 'hello', { declaredCrc: 1 }),

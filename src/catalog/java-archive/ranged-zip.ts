@@ -47,6 +47,8 @@ const END_RECORD_SIZE = 22;
 const ZIP64_LOCATOR_SIZE = 20;
 const ZIP64_END_RECORD_SIZE = 56;
 const MAX_COMMENT_SIZE = 0xffff;
+/** The end of an archive looked through first for its end record. */
+const QUICK_TAIL_BYTES = 1024;
 const CENTRAL_HEADER_SIZE = 46;
 const LOCAL_HEADER_SIZE = 30;
 /** The central directory is read this much at a time (at least one entry's worth). */
@@ -278,13 +280,22 @@ class ListedNames {
    * Open addressing on the hash itself (it is one already): slot i holds a hash plus one (0 for
    * none) and the offset of the first entry with it. Half full at most.
    */
-  private hashes = new Int32Array(1024);
-  private offsets = new Float64Array(1024);
+  private hashes: Int32Array;
+  private offsets: Float64Array;
   private count = 0;
   /** For hashes more than one name came with: the names, as text. */
   private readonly shared = new Map<number, Set<string>>();
 
-  constructor(private readonly nameAt: (offset: number) => Promise<string>) {}
+  /** `expected`: how many names are likely (the table is made large enough for them at once). */
+  constructor(
+    private readonly nameAt: (offset: number) => Promise<string>,
+    expected: number,
+  ) {
+    let size = 16;
+    while (size < expected * 2) size *= 2;
+    this.hashes = new Int32Array(size);
+    this.offsets = new Float64Array(size);
+  }
 
   /** The slot of `hash`, or of the empty slot where it would go. */
   private slot(hash: number): number {
@@ -342,29 +353,37 @@ export class RangedZip {
    * errors reading the bytes themselves go on as they are.
    */
   static async open(bytes: RandomAccessBytes): Promise<RangedZip> {
-    const tailSize = Math.min(ZIP64_LOCATOR_SIZE + END_RECORD_SIZE + MAX_COMMENT_SIZE, bytes.size);
-    const tail = await readExactly(bytes, bytes.size - tailSize, tailSize);
-    for (let i = tailSize - END_RECORD_SIZE; i >= 0; i -= 1) {
-      if (tail.readUInt32LE(i) !== 0x06054b50) continue;
-      const record = tail.subarray(i);
-      let diskNumber = record.readUInt16LE(4);
-      let entryCount = record.readUInt16LE(10);
-      let centralDirectoryOffset = record.readUInt32LE(16);
-      const commentLength = record.readUInt16LE(20);
-      const expectedCommentLength = record.length - END_RECORD_SIZE;
-      if (commentLength !== expectedCommentLength) {
-        throw new ZipFormatError(`Invalid comment length. Expected: ${expectedCommentLength}. Found: ${commentLength}. Are there extra bytes at the end of the file?`);
+    // Nearly every archive ends with its end record (a comment is rare): the last kilobyte is
+    // looked through first, and the whole span a comment may take only when the record is not
+    // found there, far enough from the start to show a zip64 locator before it. The search goes
+    // from the end either way, so it finds the record the full search finds.
+    for (const span of [QUICK_TAIL_BYTES, ZIP64_LOCATOR_SIZE + END_RECORD_SIZE + MAX_COMMENT_SIZE]) {
+      const tailSize = Math.min(span, bytes.size);
+      const whole = tailSize === bytes.size || span !== QUICK_TAIL_BYTES;
+      const tail = await readExactly(bytes, bytes.size - tailSize, tailSize);
+      for (let i = tailSize - END_RECORD_SIZE; i >= (whole ? 0 : ZIP64_LOCATOR_SIZE); i -= 1) {
+        if (tail.readUInt32LE(i) !== 0x06054b50) continue;
+        const record = tail.subarray(i);
+        let diskNumber = record.readUInt16LE(4);
+        let entryCount = record.readUInt16LE(10);
+        let centralDirectoryOffset = record.readUInt32LE(16);
+        const commentLength = record.readUInt16LE(20);
+        const expectedCommentLength = record.length - END_RECORD_SIZE;
+        if (commentLength !== expectedCommentLength) {
+          throw new ZipFormatError(`Invalid comment length. Expected: ${expectedCommentLength}. Found: ${commentLength}. Are there extra bytes at the end of the file?`);
+        }
+        if (i - ZIP64_LOCATOR_SIZE >= 0 && tail.readUInt32LE(i - ZIP64_LOCATOR_SIZE) === 0x07064b50) {
+          const zip64EndOffset = readUInt64LE(tail, i - ZIP64_LOCATOR_SIZE + 8);
+          const zip64End = await readExactly(bytes, zip64EndOffset, ZIP64_END_RECORD_SIZE);
+          if (zip64End.readUInt32LE(0) !== 0x06064b50) throw new ZipFormatError('invalid zip64 end of central directory record signature');
+          diskNumber = zip64End.readUInt32LE(16);
+          entryCount = readUInt64LE(zip64End, 32);
+          centralDirectoryOffset = readUInt64LE(zip64End, 48);
+        }
+        if (diskNumber !== 0) throw new ZipFormatError(`multi-disk zip files are not supported: found disk number: ${diskNumber}`);
+        return new RangedZip(bytes, centralDirectoryOffset, entryCount);
       }
-      if (i - ZIP64_LOCATOR_SIZE >= 0 && tail.readUInt32LE(i - ZIP64_LOCATOR_SIZE) === 0x07064b50) {
-        const zip64EndOffset = readUInt64LE(tail, i - ZIP64_LOCATOR_SIZE + 8);
-        const zip64End = await readExactly(bytes, zip64EndOffset, ZIP64_END_RECORD_SIZE);
-        if (zip64End.readUInt32LE(0) !== 0x06064b50) throw new ZipFormatError('invalid zip64 end of central directory record signature');
-        diskNumber = zip64End.readUInt32LE(16);
-        entryCount = readUInt64LE(zip64End, 32);
-        centralDirectoryOffset = readUInt64LE(zip64End, 48);
-      }
-      if (diskNumber !== 0) throw new ZipFormatError(`multi-disk zip files are not supported: found disk number: ${diskNumber}`);
-      return new RangedZip(bytes, centralDirectoryOffset, entryCount);
+      if (tailSize === bytes.size) break;
     }
     throw new ZipFormatError('End of central directory record signature not found. Either not a zip file, or file is truncated.');
   }
@@ -388,7 +407,9 @@ export class RangedZip {
     mayWant?: (bytes: Buffer, start: number, end: number) => boolean,
   ): Promise<{ entries: ZipEntry[]; problem?: ListingProblem }> {
     const entries: ZipEntry[] = [];
-    const listed = new ListedNames((offset) => this.nameAt(offset));
+    // As many names as the entry count says, or as fit in the bytes after the directory's start.
+    const fit = Math.max(0, Math.floor((this.bytes.size - this.centralDirectoryOffset) / CENTRAL_HEADER_SIZE));
+    const listed = new ListedNames((offset) => this.nameAt(offset), Math.min(this.entryCount, maxEntries, fit));
     let chunk: Buffer = Buffer.alloc(0);
     let chunkStart = this.centralDirectoryOffset;
     // Every chunk is read into the same memory: nothing listed keeps a view of it.

@@ -112,7 +112,8 @@ function licensesOfWholePom(bytes: Buffer): string[] {
 
 export function readPomLicenses(bytes: Buffer): string[] {
   const text = decodeXml(bytes);
-  if (!LICENSES_TAG.test(text)) return [];
+  // Most POMs list no licenses: a plain search turns them away before the tag is looked for.
+  if (!text.includes('licenses') || !LICENSES_TAG.test(text)) return [];
   const shape = scanPomShape(text);
   if (!shape) return licensesOfWholePom(bytes);
   // No <licenses> under the root, or elements deeper than readXmlDocument reads: no licenses either way.
