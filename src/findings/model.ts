@@ -98,7 +98,8 @@ export function identityKey(parts: {
   packageName: string;
   filePath: string;
 }): string {
-  return [parts.accountId, parts.resourceId, parts.type, parts.vulnerabilityId, packageKey(parts.packageEcosystem, parts.packageName), parts.filePath].join('\u0000');
+  // A template, not an array joined: a push keys thousands of findings.
+  return `${parts.accountId}\u0000${parts.resourceId}\u0000${parts.type}\u0000${parts.vulnerabilityId}\u0000${packageKey(parts.packageEcosystem, parts.packageName)}\u0000${parts.filePath}`;
 }
 
 export function storedIdentityKey(finding: StoredFindingHead): string {

@@ -251,6 +251,12 @@ export function reconcileFindings<Head extends StoredFindingHead>(input: Reconci
     const { score, adjustments } = vigilScore(body);
     const { open, closed } = stored.get(key) ?? {};
     const base = open ?? (closed && nowMs - timeOf(closed.closedAt ?? '', 'closedAt') <= windowMs ? closed : undefined);
+    // Most findings of a push: open, seen again unchanged, and no rules to evaluate.
+    if (open && input.suppressionRules.length === 0 && open.status === 'ACTIVE' && open.suppressedBy.length === 0 && changedFields(open, entry, score).length === 0) {
+      changes.seen.push(open.id);
+      changes.unchanged++;
+      continue;
+    }
     // The finding as it would be when ACTIVE, to evaluate the suppression rules on.
     const candidate: StoredFinding = {
       id: base?.id ?? '',
