@@ -162,8 +162,8 @@ interface PackageProperties {
   layerIndex?: string;
   layerDigest?: string;
   layerDiffId?: string;
-  /** `vigil:location:<rest>` as [rest, value], in document order. */
-  locations?: [string, string][];
+  /** `vigil:location:<index>:<field>` fields, grouped by index in the order first seen. */
+  locations?: LocationGroups;
   /** `vigil:metadata:<key>` as [key, value], in document order. */
   metadata?: [string, string][];
   /** `vigil:metadata-type:<key>` → its first value. */
@@ -211,7 +211,7 @@ function readPackageProperties(component: JsonRecord): PackageProperties {
         found.layerDiffId ??= value;
         continue;
     }
-    if (name.startsWith(packageProperty.locationPrefix)) (found.locations ??= []).push([name.slice(packageProperty.locationPrefix.length), value]);
+    if (name.startsWith(packageProperty.locationPrefix)) addLocationField((found.locations ??= { groups: [] }), name, value);
     else if (name.startsWith(packageProperty.metadataPrefix)) (found.metadata ??= []).push([name.slice(packageProperty.metadataPrefix.length), value]);
     else if (name.startsWith(packageProperty.metadataTypePrefix)) {
       const key = name.slice(packageProperty.metadataTypePrefix.length);
@@ -224,14 +224,6 @@ function readPackageProperties(component: JsonRecord): PackageProperties {
 
 const lineBreak = /[\n\r\u2028\u2029]/;
 
-/** Whether the first `end` characters are ASCII digits. */
-function isDigits(text: string, end: number): boolean {
-  for (let i = 0; i < end; i++) {
-    const code = text.charCodeAt(i);
-    if (code < 48 || code > 57) return false;
-  }
-  return true;
-}
 
 /** One indexed location's fields (`0:path`, `0:layer-digest`, …), each its first value. */
 interface LocationFields {
@@ -242,44 +234,62 @@ interface LocationFields {
   layerDiffId?: string;
 }
 
+/** Location fields by index: mostly one index, so the last group is tried before the map. */
+interface LocationGroups {
+  groups: LocationFields[];
+  byIndex?: Map<number, LocationFields>;
+}
+
+/** Whether the characters from `start` up to `end` are ASCII digits. */
+function isDigitsBetween(text: string, start: number, end: number): boolean {
+  for (let i = start; i < end; i++) {
+    const code = text.charCodeAt(i);
+    if (code < 48 || code > 57) return false;
+  }
+  return true;
+}
+
+/**
+ * Adds one `vigil:location:<index>:<field>` property to its index's group; the rest after the
+ * prefix must be `<digits>:<field>`, the field one line of at least one character (as
+ * /^(\d+):(.+)$/ reads it). Only the fields a location has are kept, each its first value.
+ */
+function addLocationField(into: LocationGroups, name: string, value: string): void {
+  const start = packageProperty.locationPrefix.length;
+  const colon = name.indexOf(':', start);
+  if (colon < start + 1 || colon === name.length - 1 || !isDigitsBetween(name, start, colon) || lineBreak.test(name)) return;
+  const index = Number(name.slice(start, colon));
+  const { groups } = into;
+  let group = groups.length > 0 && groups[groups.length - 1]!.index === index ? groups[groups.length - 1] : into.byIndex?.get(index);
+  if (group === undefined) {
+    group = { index };
+    groups.push(group);
+    if (groups.length > 1) {
+      if (into.byIndex === undefined) into.byIndex = new Map(groups.map((g) => [g.index, g]));
+      else into.byIndex.set(index, group);
+    }
+  }
+  switch (name.slice(colon + 1)) {
+    case 'path':
+      group.path ??= value;
+      break;
+    case 'layer-index':
+      group.layerIndex ??= value;
+      break;
+    case 'layer-digest':
+      group.layerDigest ??= value;
+      break;
+    case 'layer-diff-id':
+      group.layerDiffId ??= value;
+      break;
+  }
+}
+
 /**
  * A package's locations from its indexed location fields: one per index (in index order) that
  * has a path, with its layer when the layer's index and digest are given.
  */
-function readLocations(entries: readonly [string, string][]): Location[] {
-  // Entries come grouped by index, mostly one group: the last group is tried before the map.
-  const groups: LocationFields[] = [];
-  let byIndex: Map<number, LocationFields> | undefined;
-  for (let i = 0; i < entries.length; i++) {
-    const [rest, value] = entries[i]!;
-    // `<digits>:<field>`, the field one line of at least one character (as /^(\d+):(.+)$/ reads it).
-    const colon = rest.indexOf(':');
-    if (colon < 1 || colon === rest.length - 1 || !isDigits(rest, colon) || lineBreak.test(rest)) continue;
-    const index = Number(rest.slice(0, colon));
-    let group = groups.length > 0 && groups[groups.length - 1]!.index === index ? groups[groups.length - 1] : byIndex?.get(index);
-    if (group === undefined) {
-      group = { index };
-      groups.push(group);
-      if (groups.length > 1) {
-        if (byIndex === undefined) byIndex = new Map(groups.map((g) => [g.index, g]));
-        else byIndex.set(index, group);
-      }
-    }
-    switch (rest.slice(colon + 1)) {
-      case 'path':
-        group.path ??= value;
-        break;
-      case 'layer-index':
-        group.layerIndex ??= value;
-        break;
-      case 'layer-digest':
-        group.layerDigest ??= value;
-        break;
-      case 'layer-diff-id':
-        group.layerDiffId ??= value;
-        break;
-    }
-  }
+function readLocations({ groups }: LocationGroups): Location[] {
   if (groups.length > 1) groups.sort((a, b) => a.index - b.index);
   const locations: Location[] = [];
   for (let i = 0; i < groups.length; i++) {
