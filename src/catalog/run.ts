@@ -202,6 +202,10 @@ async function walkForCandidates(
     // the walk ends without it.
     const parsed = sniffs.map(() => new Map<string, (outcomes: FileOutcome[] | undefined) => void>());
     const walked = await walkOnWorker(tree, roots, patternSets, readers, options.distro, options.crossMounts ?? false, {
+      started() {
+        // The files named by plain paths (package databases) are parsed while the walk starts.
+        void prefetchPlainPaths(tree, catalogers, prefetch);
+      },
       named(index, path, size) {
         const file = size < 0 ? undefined : { path, realPath: path, size };
         push(candidates.named, walkers[index]!, file ? { path, fileRef: () => file } : path);
@@ -230,7 +234,18 @@ async function walkForCandidates(
   return candidates;
 }
 
+/** Hands `prefetch` the files catalogers name by paths without `**`, in registry order. */
+async function prefetchPlainPaths(tree: FileTree, catalogers: readonly Cataloger[], prefetch: Prefetch): Promise<void> {
+  for (const cataloger of catalogers) {
+    for (const pattern of cataloger.patterns.filter((p) => !isWalkPattern(p))) {
+      for (const file of await findFiles(tree, pattern).catch(() => [])) prefetch.add([cataloger], file);
+    }
+  }
+}
+
 interface FoundSink {
+  /** The worker has started: this thread waits for what it finds from now on. */
+  started(): void;
   named(index: number, path: string, size: number): void;
   parsed(index: number, path: string, outcomes: FileOutcome[]): void;
   sniffed(index: number, path: string, size: number, recognised: boolean): void;
@@ -267,6 +282,7 @@ async function walkOnWorker(
   } catch {
     return false;
   }
+  sink.started();
   return new Promise<boolean>((resolve) => {
     const finish = (walked: boolean) => {
       worker.removeAllListeners();
