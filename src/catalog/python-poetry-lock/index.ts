@@ -1,6 +1,6 @@
 /**
- * @module The poetry.lock cataloger: every locked distribution, dev-only ones marked when the
- * lock version records groups or categories.
+ * @module The poetry.lock cataloger: every locked distribution, dev-only ones marked as the lock
+ * records them (groups, categories) or, for locks that record neither, as pyproject.toml beside it says.
  * @see https://python-poetry.org/docs/basic-usage/#installing-with-poetrylock
  */
 import { defineCataloger, type Cataloger } from '../cataloger.js';
@@ -8,7 +8,7 @@ import { parsePoetryLock } from './parse-poetry-lock.js';
 
 export const pythonPoetryLockCataloger = defineCataloger({
   name: 'python-poetry-lock',
-  version: 1,
+  version: 2,
   patterns: ['/**/poetry.lock'],
   parse: parsePoetryLock,
 }) satisfies Cataloger;

@@ -4,7 +4,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { catalogTester, memoryFile, recordingContext } from '../../../test/harness/catalog.js';
 import { pythonPoetryLockCataloger } from './index.js';
-import { parsePoetryLock, parsePoetryLockText } from './parse-poetry-lock.js';
+import { markedByProject, parsePoetryLock, parsePoetryLockText } from './parse-poetry-lock.js';
 
 const shared = fileURLToPath(new URL('../../../../shared/data/lockfiles/by-format/python-poetrylock/', import.meta.url));
 
@@ -62,6 +62,50 @@ describe('python-poetry-lock cataloger', () => {
       'MALFORMED_RECORD /a/poetry.lock 4',
       'UNREADABLE_LOCKFILE /b/poetry.lock',
     ]);
+  });
+
+  it('marks a lock-version 2.0 lock by what pyproject.toml beside it reaches through the lock: runtime, groups, requested extras', async () => {
+    const result = await catalogTester().fromDirectory('python-poetry-lock/lock-2.0').withCatalogers(pythonPoetryLockCataloger).run();
+    expect(result.warnings).toEqual([]);
+    // Not the project's: what only the dev group reaches. Runtime wins for click (both ask for it);
+    // requests' socks extra is asked for, so pysocks is runtime; chardet, behind an extra nobody
+    // asks for, is not known to be development.
+    expect(result.packages.filter((p) => p.development).map((p) => p.name)).toEqual(['iniconfig', 'packaging', 'pluggy', 'pytest']);
+    expect(result.packages).toHaveLength(19);
+  });
+
+  it('tells runtime from development from unknown at the parser, through groups, extras and optional dependencies', () => {
+    const { ctx, warnings } = recordingContext();
+    const entries = [
+      { name: 'App-Core', version: '1', dependencies: { shared: '*', plugin: { version: '*', optional: true } }, extras: { full: ['plugin (>=1)'] } },
+      { name: 'shared', version: '1' },
+      { name: 'plugin', version: '1' },
+      { name: 'lint', version: '1', dependencies: { shared: '*' } },
+      { name: 'stale', version: '1' },
+    ];
+    const lock = entries.map((e) => `[[package]]\nname = "${e.name}"\nversion = "1"\n`).join('') + '[metadata]\nlock-version = "2.0"\n';
+    const packages = parsePoetryLockText(lock, ctx);
+    const marks = (pyproject: string) => Object.fromEntries(markedByProject(packages, entries, pyproject, ctx).map((p) => [p.name, p.development]));
+    // PEP 621 runtime dependencies, a PEP 735 group.
+    expect(marks('[project]\ndependencies = ["app_core >= 1"]\n[dependency-groups]\nlint = ["lint"]\n')).toEqual({ 'app-core': false, shared: false, plugin: undefined, lint: true, stale: undefined });
+    // An extra asked for brings its optional dependency in.
+    expect(marks('[tool.poetry.dependencies]\npython = "^3.12"\napp-core = { version = "*", extras = ["full"] }\n[tool.poetry.dev-dependencies]\nlint = "*"\n')).toEqual({
+      'app-core': false,
+      shared: false,
+      plugin: false,
+      lint: true,
+      stale: undefined,
+    });
+    expect(warnings).toEqual([]);
+  });
+
+  it('leaves a lock-version 2.0 lock unmarked without a pyproject.toml, and warns about one that is not TOML', () => {
+    const lock = '[[package]]\nname = "a"\nversion = "1"\n[metadata]\nlock-version = "2.0"\n';
+    const { ctx, warnings } = recordingContext();
+    const packages = parsePoetryLockText(lock, ctx);
+    expect(markedByProject(packages, [{ name: 'a', version: '1' }], '[tool.poetry.dependencies]\na = "*"\n', ctx).map((p) => p.development)).toEqual([false]);
+    expect(markedByProject(packages, [{ name: 'a', version: '1' }], 'not [toml', ctx).map((p) => p.development)).toEqual([undefined]);
+    expect(warnings.map((w) => w.code)).toEqual(['UNREADABLE_PROJECT']);
   });
 
   it('a lock-version 2.0 entry (no category, no groups) is left unmarked', () => {

@@ -3,8 +3,9 @@
  * `version`. What is development-only depends on the lock version: Poetry before 1.5 wrote
  * `category = "main" | "dev"`, Poetry 2 writes `groups = ["main", "dev", …]` (a package outside
  * "main" is only needed by the other groups, so it is marked development). Poetry 1.5 to 1.8
- * (lock-version 2.0) records neither; those packages are left unmarked (their groups are in
- * pyproject.toml, and working them out would mean resolving the whole dependency graph).
+ * (lock-version 2.0) records neither: the project's pyproject.toml beside the lock says which
+ * dependencies are the project's and which its groups', and the lock's dependency graph carries
+ * that to every package (project-groups.ts); without it, those packages are left unmarked.
  * Where a package came from other than the index (`[package.source]`: git, url, file, directory,
  * a legacy index) is kept in metadata; the purl stays the plain pypi one so a locked package and
  * its installed copy merge.
@@ -12,11 +13,36 @@
  */
 import type { PackageMetadata, ParsedPackage } from '../../model/package.js';
 import type { CatalogContext, CatalogFile } from '../cataloger.js';
-import { isDistributionName, isRecord, isRecordedVersion, PypiPackageSet, pypiPackage } from '../python-installed/pypi-package.js';
+import { parse as parseToml } from 'smol-toml';
+import { isDistributionName, isRecord, isRecordedVersion, PypiPackageSet, pypiPackage, withoutBom } from '../python-installed/pypi-package.js';
 import { readNameAndVersion, readTomlLock, stringList } from '../python-installed/read-toml.js';
+import { developmentByReach, lockedEdges, projectRoots } from './project-groups.js';
 
 export async function parsePoetryLock(file: CatalogFile, ctx: CatalogContext): Promise<ParsedPackage[]> {
-  return parsePoetryLockText(await file.text(), ctx);
+  const { packages, entries } = readPoetryLock(await file.text(), ctx);
+  if (packages.every((p) => p.development !== undefined)) return packages;
+  const pyproject = await file.open('pyproject.toml');
+  if (!pyproject) return packages;
+  return markedByProject(packages, entries, await pyproject.text(), ctx);
+}
+
+/** The packages the lock left unmarked, marked by what the project's pyproject.toml reaches through the lock's entries. */
+export function markedByProject(packages: ParsedPackage[], entries: readonly unknown[], pyprojectText: string, ctx: CatalogContext): ParsedPackage[] {
+  let pyproject: unknown;
+  try {
+    pyproject = parseToml(withoutBom(pyprojectText));
+  } catch (error) {
+    const reason = error instanceof Error ? error.message.split('\n')[0] : String(error);
+    ctx.warn('UNREADABLE_PROJECT', `pyproject.toml beside poetry.lock is not TOML (${reason}): which packages only development needs is not known`);
+    return packages;
+  }
+  const roots = isRecord(pyproject) ? projectRoots(pyproject) : undefined;
+  if (!roots) return packages;
+  const marks = developmentByReach(lockedEdges(entries), roots);
+  return packages.map((p) => {
+    const development = p.development ?? marks.get(p.name);
+    return development === undefined || development === p.development ? p : { ...p, development };
+  });
 }
 
 function developmentOf(entry: Record<string, unknown>): boolean | undefined {
@@ -38,8 +64,13 @@ function sourceFacts(source: unknown): PackageMetadata {
 }
 
 export function parsePoetryLockText(text: string, ctx: CatalogContext): ParsedPackage[] {
+  return readPoetryLock(text, ctx).packages;
+}
+
+/** The lock's packages, and its `[[package]]` entries as read (for their dependencies). */
+function readPoetryLock(text: string, ctx: CatalogContext): { packages: ParsedPackage[]; entries: unknown[] } {
   const lock = readTomlLock(text, ctx, 'poetry.lock');
-  if (!lock) return [];
+  if (!lock) return { packages: [], entries: [] };
   const set = new PypiPackageSet();
   lock.packages.forEach((item, index) => {
     const read = readNameAndVersion(item, `package[${index}]`, ctx, isDistributionName, isRecordedVersion);
@@ -54,5 +85,5 @@ export function parsePoetryLockText(text: string, ctx: CatalogContext): ParsedPa
     const development = developmentOf(entry);
     set.add(pypiPackage({ name, version, ...(development !== undefined ? { development } : {}), metadata }));
   });
-  return set.list();
+  return { packages: set.list(), entries: lock.packages };
 }
