@@ -47,6 +47,8 @@ const END_RECORD_SIZE = 22;
 const ZIP64_LOCATOR_SIZE = 20;
 const ZIP64_END_RECORD_SIZE = 56;
 const MAX_COMMENT_SIZE = 0xffff;
+/** Most slots a listing's name table starts with (1.5 MB); it grows past them when need be. */
+const PRESIZED_NAME_SLOTS = 1 << 17;
 /** The end of an archive looked through first for its end record. */
 const QUICK_TAIL_BYTES = 1024;
 const CENTRAL_HEADER_SIZE = 46;
@@ -109,7 +111,7 @@ function summarizeExtraFields(bytes: Buffer, start: number, end: number): ExtraF
   return summary;
 }
 
-/** FNV-1a over a name's UTF-16 code units, cut to 30 bits so a Map keys it without a heap number. */
+/** FNV-1a over a name's UTF-16 code units, cut to 30 bits (a small integer, and one more still fits an Int32Array). */
 const FNV_OFFSET = 0x811c9dc5;
 const FNV_PRIME = 0x01000193;
 const NAME_HASH_MASK = 0x3fffffff;
@@ -286,13 +288,16 @@ class ListedNames {
   /** For hashes more than one name came with: the names, as text. */
   private readonly shared = new Map<number, Set<string>>();
 
-  /** `expected`: how many names are likely (the table is made large enough for them at once). */
+  /**
+   * `expected`: how many names are likely; the table is made large enough for them at once (up
+   * to a cap, past which it grows as names come, so a directory that lies costs nothing up front).
+   */
   constructor(
     private readonly nameAt: (offset: number) => Promise<string>,
     expected: number,
   ) {
     let size = 16;
-    while (size < expected * 2) size *= 2;
+    while (size < expected * 2 && size < PRESIZED_NAME_SLOTS) size *= 2;
     this.hashes = new Int32Array(size);
     this.offsets = new Float64Array(size);
   }
