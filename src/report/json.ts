@@ -12,12 +12,15 @@ const EMPTY_FINDINGS = '\n  "findings": []';
  */
 const WRAPPER_OPEN = '{\n  "findings": [';
 const WRAPPER_CLOSE = '\n  ]\n}';
-/** Findings serialised per piece: pieces of a few hundred kilobytes. */
-const FINDINGS_PER_PIECE = 256;
+/**
+ * Findings serialised per piece: pieces under a hundred kilobytes, which V8 allocates and frees
+ * with its young objects (a larger string goes to its large-object space until a full collection).
+ */
+const FINDINGS_PER_PIECE = 64;
 
 /**
  * The same report as `renderJson`, in pieces whose concatenation is exactly its text: the rest of
- * the result, then the findings a few hundred at a time. A large report is written piece by piece
+ * the result, then the findings a few dozen at a time. A large report is written piece by piece
  * and never held whole (nor widened whole to two-byte text by one non-ASCII title).
  */
 export function* renderJsonPieces(result: ScanResult): Generator<string> {
