@@ -170,48 +170,28 @@ interface PackageProperties {
   metadataTypes?: Map<string, string>;
 }
 
+/** The single-valued `vigil:` package properties, by name: the field each fills. */
+type SingleProperty = 'type' | 'cataloger' | 'ecosystem' | 'arch' | 'sourceName' | 'sourceVersion' | 'development' | 'layerIndex' | 'layerDigest' | 'layerDiffId';
+const singleProperties = new Map<string, SingleProperty>(
+  (['type', 'cataloger', 'ecosystem', 'arch', 'sourceName', 'sourceVersion', 'development', 'layerIndex', 'layerDigest', 'layerDiffId'] as const).map((field) => [
+    packageProperty[field],
+    field,
+  ]),
+);
+
 function readPackageProperties(component: JsonRecord): PackageProperties {
   const found: PackageProperties = {};
   const items = component.properties;
   if (!Array.isArray(items)) return found;
-  for (const item of items as unknown[]) {
+  for (let i = 0; i < items.length; i++) {
+    const item: unknown = items[i];
     if (!isRecord(item)) continue;
     const name = item.name;
     if (typeof name !== 'string' || !name.startsWith('vigil:')) continue;
     const value = typeof item.value === 'string' ? item.value : '';
-    switch (name) {
-      case packageProperty.type:
-        found.type ??= value;
-        continue;
-      case packageProperty.cataloger:
-        found.cataloger ??= value;
-        continue;
-      case packageProperty.ecosystem:
-        found.ecosystem ??= value;
-        continue;
-      case packageProperty.arch:
-        found.arch ??= value;
-        continue;
-      case packageProperty.sourceName:
-        found.sourceName ??= value;
-        continue;
-      case packageProperty.sourceVersion:
-        found.sourceVersion ??= value;
-        continue;
-      case packageProperty.development:
-        found.development ??= value;
-        continue;
-      case packageProperty.layerIndex:
-        found.layerIndex ??= value;
-        continue;
-      case packageProperty.layerDigest:
-        found.layerDigest ??= value;
-        continue;
-      case packageProperty.layerDiffId:
-        found.layerDiffId ??= value;
-        continue;
-    }
-    if (name.startsWith(packageProperty.locationPrefix)) addLocationField((found.locations ??= { groups: [] }), name, value);
+    const single = singleProperties.get(name);
+    if (single !== undefined) found[single] ??= value;
+    else if (name.startsWith(packageProperty.locationPrefix)) addLocationField((found.locations ??= { groups: [] }), name, value);
     else if (name.startsWith(packageProperty.metadataPrefix)) (found.metadata ??= []).push([name.slice(packageProperty.metadataPrefix.length), value]);
     else if (name.startsWith(packageProperty.metadataTypePrefix)) {
       const key = name.slice(packageProperty.metadataTypePrefix.length);
