@@ -38,6 +38,9 @@ async function up(db: Kysely<unknown>, dialect: DialectName): Promise<void> {
     .execute();
   await db.schema.dropIndex('findings_sort_last_observed').execute();
   await db.schema.alterTable('findings').dropColumn('last_observed_at').execute();
+  // Statistics now rather than at autovacuum's next pass: searches are planned from the first one.
+  // (SQLite's are gathered by `PRAGMA optimize` when the store opens.)
+  if (dialect === 'postgres') await sql`analyze finding_observations`.execute(db);
 }
 
 export const findingObservations = { up } satisfies StoreMigration;
