@@ -34,7 +34,11 @@ const adminUrl = process.env.VIGIL_TEST_DATABASE_URL ?? 'postgres://postgres@127
 /** Changes whenever the generated data changes, so a cached store is never stale. */
 const RECIPE = 3;
 const cacheDir = join(repo, '.cache/bench-reevaluate');
-const fingerprint = `r${RECIPE}-${RESOURCES}-${HOLDERS}`;
+// The store's schema is in the name too (its latest migration's number): a store cached by another
+// checkout, or before a migration, would be migrated inside each run, or not be readable at all.
+const { storeMigrations } = await import(dist('store/migrations/index.js'));
+const schema = Object.keys(storeMigrations).at(-1).split('-')[0];
+const fingerprint = `r${RECIPE}-${RESOURCES}-${HOLDERS}-s${schema}`;
 const TARGET = { name: 'vigil-bench-target', version: '1.0.0', advisory: 'GHSA-bench-target', cve: 'CVE-2026-99999' };
 
 // ── The data: deterministic, with realistic proportions ─────────────────────────────────────
