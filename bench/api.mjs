@@ -10,7 +10,8 @@
 // - finding search: POST /v1/findings/search with two criteria and a sort at 1,000,000 stored
 //   findings (bench/lib/findings-data.mjs), on SQLite and on PostgreSQL; load from a second
 //   process on loopback (bench/lib/http-load.mjs, 4 connections) — p50 and p95 (target: p95 under 50 ms).
-// BENCH_PUSHES (default 30), BENCH_FINDINGS (default 1000000), BENCH_SEARCHES (default 600),
+// BENCH_PUSHES (default 30), BENCH_MIXES (affected packages per mix, default 100,1000),
+// BENCH_FINDINGS (default 1000000), BENCH_SEARCHES (default 600),
 // BENCH_API (push,search), BENCH_DIALECTS (sqlite,postgres), VIGIL_TEST_DATABASE_URL.
 import { spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
@@ -154,7 +155,7 @@ async function benchPush(dialect) {
     if (imported.status !== 0) throw new Error(imported.stderr);
     const server = await startServerProcess(['--db', vulndb, ...(database ? ['--database', database.url] : [])], { VIGIL_HOME: work });
     try {
-      for (const affected of [100, 1000]) await benchMix(server, affectedGoModules(1000), affected, dialect, database?.name);
+      for (const affected of (process.env.BENCH_MIXES ?? '100,1000').split(",").map(Number)) await benchMix(server, affectedGoModules(1000), affected, dialect, database?.name);
     } finally {
       await server.stop();
     }

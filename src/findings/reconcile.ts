@@ -60,6 +60,8 @@ export interface ReconcileInput<Head extends StoredFindingHead = StoredFindingHe
    * head without its body is enough unless `bodiesToLoad` names it.
    */
   stored: readonly Head[];
+  /** The bodies of the heads `bodiesToLoad` named, by id (for heads given without them). */
+  loadedBodies?: ReadonlyMap<string, Finding>;
   /** The new scan's findings for the resource (a full picture: what is missing gets closed), or their `indexScan`. */
   scanned: readonly Finding[] | ScanIndex;
   suppressionRules: readonly SuppressionRule[];
@@ -110,13 +112,14 @@ function sameIds(a: readonly string[], b: readonly string[]): boolean {
   return a.length === b.length && a.every((id, i) => id === b[i]);
 }
 
-function changedFields(before: StoredFindingHead, scanned: ScannedFinding, score: number | null): string[] {
+function changedFields(before: StoredFindingHead, scanned: ScannedFinding, score: number | null, loadedBodies: ReadonlyMap<string, Finding> | undefined): string[] {
   const { body } = scanned;
   // Most findings of a push are unchanged: the same digest as stored says so without the stored body.
   if (before.bodyDigest !== undefined && before.bodyDigest === scanned.digest) return before.vigilScore !== score ? ['vigilScore'] : [];
-  if (before.body === undefined) throw new RangeError(`stored finding ${before.id} changed, and its body was not loaded (bodiesToLoad names it)`);
-  const fields = new Set([...Object.keys(before.body), ...Object.keys(body)]);
-  const changed = [...fields].filter((field) => canonical((before.body as unknown as Record<string, unknown>)[field]) !== canonical((body as unknown as Record<string, unknown>)[field])).sort();
+  const beforeBody = before.body ?? loadedBodies?.get(before.id);
+  if (beforeBody === undefined) throw new RangeError(`stored finding ${before.id} changed, and its body was not loaded (bodiesToLoad names it)`);
+  const fields = new Set([...Object.keys(beforeBody), ...Object.keys(body)]);
+  const changed = [...fields].filter((field) => canonical((beforeBody as unknown as Record<string, unknown>)[field]) !== canonical((body as unknown as Record<string, unknown>)[field])).sort();
   if (before.vigilScore !== score) changed.push('vigilScore');
   return changed;
 }
@@ -181,8 +184,14 @@ interface StoredByIdentity<Head extends StoredFindingHead> {
   closed?: Head;
 }
 
+/** `storedByIdentity` of the lists it was asked for (bodiesToLoad and reconcileFindings read one list's). */
+const storedIndexes = new WeakMap<readonly StoredFindingHead[], Map<string, StoredByIdentity<StoredFindingHead>>>();
+
 function storedByIdentity<Head extends StoredFindingHead>(stored: readonly Head[]): Map<string, StoredByIdentity<Head>> {
+  const known = storedIndexes.get(stored);
+  if (known) return known as Map<string, StoredByIdentity<Head>>;
   const byKey = new Map<string, StoredByIdentity<Head>>();
+  storedIndexes.set(stored, byKey);
   for (const finding of stored) {
     const key = storedIdentityKey(finding);
     let entry = byKey.get(key);
@@ -252,7 +261,7 @@ export function reconcileFindings<Head extends StoredFindingHead>(input: Reconci
     const { open, closed } = stored.get(key) ?? {};
     const base = open ?? (closed && nowMs - timeOf(closed.closedAt ?? '', 'closedAt') <= windowMs ? closed : undefined);
     // Most findings of a push: open, seen again unchanged, and no rules to evaluate.
-    if (open && input.suppressionRules.length === 0 && open.status === 'ACTIVE' && open.suppressedBy.length === 0 && changedFields(open, entry, score).length === 0) {
+    if (open && input.suppressionRules.length === 0 && open.status === 'ACTIVE' && open.suppressedBy.length === 0 && changedFields(open, entry, score, input.loadedBodies).length === 0) {
       changes.seen.push(open.id);
       changes.unchanged++;
       continue;
@@ -290,7 +299,7 @@ export function reconcileFindings<Head extends StoredFindingHead>(input: Reconci
       changes.reopened.push(next);
       changes.events.push(event('FINDING_REOPENED', next, now, { ...summary(next), closedAt: base.closedAt }));
     } else {
-      const fields = changedFields(base, entry, score);
+      const fields = changedFields(base, entry, score, input.loadedBodies);
       const statusChanged = base.status !== next.status || !sameIds(base.suppressedBy, next.suppressedBy);
       if (fields.length === 0 && !statusChanged) {
         changes.seen.push(base.id);

@@ -69,16 +69,9 @@ export async function reconcileWithScan(
   options: { now: string; newId: () => string; reopenWindowDays?: number },
 ): Promise<ChangeSet> {
   const scan = indexScan(found.facts, scanned);
-  let stored = found.stored;
-  const load = bodiesToLoad(stored, scan);
-  if (load.length > 0) {
-    const bodies = await tx.getFindingBodies(load.map((id) => asId('FindingId', id)));
-    stored = stored.map((finding) => {
-      const body = finding.body === undefined ? bodies.get(finding.id as FindingId) : undefined;
-      return body ? ({ ...finding, body } as LifecycleFindingHead) : finding;
-    });
-  }
-  return reconcileFindings({ resource: found.facts, stored, scanned: scan, suppressionRules: found.rules, ...options });
+  const load = bodiesToLoad(found.stored, scan);
+  const loadedBodies = load.length > 0 ? await tx.getFindingBodies(load.map((id) => asId('FindingId', id))) : undefined;
+  return reconcileFindings({ resource: found.facts, stored: found.stored, ...(loadedBodies ? { loadedBodies } : {}), scanned: scan, suppressionRules: found.rules, ...options });
 }
 
 /**
