@@ -155,7 +155,7 @@ async function benchPush(dialect) {
     if (imported.status !== 0) throw new Error(imported.stderr);
     const server = await startServerProcess(['--db', vulndb, ...(database ? ['--database', database.url] : [])], { VIGIL_HOME: work });
     try {
-      for (const affected of (process.env.BENCH_MIXES ?? '100,1000').split(",").map(Number)) await benchMix(server, affectedGoModules(1000), affected, dialect, database?.name);
+      for (const affected of (process.env.BENCH_MIXES ?? '100,1000').split(',').map(Number)) await benchMix(server, affectedGoModules(1000), affected, dialect, database?.name);
     } finally {
       await server.stop();
     }
