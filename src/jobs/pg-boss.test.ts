@@ -73,7 +73,9 @@ if (reason) {
         const queue = await open({ concurrency: 2 });
         await queue.work('scan', async ({ scanId }, _ctx, job) => {
           runs.push({ worker, scanId, attempt: job.attempt });
-          await sleep(20);
+          // Long enough that one worker alone (two at a time) needs 1.5 s, three of the other's
+          // 0.5 s polls: the assertion that both take part does not rest on who polls first.
+          await sleep(100);
         });
       }
       const ids = await Promise.all(Array.from({ length: 30 }, (_, i) => sender.send('scan', { scanId: `s${i}` })));
