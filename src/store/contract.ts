@@ -388,7 +388,13 @@ export function runStoreContract(name: string, open: () => Promise<Store>, close
         const resource = await host();
         const writes = Array.from({ length: 1100 }, (_, i) => activeWrite(resource, scanFinding(`CVE-2026-${10000 + i}`, npmPackage('big'))));
         expect(await store.upsertFindings(writes)).toHaveLength(1100);
-        expect(await store.closeFindings(writes.map((w) => w.id), T2)).toHaveLength(1100);
+        // Seen again: every one's lastObservedAt moves, in one statement whatever the count.
+        await store.observeFindings(writes.map((w) => w.id), T2);
+        await store.observeFindings([], T3);
+        expect(new Set((await store.listFindingHeadsForResource(resource.id)).map((f) => f.lastObservedAt))).toEqual(new Set([T2]));
+        const closed = await store.closeFindings(writes.map((w) => w.id), T3);
+        expect(closed).toHaveLength(1100);
+        expect(closed.every((f) => f.status === 'CLOSED' && f.closedAt === T3 && f.lastObservedAt === T2)).toBe(true);
         expect(await store.upsertFindings([])).toEqual([]);
       });
     });
