@@ -260,8 +260,10 @@ export function reconcileFindings<Head extends StoredFindingHead>(input: Reconci
     const { score, adjustments } = vigilScore(body);
     const { open, closed } = stored.get(key) ?? {};
     const base = open ?? (closed && nowMs - timeOf(closed.closedAt ?? '', 'closedAt') <= windowMs ? closed : undefined);
+    // What changed in an open finding's body and score, worked out once (its diff can be long).
+    const fields = open ? changedFields(open, entry, score, input.loadedBodies) : [];
     // Most findings of a push: open, seen again unchanged, and no rules to evaluate.
-    if (open && input.suppressionRules.length === 0 && open.status === 'ACTIVE' && open.suppressedBy.length === 0 && changedFields(open, entry, score, input.loadedBodies).length === 0) {
+    if (open && input.suppressionRules.length === 0 && open.status === 'ACTIVE' && open.suppressedBy.length === 0 && fields.length === 0) {
       changes.seen.push(open.id);
       changes.unchanged++;
       continue;
@@ -299,7 +301,7 @@ export function reconcileFindings<Head extends StoredFindingHead>(input: Reconci
       changes.reopened.push(next);
       changes.events.push(event('FINDING_REOPENED', next, now, { ...summary(next), closedAt: base.closedAt }));
     } else {
-      const fields = changedFields(base, entry, score, input.loadedBodies);
+      // base is the open finding here: a CLOSED base is reopened above.
       const statusChanged = base.status !== next.status || !sameIds(base.suppressedBy, next.suppressedBy);
       if (fields.length === 0 && !statusChanged) {
         changes.seen.push(base.id);
