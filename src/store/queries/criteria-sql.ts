@@ -153,14 +153,9 @@ function dateCondition(eb: FindingsEb, ref: Expression<unknown>, filter: DateFil
 
 /** lastObservedAt is kept in finding_observations (migration 0008): read through the query's join when it has one, else a lookup by the finding's id. */
 function lastObservedCondition(eb: FindingsEb, filters: readonly DateFilter[], joined: boolean): Condition {
-  if (joined) return any(eb, filters.map((f) => dateCondition(eb, sql.ref('finding_observations.last_observed_at'), f)));
-  return eb.exists(
-    eb
-      .selectFrom('finding_observations')
-      .select(sql.lit(1).as('one'))
-      .whereRef('finding_observations.finding_id', '=', 'findings.id')
-      .where(() => any(eb, filters.map((f) => dateCondition(eb, sql.ref('finding_observations.last_observed_at'), f)))),
-  );
+  const inRange = any(eb, filters.map((f) => dateCondition(eb, sql.ref('finding_observations.last_observed_at'), f)));
+  if (joined) return inRange;
+  return eb.exists(eb.selectFrom('finding_observations').select(sql.lit(1).as('one')).whereRef('finding_observations.finding_id', '=', 'findings.id').where(() => inRange));
 }
 
 /** SQL for "the tag row matches one of the entries". */
