@@ -5,7 +5,7 @@
 import type { Distro } from '../model/distro.js';
 import type { LayerRef, Package, ParsedPackage } from '../model/package.js';
 import type { Warning } from '../model/warning.js';
-import { Worker } from 'node:worker_threads';
+import type { Worker } from 'node:worker_threads';
 import { DirectoryTree } from '../source/directory.js';
 import type { FileRef, FileTree, WalkEntry } from '../source/file-tree.js';
 import type { CatalogFile, Cataloger } from './cataloger.js';
@@ -13,6 +13,7 @@ import { catalogFile, parseFile, type FileOutcome } from './parse-file.js';
 import { findFiles } from './patterns.js';
 import { isWalkPattern, walkCandidates, type Sniff } from './walk-candidates.js';
 import type { WalkWorkerData, WalkWorkerMessage } from './walk-worker.js';
+import { takeWalkWorker } from './walk-worker-start.js';
 
 export interface CatalogResult {
   packages: Package[];
@@ -277,8 +278,8 @@ async function walkOnWorker(
   const data: WalkWorkerData = { root: tree.root, limits: tree.limits, roots: [...roots], crossMounts, patternSets, sniffers, ...(distro ? { distro } : {}) };
   let worker: Worker;
   try {
-    // Not the main thread's flags (`--input-type=module`, `--cpu-prof`…): the worker is a plain module.
-    worker = new Worker(new URL('./walk-worker.js', import.meta.url), { workerData: data, execArgv: [], resourceLimits: { maxYoungGenerationSizeMb: 8 } });
+    worker = takeWalkWorker();
+    worker.postMessage(data);
   } catch {
     return false;
   }

@@ -10,21 +10,12 @@ import { catalogers as allCatalogers } from './index.js';
 import { detectDistro, releaseFilePaths } from './os-release/index.js';
 import { compilePatterns } from './patterns.js';
 import { runCatalogers } from './run.js';
+import { walkRootsFor, type WalkRootOptions } from './walk-roots.js';
 
-/**
- * Where language packages are searched on a host or root filesystem unless told otherwise: the
- * folders Amazon Inspector's deep inspection searches by default.
- */
-export const deepInspectionPaths: readonly string[] = ['/usr/lib', '/usr/lib64', '/usr/local/lib', '/usr/local/lib64'];
-
-export interface TakeInventoryOptions {
+export interface TakeInventoryOptions extends WalkRootOptions {
   limits?: Partial<SourceLimits>;
   /** Layer zips of a function package target, applied in order under /opt. */
   layers?: readonly string[];
-  /** Extra folders searched on a root filesystem, besides the deep inspection paths. */
-  paths?: readonly string[];
-  /** Search the whole of a root filesystem, not only the deep inspection paths. */
-  allPaths?: boolean;
   /** Walk into other mounted file systems (off: /proc, /sys and network mounts are left alone). */
   crossMounts?: boolean;
   /** Stop after this many packages, saying so in a warning (Inspector's deep inspection stops at 5,000). */
@@ -57,10 +48,7 @@ export async function takeInventory(target: string | TargetSpec, options: TakeIn
   });
   try {
     const distro = await detectDistro(source.tree);
-    // A root filesystem (a directory with an OS) is searched where packages live; images, zips
-    // and plain folders are searched whole.
-    const rootFilesystem = source.target.kind === 'directory' && distro !== undefined;
-    const walkRoots = rootFilesystem && !options.allPaths ? [...deepInspectionPaths, ...(options.paths ?? [])] : ['/'];
+    const walkRoots = walkRootsFor(source.target.kind === 'directory' && distro !== undefined, options);
     const result = await runCatalogers(source.tree, catalogers, {
       ...(distro ? { distro } : {}),
       walkRoots,

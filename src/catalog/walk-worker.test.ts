@@ -66,5 +66,15 @@ describe.skipIf(!built)('the catalog driver walking on a worker thread (built)',
     expect(here.packages.some((p: { name: string }) => p.name === 'golang.org/x/net')).toBe(true);
     expect(here.packages.some((p: { name: string }) => p.name === 'serde')).toBe(true);
     expect(JSON.stringify(off)).toBe(JSON.stringify(here));
+    // A worker started early, listing folders until its plan comes: the roots walked, or a wrong guess.
+    const { warmWalkWorker } = await import(join(dist, 'catalog/walk-worker-start.js'));
+    for (const roots of [walkRoots, ['/opt', '/usr/lib/tools'], ['/usr/lib/java-link', '/missing']]) {
+      warmWalkWorker({ target: root, roots });
+      // Long enough for the listing to be done before the plan, as on a real host it mostly is not.
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      expect(JSON.stringify(await inventory(true))).toBe(JSON.stringify(here));
+    }
+    warmWalkWorker({ target: root, roots: walkRoots });
+    expect(JSON.stringify(await inventory(true))).toBe(JSON.stringify(here));
   });
 });

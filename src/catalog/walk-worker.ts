@@ -5,13 +5,15 @@
  * what has been found while the walk goes on. It loads only the walk's own modules and the
  * sniffs, by the name of a registered cataloger using each (registry names equal folder names).
  */
-import { parentPort, workerData } from 'node:worker_threads';
+import { realpathSync } from 'node:fs';
+import { parentPort, receiveMessageOnPort, type MessagePort } from 'node:worker_threads';
 import { DirectoryTree } from '../source/directory.js';
+import { PrelistedDirectories } from '../source/prelisted-directories.js';
 import type { FileRef, SourceLimits } from '../source/file-tree.js';
 import type { Distro } from '../model/distro.js';
 import type { Cataloger } from './cataloger.js';
 import { catalogFile, parseFile, type FileOutcome } from './parse-file.js';
-import { walkCandidates, type Sniff } from './walk-candidates.js';
+import { outermostRoots, walkCandidates, type Sniff } from './walk-candidates.js';
 
 export interface WalkWorkerData {
   /** The directory target's root on the host, and its limits. */
@@ -29,6 +31,17 @@ export interface WalkWorkerData {
   /** The context every parser gets. */
   distro?: Distro;
 }
+
+/**
+ * Sent first to a worker started before its plan was known (walk-worker-start.ts): the target
+ * as the user named it and the folders the walk will most likely cover, listed until the plan
+ * comes.
+ */
+export interface PrelistRequest {
+  prelist: { target: string; roots: string[] };
+}
+
+export type WalkWorkerRequest = PrelistRequest | WalkWorkerData;
 
 /**
  * [pattern set, path, size]: a named file, size -1 when the walk could not tell it is still a
@@ -57,9 +70,9 @@ async function loadCataloger(name: string): Promise<Cataloger> {
   return cataloger;
 }
 
-async function walk(port: NonNullable<typeof parentPort>, data: WalkWorkerData): Promise<void> {
+async function walk(port: MessagePort, data: WalkWorkerData, prelisted?: PrelistedDirectories): Promise<void> {
   const [tree, readers] = await Promise.all([
-    DirectoryTree.open(data.root, data.limits),
+    DirectoryTree.open(data.root, data.limits, prelisted),
     Promise.all(data.sniffers.map((names) => Promise.all(names.map(loadCataloger)))),
   ]);
   const sniffs = readers.map((group) => group[0]!.sniff!);
@@ -118,9 +131,42 @@ async function walk(port: NonNullable<typeof parentPort>, data: WalkWorkerData):
   flush();
 }
 
+function nextMessage(port: MessagePort): Promise<WalkWorkerRequest> {
+  return new Promise((resolve) => port.once('message', resolve));
+}
+
+/** The host folders a prelist request names: its roots under the target's real path. */
+function prelistFolders({ target, roots }: PrelistRequest['prelist']): string[] {
+  let root: string;
+  try {
+    root = realpathSync(target);
+  } catch {
+    return []; // the plan's own opening of the target reports the problem
+  }
+  return outermostRoots(roots).map((path) => (root === '/' ? path : path === '/' ? root : root + path));
+}
+
+/**
+ * Walks by the plan, which comes as the first message, or after a prelist request: then the
+ * folders it names are listed until the plan arrives (looked for between folders, without
+ * leaving the synchronous listing).
+ */
+async function serve(port: MessagePort): Promise<void> {
+  const first = await nextMessage(port);
+  if (!('prelist' in first)) return walk(port, first);
+  const prelisted = new PrelistedDirectories();
+  let plan: WalkWorkerData | undefined;
+  prelisted.fill(prelistFolders(first.prelist), () => {
+    plan = receiveMessageOnPort(port)?.message as WalkWorkerData | undefined;
+    return plan !== undefined;
+  });
+  plan ??= (await nextMessage(port)) as WalkWorkerData;
+  return walk(port, plan, prelisted);
+}
+
 if (parentPort) {
   const port = parentPort;
-  walk(port, workerData as WalkWorkerData).then(
+  serve(port).then(
     () => port.postMessage({ done: true } satisfies WalkWorkerMessage),
     (error: unknown) => port.postMessage({ error: String((error as Error)?.message ?? error) } satisfies WalkWorkerMessage),
   );

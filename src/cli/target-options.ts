@@ -2,6 +2,7 @@
  * @module The options every command that reads a target shares (`vigil sbom`, `vigil scan`): one
  * definition, so the two never drift apart.
  */
+import { statSync } from 'node:fs';
 import type { Command } from 'commander';
 import type { TakeInventoryOptions } from '../catalog/take-inventory.js';
 import { VigilError } from '../errors.js';
@@ -72,6 +73,18 @@ export async function inventoryOptions(flags: TargetFlags, progress: Progress): 
     onProgress: (done, total) => progress.bytes(done, total),
     onFile: (cataloger, path) => progress.file(cataloger, path),
   };
+}
+
+/**
+ * Starts the walking worker while the catalogers load, when the target is a directory and the
+ * default catalogers (which always walk one) are to run. An explicit selection may not walk at
+ * all (`--catalogers os`): its worker starts once the catalogers are known, as any walk's does.
+ */
+export async function warmWalkWorkerFor(target: string, flags: TargetFlags): Promise<void> {
+  if (flags.catalogers !== undefined || !statSync(target, { throwIfNoEntry: false })?.isDirectory()) return;
+  const [{ warmWalkWorker }, { walkRootsFor }] = await Promise.all([import('../catalog/walk-worker-start.js'), import('../catalog/walk-roots.js')]);
+  // A directory target is most often a root filesystem: its walk roots are listed meanwhile.
+  warmWalkWorker({ target, roots: walkRootsFor(true, { paths: flags.path, ...(flags.allPaths ? { allPaths: true } : {}) }) });
 }
 
 /** Warnings go to stderr, one line each, so the report on stdout stays clean. */

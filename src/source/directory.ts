@@ -21,6 +21,7 @@ import {
 } from './file-tree.js';
 import { HostRangeReader, readHostFile } from './host-file.js';
 import { mountPointsBelow, readMounts } from './mount-points.js';
+import type { PrelistedDirectories } from './prelisted-directories.js';
 import { treePathSegments } from './tree-path.js';
 
 /** Linux's own limit on links followed in one lookup (MAXSYMLINKS). */
@@ -40,9 +41,11 @@ export class DirectoryTree implements FileTree {
     /** The real, absolute host path of the target root. */
     readonly root: string,
     readonly limits: SourceLimits,
+    /** Folders listed ahead of the walk (see prelisted-directories.ts). */
+    private readonly prelisted?: PrelistedDirectories,
   ) {}
 
-  static async open(path: string, limits: SourceLimits): Promise<DirectoryTree> {
+  static async open(path: string, limits: SourceLimits, prelisted?: PrelistedDirectories): Promise<DirectoryTree> {
     let root: string;
     try {
       root = await realpath(path);
@@ -52,7 +55,7 @@ export class DirectoryTree implements FileTree {
       if (error instanceof VigilError) throw error;
       throw hostError(path, error);
     }
-    return new DirectoryTree(root, limits);
+    return new DirectoryTree(root, limits, prelisted);
   }
 
   private hostPath(segments: readonly string[]): string {
@@ -154,7 +157,8 @@ export class DirectoryTree implements FileTree {
   /**
    * Walks with synchronous directory reads: a walk of a whole root file system is hundreds of
    * thousands of tiny system calls, and the thread-pool round trip of the promise API would
-   * cost more than the calls themselves. Kinds come from the directory listing; entries are
+   * cost more than the calls themselves. A folder listed ahead (see prelisted-directories.ts)
+   * is not read again. Kinds come from the directory listing; entries are
    * stat'ed only when a visitor reads their size or mode. To stay on one file system (as `find
    * -xdev` does) a directory's device is compared with the start's: only at the mount points
    * the kernel's mount table lists below the start, when its file system keeps one device
@@ -178,7 +182,7 @@ export class DirectoryTree implements FileTree {
       const dir = stack.pop()!;
       let entries: Dirent[];
       try {
-        entries = readdirSync(prefix + dir, { withFileTypes: true });
+        entries = this.prelisted?.take(prefix + dir) ?? readdirSync(prefix + dir, { withFileTypes: true });
       } catch {
         continue; // unreadable or vanished since listed: nothing below it to report
       }
@@ -214,6 +218,7 @@ export class DirectoryTree implements FileTree {
 
   async close(): Promise<void> {
     this.ranges.close();
+    this.prelisted?.clear();
   }
 }
 

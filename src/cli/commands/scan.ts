@@ -3,7 +3,6 @@
  * (exit 0 pass, 1 gate failed, 2 error).
  */
 import { readFile } from 'node:fs/promises';
-import { setFlagsFromString } from 'node:v8';
 import { Command, Option } from 'commander';
 import { VigilError, describeError } from '../../errors.js';
 import { defaultVulnDbPath } from '../../home.js';
@@ -12,7 +11,8 @@ import type { applyIgnoreRules, IgnoreRule } from '../../scan/ignore-file.js';
 import { inventoryOf, scanInventory, type ScanResult } from '../../scan/scan-target.js';
 import { VulnDbReader } from '../../vulndb/reader.js';
 import { createProgress } from '../progress.js';
-import { addTargetOptions, inventoryOptions, reportWarnings, type TargetFlags } from '../target-options.js';
+import { tierUpLater } from '../one-shot-tiering.js';
+import { addTargetOptions, inventoryOptions, reportWarnings, type TargetFlags, warmWalkWorkerFor } from '../target-options.js';
 import { writeOutput } from '../write-output.js';
 
 const formats = ['table', 'json', 'sarif', 'cyclonedx-json'] as const;
@@ -47,14 +47,6 @@ async function writeToStdout(pieces: Iterable<string>): Promise<void> {
   if (batch !== '') await write(batch);
 }
 
-/**
- * How much bytecode a function runs before V8 compiles it with its optimising compiler: about 16
- * times V8's own default (66 KiB). A scan runs each step over every package once, for well under
- * a second; with the default, V8 spent more CPU compiling (a tenth or more of the scan's) than the
- * compiled code saved. Code that stays hot in a long scan is still optimised, a little later.
- */
-const SCAN_INTERRUPT_BUDGET = 1_048_576;
-
 /** Exit status when the gate fails: distinct from 2, which is an error. */
 export const EXIT_GATE_FAILED = 1;
 
@@ -70,8 +62,8 @@ export function scanCommand(): Command {
     .option('--ignore-unfixed', 'leave out findings that have no fix yet')
     .option('--ignore-file <file>', 'a YAML list of { id, reason, expires? } entries to leave out');
   return addTargetOptions(command).action(async (target: string, flags: ScanFlags) => {
-    // The CLI process runs this one scan: its functions tier up later (see SCAN_INTERRUPT_BUDGET).
-    setFlagsFromString(`--interrupt-budget=${SCAN_INTERRUPT_BUDGET}`);
+    // The CLI process runs this one scan: its functions tier up later.
+    tierUpLater();
     // Check everything the user typed before any work is done.
     const policy: GatePolicy = {
       ...(flags.failOn ? { failOn: parseSeverity(flags.failOn, '--fail-on') } : {}),
@@ -95,7 +87,9 @@ export function scanCommand(): Command {
     let result: ScanResult;
     let inventory;
     try {
-      inventory = await inventoryOf(target, await inventoryOptions(flags, progress));
+      const options = await inventoryOptions(flags, progress);
+      await warmWalkWorkerFor(target, flags);
+      inventory = await inventoryOf(target, options);
       result = scanInventory(inventory, reader);
     } finally {
       progress.stop();
