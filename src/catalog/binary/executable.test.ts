@@ -175,6 +175,27 @@ describe('executableSniff', () => {
     expect(candidate('/usr/bin/huge', 0o755, 513 * 1024 * 1024)).toBe(false);
     expect(candidate('/usr/bin/empty', 0o755, 0)).toBe(false);
   });
+  it('rules out data and build files by name, without asking for their mode or size', () => {
+    const asked: string[] = [];
+    const unstatted = (path: string) => ({
+      path,
+      get mode() {
+        asked.push(path);
+        return 0o755;
+      },
+      get size() {
+        asked.push(path);
+        return 1000;
+      },
+    });
+    for (const path of ['/usr/lib/erlang/lib/kernel/ebin/file.beam', '/usr/lib/x86_64-linux-gnu/libc.a', '/usr/lib/systemd/system/ssh.service', '/usr/lib/jvm/jmods/java.base.jmod']) {
+      expect(executableSniff.candidate(unstatted(path))).toBe(false);
+    }
+    expect(asked).toEqual([]);
+    // Shared libraries and versioned names are still looked at: Go builds them too (-buildmode=c-shared).
+    expect(executableSniff.candidate(unstatted('/usr/lib/x86_64-linux-gnu/libplugin.so'))).toBe(true);
+    expect(executableSniff.candidate(unstatted('/usr/lib/x86_64-linux-gnu/libssl.so.3'))).toBe(true);
+  });
   it('tests the magic of ELF, PE and Mach-O files', () => {
     expect(executableSniff.test(Buffer.from('\x7fELF\x02\x01\x01\x00', 'latin1'))).toBe(true);
     expect(executableSniff.test(Buffer.from('MZ\x90\x00', 'latin1'))).toBe(true);

@@ -6,11 +6,14 @@ import type { Cataloger, SniffCandidate } from '../cataloger.js';
 import { executableFormatOf } from './executable.js';
 
 /**
- * File names that are never executables worth opening: sources, scripts, documents, data and
- * archives. A Go or Rust program carries no extension on Unix, or .exe on Windows.
+ * File names that are never executables worth opening: sources, scripts, documents, data,
+ * archives, and the build and runtime files that fill a host's /usr/lib (Erlang .beam and .app,
+ * LLVM bitcode, static libraries, Java modules, pkg-config and systemd units…). A Go or Rust
+ * program carries no extension on Unix, or .exe on Windows; a shared library ends in .so or a
+ * version number, and stays a candidate. Each name ruled out here is one stat fewer on a walk.
  */
 const notProgram =
-  /\.(?:js|mjs|cjs|ts|map|json|ya?ml|toml|lock|xml|html?|css|md|txt|rst|py|pyc|pyi|rb|pl|pm|php|java|class|jar|go|rs|c|h|cc|cpp|hpp|sh|bash|png|jpe?g|gif|svg|ico|gz|zip|tar|tgz|xz|bz2|zst|whl|egg|mo|po|pem|crt|conf|cfg|ini|csv|log)$/i;
+  /\.(?:js|mjs|cjs|ts|map|json|ya?ml|toml|lock|xml|html?|css|md|txt|rst|py|pyc|pyi|typed|rb|pl|pm|ph|php|java|class|jar|jmod|properties|go|mod|rs|c|h|cc|cpp|hpp|hrl|sh|bash|cmake|in|png|jpe?g|gif|svg|ico|gz|zip|tar|tgz|xz|bz2|zst|whl|egg|mo|po|pem|crt|conf|cfg|ini|csv|log|beam|app|bc|a|pc|service|target|socket|timer|ejs|manifest|gitignore)$/i;
 
 /** Larger files are not read: a binary cataloger holds the whole file in memory. */
 export const maxExecutableSize = 512 * 1024 * 1024;
