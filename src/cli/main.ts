@@ -32,7 +32,9 @@ export async function buildProgram(argv: readonly string[] = []): Promise<Comman
       writeErr: (text) => process.stderr.write(text),
     });
   const named = argv.find((arg) => !arg.startsWith('-'));
-  const chosen = named !== undefined && Object.hasOwn(commands, named) ? [named] : Object.keys(commands);
+  // `vigil --version` needs no command: loading them all (the server's among them) was most of its time.
+  const versionOnly = argv.length > 0 && argv.every((arg) => arg === '--version' || arg === '-V' || arg === '--debug');
+  const chosen = versionOnly ? [] : named !== undefined && Object.hasOwn(commands, named) ? [named] : Object.keys(commands);
   for (const command of await Promise.all(chosen.map((name) => commands[name]!()))) program.addCommand(command);
   // Every command, however deep, throws instead of exiting, so a bad flag is one line and status 2.
   const throwInsteadOfExit = (command: Command): void => {

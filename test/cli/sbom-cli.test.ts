@@ -17,6 +17,16 @@ function vigil(args: string[], env: Record<string, string> = {}) {
   return { code: result.status, stdout: result.stdout, stderr: result.stderr };
 }
 
+describe('vigil (the built command)', () => {
+  it('prints its version, and lists every command in its help', async () => {
+    const { vigilVersion } = await import('../../src/version.js');
+    expect(vigil(['--version'])).toEqual({ code: 0, stdout: `${vigilVersion}\n`, stderr: '' });
+    const help = vigil(['--help']);
+    expect(help.code).toBe(0);
+    for (const command of ['sbom', 'scan', 'db', 'server', 'worker', 'keys']) expect(help.stdout).toMatch(new RegExp(`^  ${command} `, 'm'));
+  });
+});
+
 describe('vigil sbom (the built command)', () => {
   let work: string;
   beforeAll(() => {
