@@ -7,18 +7,24 @@ import { parse as parseToml } from 'smol-toml';
 import type { CatalogContext } from '../cataloger.js';
 import { isRecord, withoutBom } from './pypi-package.js';
 
+/** A TOML document (a leading byte-order mark dropped), or why it is not one: the parser's first line. */
+export function parseTomlText(text: string): { doc: unknown } | { reason: string } {
+  try {
+    return { doc: parseToml(withoutBom(text)) };
+  } catch (error) {
+    return { reason: error instanceof Error ? error.message.split('\n')[0]! : String(error) };
+  }
+}
+
 /** The document and its `package` array; undefined when the file is unreadable (already warned). */
 export function readTomlLock(text: string, ctx: CatalogContext, what: string): { doc: Record<string, unknown>; packages: unknown[] } | undefined {
-  const body = withoutBom(text);
-  if (body.trim() === '') return { doc: {}, packages: [] };
-  let doc: unknown;
-  try {
-    doc = parseToml(body);
-  } catch (error) {
-    const reason = error instanceof Error ? error.message.split('\n')[0] : String(error);
-    ctx.warn('UNREADABLE_LOCKFILE', `${what} is not TOML: ${reason}`);
+  if (withoutBom(text).trim() === '') return { doc: {}, packages: [] };
+  const parsed = parseTomlText(text);
+  if ('reason' in parsed) {
+    ctx.warn('UNREADABLE_LOCKFILE', `${what} is not TOML: ${parsed.reason}`);
     return undefined;
   }
+  const { doc } = parsed;
   if (!isRecord(doc)) {
     ctx.warn('UNREADABLE_LOCKFILE', `${what} is not a TOML table`);
     return undefined;

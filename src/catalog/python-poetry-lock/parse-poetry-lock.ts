@@ -13,9 +13,8 @@
  */
 import type { PackageMetadata, ParsedPackage } from '../../model/package.js';
 import type { CatalogContext, CatalogFile } from '../cataloger.js';
-import { parse as parseToml } from 'smol-toml';
-import { isDistributionName, isRecord, isRecordedVersion, PypiPackageSet, pypiPackage, withoutBom } from '../python-installed/pypi-package.js';
-import { readNameAndVersion, readTomlLock, stringList } from '../python-installed/read-toml.js';
+import { isDistributionName, isRecord, isRecordedVersion, PypiPackageSet, pypiPackage } from '../python-installed/pypi-package.js';
+import { parseTomlText, readNameAndVersion, readTomlLock, stringList } from '../python-installed/read-toml.js';
 import { developmentByReach, lockedEdges, projectRoots } from './project-groups.js';
 
 export async function parsePoetryLock(file: CatalogFile, ctx: CatalogContext): Promise<ParsedPackage[]> {
@@ -28,15 +27,12 @@ export async function parsePoetryLock(file: CatalogFile, ctx: CatalogContext): P
 
 /** The packages the lock left unmarked, marked by what the project's pyproject.toml reaches through the lock's entries. */
 export function markedByProject(packages: ParsedPackage[], entries: readonly unknown[], pyprojectText: string, ctx: CatalogContext): ParsedPackage[] {
-  let pyproject: unknown;
-  try {
-    pyproject = parseToml(withoutBom(pyprojectText));
-  } catch (error) {
-    const reason = error instanceof Error ? error.message.split('\n')[0] : String(error);
-    ctx.warn('UNREADABLE_PROJECT', `pyproject.toml beside poetry.lock is not TOML (${reason}): which packages only development needs is not known`);
+  const parsed = parseTomlText(pyprojectText);
+  if ('reason' in parsed) {
+    ctx.warn('UNREADABLE_PROJECT', `pyproject.toml beside poetry.lock is not TOML (${parsed.reason}): which packages only development needs is not known`);
     return packages;
   }
-  const roots = isRecord(pyproject) ? projectRoots(pyproject) : undefined;
+  const roots = isRecord(parsed.doc) ? projectRoots(parsed.doc) : undefined;
   if (!roots) return packages;
   const marks = developmentByReach(lockedEdges(entries), roots);
   return packages.map((p) => {

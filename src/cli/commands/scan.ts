@@ -12,7 +12,7 @@ import { inventoryOf, scanInventory, type ScanResult } from '../../scan/scan-tar
 import { VulnDbReader } from '../../vulndb/reader.js';
 import { createProgress } from '../progress.js';
 import { tierUpLater } from '../one-shot-tiering.js';
-import { addTargetOptions, inventoryOptions, reportWarnings, type TargetFlags, warmWalkWorkerFor } from '../target-options.js';
+import { addTargetOptions, inventoryOptions, reportWarnings, warmWalkWorkerFor, type TargetFlags } from '../target-options.js';
 import { writeOutput } from '../write-output.js';
 
 const formats = ['table', 'json', 'sarif', 'cyclonedx-json'] as const;
