@@ -6,6 +6,7 @@ export {
   reconcileFindings,
   indexScan,
   bodiesToLoad,
+  observedByScan,
   closeAllForDeletedResource,
   reevaluateSuppression,
   applyChangeSet,

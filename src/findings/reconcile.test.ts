@@ -8,6 +8,7 @@ import { storedIdentityKey } from './model.js';
 import {
   applyChangeSet,
   bodiesToLoad,
+  observedByScan,
   closeAllForDeletedResource,
   indexScan,
   purgeable,
@@ -225,6 +226,21 @@ describe('reconcileFindings: properties', () => {
         const shuffle = <T>(list: readonly T[]) => [...list].map((x, i) => ({ x, k: (i * 7919 + seed) % 101 })).sort((a, b) => a.k - b.k).map(({ x }) => x);
         const run = (stored: StoredFinding[], scanned: typeof scan) => reconcileFindings({ resource: host, stored, scanned, suppressionRules: [], now: later(1), newId: counterIds('n') });
         expect(run(shuffle(s.stored), shuffle(scan))).toEqual(run(s.stored, scan));
+      }),
+    );
+  });
+});
+
+describe('observedByScan', () => {
+  it('names exactly the findings a reconcile leaves open and observed now: seen unchanged or updated', () => {
+    fc.assert(
+      fc.property(arbScan, arbScan, arbScan, fc.integer({ min: 0, max: 10 }), (first, before, scan, gap) => {
+        const s = scanner();
+        s.scan(first, T0);
+        s.scan(before, later(1));
+        const now = later(1 + gap);
+        const changes = reconcileFindings({ resource: host, stored: s.stored, scanned: scan, suppressionRules: [], now, newId: counterIds('n') });
+        expect(observedByScan(s.stored, indexScan(host, scan))).toEqual([...changes.seen, ...changes.updated.map((f) => f.id)].sort());
       }),
     );
   });

@@ -158,6 +158,18 @@ export function bodiesToLoad(stored: readonly StoredFindingHead[], scan: ScanInd
   return ids.sort();
 }
 
+/**
+ * The ids of the open stored findings whose identity the scan holds: every finding the scan
+ * observes, unchanged or not (`reconcileFindings` lists the unchanged ones in `seen` and gives the
+ * others as `updated`, each with lastObservedAt = now). Known before any body is compared, so a
+ * push can move their lastObservedAt while it compares.
+ */
+export function observedByScan(stored: readonly StoredFindingHead[], scan: ScanIndex): string[] {
+  const ids: string[] = [];
+  for (const [key, { open }] of storedByIdentity(stored)) if (open && scan.byIdentity.has(key)) ids.push(open.id);
+  return ids.sort();
+}
+
 /** The scan findings by identity, one per identity (smallest purl, then canonical form, wins). */
 function scanByIdentity(resource: ResourceFacts, type: FindingType, scanned: readonly Finding[]): Map<string, Finding> {
   const byKey = new Map<string, Finding>();

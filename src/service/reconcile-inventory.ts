@@ -8,6 +8,7 @@
 import type { Inventory } from '../model/inventory.js';
 import { scanInventory } from '../scan/scan-target.js';
 import { asId, newId as newStoreId, type AccountId, type ResourceId, type Store } from '../store/index.js';
+import { whileQueryRuns } from '../store/while-query-runs.js';
 import type { VulnDbReader } from '../vulndb/reader.js';
 import type { VulnDbHandle } from './context.js';
 import { announceCoverage, coverageOptionsAt } from './coverage-events.js';
@@ -56,13 +57,13 @@ export async function reconcileInventory(store: Store, source: VulnDbSource, inp
     const coverage = { tags: resource.tags, inventoryTimestamp: input.timestamp, inventory: summarizeInventory(input.inventory) };
     await announceCoverage(tx, resource, coverage, await coverageOptionsAt(tx, input.now));
 
-    const found = await readResourceFindings(tx, resource);
     const reader = 'current' in source ? source.current() : source;
-    const scanned = scanInventory(input.inventory, reader).findings;
-    const changes = await reconcileWithScan(tx, found, scanned, { now, newId: makeId });
+    // Matching needs nothing stored: it runs while PostgreSQL reads the stored findings.
+    const [found, scanned] = await whileQueryRuns(readResourceFindings(tx, resource), () => scanInventory(input.inventory, reader).findings);
+    const changes = await reconcileWithScan(tx, found, scanned, { now, newId: makeId, observe: true });
     await tx.markScanned(resourceId, now);
     // Events last: on PostgreSQL appending them takes the outbox's lock until commit.
-    await writeChangeSet(tx, changes, { observe: true });
+    await writeChangeSet(tx, changes);
 
     return {
       status: 'applied',

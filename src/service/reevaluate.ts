@@ -209,9 +209,9 @@ async function reevaluateResource(ctx: ServiceContext, resourceId: ResourceId, r
     checkReader(reader);
     const scanned = scanInventory(held.inventory, reader).findings;
     const now = ctx.now().toISOString();
-    const changeSet = await reconcileWithScan(tx, found, scanned, { now, newId, reopenWindowDays: ctx.settings.reopenWindowDays });
+    const changeSet = await reconcileWithScan(tx, found, scanned, { now, newId, reopenWindowDays: ctx.settings.reopenWindowDays, observe: false });
     await tx.markScanned(resourceId, now);
-    await writeChangeSet(tx, changeSet, { observe: false });
+    await writeChangeSet(tx, changeSet);
     return changeSet;
   });
   if (changes) count(counts, changes);
@@ -293,7 +293,7 @@ async function reevaluateBatch(
     }
     // Events last: on PostgreSQL appending them takes the outbox's lock until commit.
     await tx.markResourcesScanned(done, now);
-    await writeChangeSets(tx, made, { observe: false });
+    await writeChangeSets(tx, made);
     return made;
   });
   for (const changes of sets) count(counts, changes);

@@ -7,6 +7,7 @@
 import {
   bodiesToLoad,
   indexScan,
+  observedByScan,
   reconcileFindings,
   type ChangeSet,
   type ResourceFacts,
@@ -16,6 +17,7 @@ import {
 } from '../findings/index.js';
 import type { Finding } from '../model/finding.js';
 import { asId, type FindingId, type FindingWrite, type NewEvent, type Resource, type Store, type StoredFinding, type StoredFindingHead } from '../store/index.js';
+import { whileQueryRuns } from '../store/while-query-runs.js';
 import { fromStoredRecord, resourceFacts, toFindingWrite, toNewEvent } from './finding-records.js';
 import { suppressionRules } from './suppression-rules.js';
 
@@ -29,8 +31,12 @@ export interface ResourceFindings {
 /** Reads what reconciling the resource needs; call it with the resource locked. */
 export async function readResourceFindings(tx: Store, resource: Resource): Promise<ResourceFindings> {
   const facts = resourceFacts(resource);
-  const rules = suppressionRules(await tx.listFilters(resource.accountId, { action: 'SUPPRESS' }));
-  const heads: Array<StoredFindingHead | StoredFinding> = await tx.listFindingHeadsForResource(resource.id);
+  // The heads first: the long query, the one a push matches its inventory during (whileQueryRuns).
+  const [heads, filters]: [Array<StoredFindingHead | StoredFinding>, Awaited<ReturnType<Store['listFilters']>>] = await Promise.all([
+    tx.listFindingHeadsForResource(resource.id),
+    tx.listFilters(resource.accountId, { action: 'SUPPRESS' }),
+  ]);
+  const rules = suppressionRules(filters);
   // Findings suppressed before the store kept their rules: the rules are worked out from their bodies.
   const unknown = rules.length > 0 ? heads.filter((head) => head.status === 'SUPPRESSED' && head.suppressedBy.length === 0).map((head) => head.id) : [];
   if (unknown.length > 0) {
@@ -61,38 +67,44 @@ export function lifecycleFindings(records: ReadonlyArray<StoredFindingHead | Sto
 /**
  * Reconciles a locked resource's findings with a scan of it: the bodies of the findings whose
  * digest the scan contradicts are read (to say what changed), then the lifecycle runs.
+ *
+ * `observe`: the scan saw the resource (a push), so every open finding it sees again has its
+ * lastObservedAt moved to `now` here, changed or not, while the digests are worked out; the
+ * change set's `seen` are among them. A re-evaluation observed nothing and leaves them be.
  */
 export async function reconcileWithScan(
   tx: Store,
   found: ResourceFindings,
   scanned: readonly Finding[],
-  options: { now: string; newId: () => string; reopenWindowDays?: number },
+  options: { now: string; newId: () => string; reopenWindowDays?: number; observe: boolean },
 ): Promise<ChangeSet> {
+  const { observe, ...lifecycle } = options;
   const scan = indexScan(found.facts, scanned);
-  const load = bodiesToLoad(found.stored, scan);
+  const observed = observe ? observedByScan(found.stored, scan) : [];
+  const load =
+    observed.length > 0
+      ? (await whileQueryRuns(tx.observeFindings(observed.map((id) => asId('FindingId', id)), options.now), () => bodiesToLoad(found.stored, scan)))[1]
+      : bodiesToLoad(found.stored, scan);
   const loadedBodies = load.length > 0 ? await tx.getFindingBodies(load.map((id) => asId('FindingId', id))) : undefined;
-  return reconcileFindings({ resource: found.facts, stored: found.stored, ...(loadedBodies ? { loadedBodies } : {}), scanned: scan, suppressionRules: found.rules, ...options });
+  return reconcileFindings({ resource: found.facts, stored: found.stored, ...(loadedBodies ? { loadedBodies } : {}), scanned: scan, suppressionRules: found.rules, ...lifecycle });
 }
 
 /**
- * Writes a change set and its events. `observe`: a scan saw the findings it left unchanged, so
- * their lastObservedAt moves (a push); a re-evaluation observed nothing and leaves them be.
+ * Writes a change set and its events. The findings it saw unchanged are not written: a push moved
+ * their lastObservedAt already (`reconcileWithScan`), and a re-evaluation leaves them be.
  */
-export async function writeChangeSet(tx: Store, changes: ChangeSet, options: { observe: boolean }): Promise<void> {
-  await writeChangeSets(tx, [changes], options);
+export async function writeChangeSet(tx: Store, changes: ChangeSet): Promise<void> {
+  await writeChangeSets(tx, [changes]);
 }
 
 /** Several resources' change sets (made at one time), written together: one statement per kind of write. */
-export async function writeChangeSets(tx: Store, sets: readonly ChangeSet[], options: { observe: boolean }): Promise<void> {
+export async function writeChangeSets(tx: Store, sets: readonly ChangeSet[]): Promise<void> {
   const writes: FindingWrite[] = [];
   const closed: FindingId[] = [];
   const events: NewEvent[] = [];
-  const observed: Array<{ ids: FindingId[]; at: string }> = [];
   let closedAt: string | undefined;
   for (const changes of sets) {
     writes.push(...[...changes.created, ...changes.updated, ...changes.reopened].map(toFindingWrite));
-    // Findings seen unchanged: only lastObservedAt moves, without rewriting their rows.
-    if (options.observe && changes.seen.length > 0) observed.push({ ids: changes.seen.map((id) => asId('FindingId', id)), at: changes.observedAt });
     if (changes.closed.length > 0) {
       if (closedAt !== undefined && closedAt !== changes.observedAt) throw new RangeError('change sets written together must be made at one time');
       closedAt = changes.observedAt;
@@ -101,7 +113,6 @@ export async function writeChangeSets(tx: Store, sets: readonly ChangeSet[], opt
     events.push(...changes.events.map(toNewEvent));
   }
   if (writes.length > 0) await tx.upsertFindings(writes);
-  for (const { ids, at } of observed) await tx.observeFindings(ids, at);
   if (closed.length > 0) await tx.closeFindings(closed, closedAt!);
   if (events.length > 0) await tx.appendEvents(events);
 }
