@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildTestDb, fixtureAdvisories } from '../../test/harness/vulndb.js';
 import type { Distro } from '../model/distro.js';
+import { findingJson } from '../model/finding-json.js';
 import type { Inventory } from '../model/inventory.js';
 import type { Package } from '../model/package.js';
 import { buildFindings } from './findings.js';
@@ -124,7 +125,10 @@ describe('inventoryFindings', () => {
     expect(inventoryFindings(inv, db.reader)).toEqual(want);
     expect(inventoryFindings(inv, db.reader)).toEqual(want);
     const moved = elsewhere(inv);
-    expect(inventoryFindings(moved, db.reader)).toEqual(expected(moved));
+    const again = inventoryFindings(moved, db.reader);
+    expect(again).toEqual(expected(moved));
+    // Remembered findings' text is made from their sources' (and PARTIAL is settled after copying).
+    for (const finding of [...again.findings, ...inventoryFindings(inv, db.reader).findings]) expect(findingJson(finding)).toBe(JSON.stringify(finding));
   });
 
   it('mixes remembered and new packages in inventory order, PARTIAL across both', () => {
@@ -133,6 +137,7 @@ describe('inventoryFindings', () => {
     const result = inventoryFindings(mixed, db.reader);
     expect(result).toEqual(expected(mixed));
     expect(result.findings.filter((f) => f.vulnerabilityId === 'CVE-2099-0001').map((f) => f.fixAvailable)).toEqual(['PARTIAL', 'PARTIAL', 'PARTIAL']);
+    for (const finding of result.findings) expect(findingJson(finding)).toBe(JSON.stringify(finding));
   });
 
   it('hands out findings a caller may change without changing the next scan', () => {
@@ -143,6 +148,10 @@ describe('inventoryFindings', () => {
     first.references.length = 0;
     first.title = 'changed';
     first.package.locations = [];
-    expect(inventoryFindings(inv, db.reader).findings[0]).toEqual(pristine);
+    const next = inventoryFindings(inv, db.reader).findings[0]!;
+    expect(next).toEqual(pristine);
+    expect(findingJson(next)).toBe(JSON.stringify(pristine));
+    next.aliases.push('MINE-2');
+    expect(findingJson(next)).toBe(JSON.stringify(next));
   });
 });

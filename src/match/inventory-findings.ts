@@ -6,6 +6,7 @@
  * locations) until the database file changes, which means a new reader.
  */
 import type { Finding } from '../model/finding.js';
+import { copiedFinding } from '../model/finding-json.js';
 import type { Inventory } from '../model/inventory.js';
 import type { Package } from '../model/package.js';
 import type { Warning } from '../model/warning.js';
@@ -80,19 +81,25 @@ function partPath(planned: PlannedPackage, shared: (queries: readonly EcosystemQ
   return path;
 }
 
+/** A copy of a finding for this package: its purl and locations, and arrays of its own (their entries are shared). */
+function copyFor(finding: Finding, pkg: Package): Finding {
+  return {
+    ...finding,
+    aliases: [...finding.aliases],
+    cvss: [...finding.cvss],
+    package: { ...finding.package, purl: pkg.purl, locations: pkg.locations },
+    references: [...finding.references],
+    evidence: [...finding.evidence],
+  };
+}
+
 /**
  * A remembered finding for this package: the arrays are its own (their entries, frozen, are
- * shared between the scans of one reader), and the purl and locations are this package's.
+ * shared between the scans of one reader), and the purl and locations are this package's. Its
+ * JSON text is mostly the remembered one's (`findingJson`).
  */
 function findingFor(remembered: Finding, pkg: Package): Finding {
-  return {
-    ...remembered,
-    aliases: [...remembered.aliases],
-    cvss: [...remembered.cvss],
-    package: { ...remembered.package, purl: pkg.purl, locations: pkg.locations },
-    references: [...remembered.references],
-    evidence: [...remembered.evidence],
-  };
+  return copiedFinding(copyFor(remembered, pkg), remembered);
 }
 
 function remember(finding: Finding): Finding {
@@ -154,7 +161,7 @@ export function inventoryFindings(inventory: Inventory, reader: VulnDbReader): {
       for (let f = 0; f < part.findings.length; f++) findings.push(part.findings[f]!);
       const key = keys?.[i];
       if (key !== undefined && rememberable(part.warnings)) {
-        cache!.set(key, part === emptyPart ? emptyPart : { warnings: part.warnings, findings: part.findings.map((finding) => remember(findingFor(finding, pkg))) });
+        cache!.set(key, part === emptyPart ? emptyPart : { warnings: part.warnings, findings: part.findings.map((finding) => remember(copyFor(finding, pkg))) });
       }
     }
     say(part.warnings, warnings);

@@ -5,6 +5,7 @@ import { packageParts } from '../findings/criteria.js';
 import type { StoredFinding as LifecycleFinding } from '../findings/model.js';
 import { normalizePackageName } from '../model/ecosystem.js';
 import type { Finding } from '../model/finding.js';
+import { findingJson } from '../model/finding-json.js';
 import { SEVERITIES } from '../scoring/severity.js';
 import { StoreError } from './errors.js';
 import type { AccountId, ApiKeyId, FilterId, FindingId, ResourceId, ScanId } from './ids.js';
@@ -87,7 +88,7 @@ export const observationCoveredColumns = ['account_id', 'status', 'severity', 'r
 /** A finding write as its three rows: the finding's, its body's and its observation's. */
 export function findingToRows(write: FindingWrite): { row: Row<'findings'>; body: Row<'finding_bodies'>; observation: Row<'finding_observations'> } {
   const identity = identityOf(write);
-  const bodyJson = JSON.stringify(write.finding);
+  const bodyJson = findingJson(write.finding);
   const row: Row<'findings'> = {
     id: write.id,
     account_id: write.accountId,

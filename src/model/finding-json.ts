@@ -1,0 +1,84 @@
+/**
+ * @module A finding's JSON text, exactly as JSON.stringify writes it, made cheaply for the copies
+ * of a remembered finding. The service fingerprints every finding a push sees (about 1.5 MB of
+ * JSON for 1,500 findings), and matching hands out copies of the findings it remembers per package
+ * (match/inventory-findings): a copy holds its source's values but for its package and its
+ * fixAvailable (which settling may change). The text around those two is made once per source and
+ * reused for as long as the copy still holds the source's values.
+ */
+import type { Finding } from './finding.js';
+
+interface JsonTemplate {
+  source: Finding;
+  /** The source's keys, in their order: a copy must have exactly these, in this order. */
+  keys: readonly string[];
+  /** The text before fixAvailable's value, between it and the package's, and after the package's. */
+  parts: readonly [string, string, string];
+}
+
+const FIX_HOLE = '\u0000fixAvailable\u0000';
+const PACKAGE_HOLE = '\u0000package\u0000';
+const fixHoleText = JSON.stringify(FIX_HOLE);
+const packageHoleText = JSON.stringify(PACKAGE_HOLE);
+
+/** Per source finding: its template, or null when its text cannot be cut so (it is then written whole). */
+const templates = new WeakMap<Finding, JsonTemplate | null>();
+/** Per copy: the template of its source. */
+const copies = new WeakMap<Finding, JsonTemplate>();
+
+function templateOf(source: Finding): JsonTemplate | null {
+  let template = templates.get(source);
+  if (template !== undefined) return template;
+  // Spreading keeps the source's key order; overriding two keys keeps their places.
+  const text = JSON.stringify({ ...source, fixAvailable: FIX_HOLE, package: PACKAGE_HOLE });
+  const fix = text.indexOf(fixHoleText);
+  const pkg = text.indexOf(packageHoleText);
+  const once = (at: number, hole: string) => at >= 0 && text.indexOf(hole, at + 1) < 0;
+  template =
+    once(fix, fixHoleText) && once(pkg, packageHoleText) && fix < pkg
+      ? { source, keys: Object.keys(source), parts: [text.slice(0, fix), text.slice(fix + fixHoleText.length, pkg), text.slice(pkg + packageHoleText.length)] }
+      : null;
+  templates.set(source, template);
+  return template;
+}
+
+/**
+ * Records that `copy` was made from `source` by spreading it and replacing its package (and maybe
+ * later its fixAvailable): `findingJson(copy)` then reuses the text of the rest.
+ */
+export function copiedFinding(copy: Finding, source: Finding): Finding {
+  const template = templateOf(source);
+  if (template) copies.set(copy, template);
+  return copy;
+}
+
+/** An array of the copy's own with the source's entries, or the source's value itself. */
+function sameValue(value: unknown, sourceValue: unknown): boolean {
+  if (value === sourceValue) return true;
+  if (!Array.isArray(value) || !Array.isArray(sourceValue) || value.length !== sourceValue.length) return false;
+  for (let i = 0; i < value.length; i++) if (value[i] !== sourceValue[i]) return false;
+  return true;
+}
+
+/**
+ * Whether `finding` still has exactly the template's keys, in order, with the source's values but
+ * for the two holes. A copy's arrays are its own (a caller may change them) and are compared entry
+ * by entry; an entry that is an object is the source's own, frozen (inventory-findings).
+ */
+function holdsSourceValues(finding: Finding, template: JsonTemplate): boolean {
+  const { keys, source } = template;
+  let i = 0;
+  for (const key in finding) {
+    if (key !== keys[i++]) return false;
+    if (key !== 'fixAvailable' && key !== 'package' && !sameValue(finding[key as keyof Finding], source[key as keyof Finding])) return false;
+  }
+  return i === keys.length;
+}
+
+/** `JSON.stringify(finding)`, from its source's text when it is a copy that still holds its values. */
+export function findingJson(finding: Finding): string {
+  const template = copies.get(finding);
+  if (template === undefined || !holdsSourceValues(finding, template)) return JSON.stringify(finding);
+  const [before, between, after] = template.parts;
+  return before + JSON.stringify(finding.fixAvailable) + between + JSON.stringify(finding.package) + after;
+}
