@@ -31,7 +31,7 @@
  *   are drawn from `newId` in that order, so a counter makes tests deterministic.
  */
 import type { Finding } from '../model/finding.js';
-import { findingJson } from '../model/finding-json.js';
+import { findingDigest } from '../model/finding-json.js';
 import { bodyDigest } from './body-digest.js';
 import type { FindingPredicate } from './criteria.js';
 import {
@@ -130,7 +130,7 @@ class ScannedFinding {
   #digest: string | undefined;
   constructor(readonly body: Finding) {}
   get digest(): string {
-    return (this.#digest ??= bodyDigest(findingJson(this.body)));
+    return (this.#digest ??= findingDigest(this.body, bodyDigest));
   }
 }
 

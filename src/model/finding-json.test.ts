@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { factNames, scanFinding, type FactName } from '../../test/harness/findings.js';
 import type { Finding } from './finding.js';
-import { copiedFinding, findingJson } from './finding-json.js';
+import { copiedFinding, findingDigest, findingJson } from './finding-json.js';
 
 const arbSource = fc.record({
   fact: fc.constantFrom(...factNames),
@@ -66,5 +66,35 @@ describe('findingJson', () => {
     const copy = copyOf(source, { purl: 'pkg:npm/lodash@4.17.20', path: '/srv/web/package-lock.json' });
     expect(findingJson(copy)).toBe(JSON.stringify(copy));
     expect(findingJson(source)).toBe(JSON.stringify(source));
+  });
+});
+
+describe('findingDigest', () => {
+  const digest = (json: string) => `digest of ${json}`;
+
+  it('is the digest of the finding’s JSON text, whatever was asked before', () => {
+    fc.assert(
+      fc.property(arbSource, fc.array(fc.tuple(arbPackage, fc.constantFrom('YES' as const, 'PARTIAL' as const), fc.boolean()), { minLength: 1, maxLength: 6 }), (spec, asks) => {
+        const source = sourceOf(spec);
+        for (const [pkg, fix, changeTitle] of asks) {
+          const copy = copyOf(source, pkg);
+          copy.fixAvailable = fix;
+          if (changeTitle) copy.title = `${copy.title} (changed)`;
+          expect(findingDigest(copy, digest)).toBe(digest(JSON.stringify(copy)));
+        }
+      }),
+    );
+  });
+
+  it('hashes a copy like the last one asked about only once, and another digest afresh', () => {
+    const source = scanFinding('lodash');
+    const pkg = { purl: 'pkg:npm/lodash@4.17.20', path: '/srv/web/package-lock.json' };
+    const texts: string[] = [];
+    const counting = (json: string) => (texts.push(json), `#${texts.length}`);
+    expect(findingDigest(copyOf(source, pkg), counting)).toBe('#1');
+    expect(findingDigest(copyOf(source, pkg), counting)).toBe('#1');
+    expect(findingDigest(copyOf(source, { ...pkg, path: '/elsewhere' }), counting)).toBe('#2');
+    expect(findingDigest(copyOf(source, pkg), digest)).toBe(digest(texts[0]!));
+    expect(texts).toEqual([JSON.stringify(copyOf(source, pkg)), JSON.stringify(copyOf(source, { ...pkg, path: '/elsewhere' }))]);
   });
 });

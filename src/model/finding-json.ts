@@ -14,6 +14,8 @@ interface JsonTemplate {
   keys: readonly string[];
   /** The text before fixAvailable's value, between it and the package's, and after the package's. */
   parts: readonly [string, string, string];
+  /** The last digest asked of a copy (`findingDigest`), with what it was asked for. */
+  lastDigest?: { digest: (json: string) => string; fixAvailable: string; packageJson: string; value: string };
 }
 
 const FIX_HOLE = '\u0000fixAvailable\u0000';
@@ -81,4 +83,21 @@ export function findingJson(finding: Finding): string {
   if (template === undefined || !holdsSourceValues(finding, template)) return JSON.stringify(finding);
   const [before, between, after] = template.parts;
   return before + JSON.stringify(finding.fixAvailable) + between + JSON.stringify(finding.package) + after;
+}
+
+/**
+ * `digest(findingJson(finding))`. A copy's is remembered with its source for the last package and
+ * fixAvailable asked about, so that a push of an inventory seen before (most of them) hashes
+ * nothing again.
+ */
+export function findingDigest(finding: Finding, digest: (json: string) => string): string {
+  const template = copies.get(finding);
+  if (template === undefined || !holdsSourceValues(finding, template)) return digest(JSON.stringify(finding));
+  const packageJson = JSON.stringify(finding.package);
+  const last = template.lastDigest;
+  if (last !== undefined && last.digest === digest && last.fixAvailable === finding.fixAvailable && last.packageJson === packageJson) return last.value;
+  const [before, between, after] = template.parts;
+  const value = digest(before + JSON.stringify(finding.fixAvailable) + between + packageJson + after);
+  template.lastDigest = { digest, fixAvailable: finding.fixAvailable, packageJson, value };
+  return value;
 }
