@@ -7,7 +7,7 @@
  */
 import type { Inventory } from '../model/inventory.js';
 import { scanInventory } from '../scan/scan-target.js';
-import { asId, newId as newStoreId, type AccountId, type ResourceId, type Store } from '../store/index.js';
+import { asId, newId as newStoreId, PreparedInventory, type AccountId, type ResourceId, type Store } from '../store/index.js';
 import { whileQueryRuns } from '../store/while-query-runs.js';
 import type { VulnDbReader } from '../vulndb/reader.js';
 import type { VulnDbHandle } from './context.js';
@@ -52,14 +52,15 @@ export async function reconcileInventory(store: Store, source: VulnDbSource, inp
     const resource = await tx.lockResource(resourceId);
     if (!resource || resource.accountId !== accountId || resource.deletedAt !== null) return { status: 'not-found' };
 
-    const put = await tx.putInventory(resourceId, input.inventory, input.timestamp);
+    const reader = 'current' in source ? source.current() : source;
+    // Matching, and the inventory's text and index, need nothing stored: they are made while
+    // PostgreSQL reads the stored findings (nothing is written before the inventory is known not stale).
+    const [found, [scanned, prepared]] = await whileQueryRuns(readResourceFindings(tx, resource), () => [scanInventory(input.inventory, reader).findings, new PreparedInventory(input.inventory)] as const);
+    const put = await tx.putInventory(resourceId, prepared, input.timestamp);
     if (!put.stored) return { status: 'stale', storedTimestamp: put.storedTimestamp };
     const coverage = { tags: resource.tags, inventoryTimestamp: input.timestamp, inventory: summarizeInventory(input.inventory) };
     await announceCoverage(tx, resource, coverage, await coverageOptionsAt(tx, input.now));
 
-    const reader = 'current' in source ? source.current() : source;
-    // Matching needs nothing stored: it runs while PostgreSQL reads the stored findings.
-    const [found, scanned] = await whileQueryRuns(readResourceFindings(tx, resource), () => scanInventory(input.inventory, reader).findings);
     const changes = await reconcileWithScan(tx, found, scanned, { now, newId: makeId, observe: true });
     await tx.markScanned(resourceId, now);
     // Events last: on PostgreSQL appending them takes the outbox's lock until commit.

@@ -16,6 +16,7 @@ import { runFindingSearchContract } from './contract-search.js';
 import { bodyDigest } from '../findings/body-digest.js';
 import { isStoreError, type StoreErrorCode } from './errors.js';
 import { newId, type AccountId, type FindingId } from './ids.js';
+import { PreparedInventory } from './inventory-index.js';
 import type { FindingWrite, Resource, ResourceSpec } from './records.js';
 import type { Store } from './store.js';
 
@@ -244,6 +245,13 @@ export function runStoreContract(name: string, open: () => Promise<Store>, close
         await store.putInventory(a.id, inventoryOf([npmPackage(shared, '2.0.0')]), T2);
         expect(await ids(only)).toEqual([]);
         expect(await ids(shared)).toEqual([a.id, b.id].sort());
+        // Prepared beforehand, the same: stored, indexed, and refused when older.
+        const prepared = new PreparedInventory(inventoryOf([npmPackage(only)]));
+        expect(await store.putInventory(b.id, prepared, T2)).toEqual({ stored: true, previousTimestamp: T1 });
+        expect(await store.getInventory(b.id)).toEqual({ inventory: prepared.inventory, timestamp: T2 });
+        expect(await ids(only)).toEqual([b.id]);
+        expect(await ids(shared)).toEqual([a.id]);
+        expect(await store.putInventory(b.id, new PreparedInventory(inventoryOf([])), T1)).toEqual({ stored: false, reason: 'STALE', storedTimestamp: T2 });
       });
 
       it('indexes OS packages under the release and source name, and language names normalised', async () => {

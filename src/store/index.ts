@@ -8,5 +8,6 @@ export type { AccountId, ApiKeyId, ResourceId, FindingId, FilterId, ScanId } fro
 export { newId, asId } from './ids.js';
 export { apiKeyRoles, resourceTypes } from './records.js';
 export { StoreError, isStoreError, type StoreErrorCode } from './errors.js';
+export { PreparedInventory } from './inventory-index.js';
 export { openSqliteStore } from './sqlite.js';
 export { openPostgresStore, type PostgresStoreOptions } from './postgres.js';

@@ -56,3 +56,16 @@ export function inventoryIndexEntries(inventory: Inventory): IndexEntry[] {
   const unreadable = new Set([...ambiguous].flatMap((group) => groupKeys.get(group) ?? []));
   return [...entries].map(([id, { key, members }]) => ({ key, packages: unreadable.has(id) ? null : JSON.stringify(members) }));
 }
+
+/**
+ * An inventory as the store writes it: its JSON text and its index entries, worked out before the
+ * write (a push makes them while PostgreSQL reads its stored findings).
+ */
+export class PreparedInventory {
+  readonly json: string;
+  readonly index: readonly IndexEntry[];
+  constructor(readonly inventory: Inventory) {
+    this.json = JSON.stringify(inventory);
+    this.index = inventoryIndexEntries(inventory);
+  }
+}

@@ -4,6 +4,7 @@
  * holds both to it.
  */
 import type { Inventory } from '../model/inventory.js';
+import type { PreparedInventory } from './inventory-index.js';
 import type { PackageLookupKey } from '../match/lookup-keys.js';
 import type { AccountId, ApiKeyId, FilterId, FindingId, ResourceId, ScanId } from './ids.js';
 import type {
@@ -72,9 +73,10 @@ export interface Store {
   /**
    * Stores a resource's latest inventory and re-indexes it, unless the stored one is newer
    * (the caller answers 409). Locks the resource until the transaction ends, so two inventories
-   * for one resource are applied one after the other.
+   * for one resource are applied one after the other. The inventory may come prepared, its text
+   * and index entries made beforehand.
    */
-  putInventory(resourceId: ResourceId, inventory: Inventory, timestamp: Timestamp): Promise<PutInventoryResult>;
+  putInventory(resourceId: ResourceId, inventory: Inventory | PreparedInventory, timestamp: Timestamp): Promise<PutInventoryResult>;
   getInventory(resourceId: ResourceId): Promise<{ inventory: Inventory; timestamp: Timestamp } | undefined>;
   /** Records a scan or re-evaluation of the resource (coverage's lastScannedAt). */
   markScanned(resourceId: ResourceId, at: Timestamp): Promise<void>;

@@ -2,7 +2,7 @@
 import type { Inventory } from '../../model/inventory.js';
 import { normalizePackageName } from '../../model/ecosystem.js';
 import type { PackageLookupKey } from '../../match/lookup-keys.js';
-import { inventoryIndexEntries, type IndexEntry } from '../inventory-index.js';
+import { PreparedInventory, type IndexEntry } from '../inventory-index.js';
 import { StoreError } from '../errors.js';
 import { newId, type AccountId, type ResourceId } from '../ids.js';
 import type { NewResource, Resource, ResourceType, Timestamp } from '../records.js';
@@ -26,7 +26,7 @@ export async function lockedResourceRow(ctx: QueryContext, resourceId: ResourceI
  * Brings the resource's index rows to `entries` (keys with their packages), touching only what
  * changed: rows of keys gone or whose packages changed are deleted, then the new ones inserted.
  */
-async function reindex(ctx: QueryContext, resource: { id: string; account_id: string; region: string }, entries: IndexEntry[]): Promise<void> {
+async function reindex(ctx: QueryContext, resource: { id: string; account_id: string; region: string }, entries: readonly IndexEntry[]): Promise<void> {
   const keyOf = (ecosystem: string, name: string) => `${ecosystem}\u0000${name}`;
   const wanted = new Map(entries.map((e) => [keyOf(e.key.ecosystem, e.key.name), e]));
   const held = await ctx.db.selectFrom('inventory_index').select(['ecosystem', 'package_name', 'packages']).where('resource_id', '=', resource.id).execute();
@@ -148,8 +148,9 @@ export function resourceQueries(ctx: QueryContext) {
       return row && rows.resourceFromRow(row);
     },
 
-    async putInventory(resourceId: ResourceId, inventory: Inventory, timestamp: Timestamp): Promise<PutInventoryResult> {
+    async putInventory(resourceId: ResourceId, given: Inventory | PreparedInventory, timestamp: Timestamp): Promise<PutInventoryResult> {
       const taken = rows.toTimestamp(timestamp);
+      const { inventory, json, index } = given instanceof PreparedInventory ? given : new PreparedInventory(given);
       return ctx.atomically(async (tx) => {
         const resource = await lockedResourceRow(tx, resourceId);
         if (!resource) throw new StoreError('RESOURCE_NOT_FOUND', `resource ${resourceId} does not exist or was deleted`);
@@ -157,14 +158,14 @@ export function resourceQueries(ctx: QueryContext) {
         if (previous !== null && previous > taken) return { stored: false, reason: 'STALE', storedTimestamp: previous };
         const storedAt = now();
         const distro = JSON.stringify(inventory.distro ?? null);
-        const row = { resource_id: resourceId, account_id: resource.account_id, region: resource.region, inventory: JSON.stringify(inventory), inventory_timestamp: taken, stored_at: storedAt, distro };
+        const row = { resource_id: resourceId, account_id: resource.account_id, region: resource.region, inventory: json, inventory_timestamp: taken, stored_at: storedAt, distro };
         await tx.db
           .insertInto('inventories')
           .values(row)
           .onConflict((oc) => oc.column('resource_id').doUpdateSet({ inventory: row.inventory, inventory_timestamp: taken, stored_at: storedAt, distro }))
           .execute();
         await tx.db.updateTable('resources').set({ inventory_timestamp: taken, last_scanned_at: storedAt }).where('id', '=', resourceId).execute();
-        await reindex(tx, resource, inventoryIndexEntries(inventory));
+        await reindex(tx, resource, index);
         return { stored: true, previousTimestamp: previous };
       });
     },
