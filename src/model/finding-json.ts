@@ -15,7 +15,7 @@ interface JsonTemplate {
   /** The text before fixAvailable's value, between it and the package's, and after the package's. */
   parts: readonly [string, string, string];
   /** The last digest asked of a copy (`findingDigest`), with what it was asked for. */
-  lastDigest?: { digest: (json: string) => string; fixAvailable: string; packageJson: string; value: string };
+  lastDigest?: { digest: (json: string) => string; fixAvailable: string; package: Finding['package']; value: string };
 }
 
 const FIX_HOLE = '\u0000fixAvailable\u0000';
@@ -36,9 +36,10 @@ function templateOf(source: Finding): JsonTemplate | null {
   const fix = text.indexOf(fixHoleText);
   const pkg = text.indexOf(packageHoleText);
   const once = (at: number, hole: string) => at >= 0 && text.indexOf(hole, at + 1) < 0;
+  const keys = Object.keys(source);
   template =
-    once(fix, fixHoleText) && once(pkg, packageHoleText) && fix < pkg
-      ? { source, keys: Object.keys(source), parts: [text.slice(0, fix), text.slice(fix + fixHoleText.length, pkg), text.slice(pkg + packageHoleText.length)] }
+    once(fix, fixHoleText) && once(pkg, packageHoleText) && fix < pkg && keys.every((key) => knownKeys.has(key))
+      ? { source, keys, parts: [text.slice(0, fix), text.slice(fix + fixHoleText.length, pkg), text.slice(pkg + packageHoleText.length)] }
       : null;
   templates.set(source, template);
   return template;
@@ -55,9 +56,9 @@ export function copiedFinding(copy: Finding, source: Finding): Finding {
 }
 
 /** An array of the copy's own with the source's entries, or the source's value itself. */
-function sameValue(value: unknown, sourceValue: unknown): boolean {
+function sameEntries<T>(value: readonly T[], sourceValue: readonly T[]): boolean {
   if (value === sourceValue) return true;
-  if (!Array.isArray(value) || !Array.isArray(sourceValue) || value.length !== sourceValue.length) return false;
+  if (!Array.isArray(value) || value.length !== sourceValue.length) return false;
   for (let i = 0; i < value.length; i++) if (value[i] !== sourceValue[i]) return false;
   return true;
 }
@@ -65,17 +66,55 @@ function sameValue(value: unknown, sourceValue: unknown): boolean {
 /**
  * Whether `finding` still has exactly the template's keys, in order, with the source's values but
  * for the two holes. A copy's arrays are its own (a caller may change them) and are compared entry
- * by entry; an entry that is an object is the source's own, frozen (inventory-findings).
+ * by entry; an entry that is an object is the source's own, frozen (inventory-findings). Each
+ * value is read by its name (a load by a variable key costs more than the rest of this check).
  */
 function holdsSourceValues(finding: Finding, template: JsonTemplate): boolean {
   const { keys, source } = template;
-  let i = 0;
-  for (const key in finding) {
-    if (key !== keys[i++]) return false;
-    if (key !== 'fixAvailable' && key !== 'package' && !sameValue(finding[key as keyof Finding], source[key as keyof Finding])) return false;
-  }
-  return i === keys.length;
+  const own = Object.keys(finding);
+  if (own.length !== keys.length) return false;
+  for (let i = 0; i < own.length; i++) if (own[i] !== keys[i]) return false;
+  return (
+    finding.vulnerabilityId === source.vulnerabilityId &&
+    sameEntries(finding.aliases, source.aliases) &&
+    finding.title === source.title &&
+    finding.severity === source.severity &&
+    finding.score === source.score &&
+    finding.scoreSource === source.scoreSource &&
+    sameEntries(finding.cvss, source.cvss) &&
+    finding.epss === source.epss &&
+    finding.kev === source.kev &&
+    finding.exploitAvailable === source.exploitAvailable &&
+    finding.fixedInVersion === source.fixedInVersion &&
+    finding.remediation === source.remediation &&
+    sameEntries(finding.references, source.references) &&
+    sameEntries(finding.evidence, source.evidence)
+  );
 }
+
+/** The keys `holdsSourceValues` compares, and the two holes: a source with another key gets no template. */
+const knownKeyList = [
+  'vulnerabilityId',
+  'aliases',
+  'title',
+  'severity',
+  'score',
+  'scoreSource',
+  'cvss',
+  'epss',
+  'kev',
+  'exploitAvailable',
+  'fixAvailable',
+  'fixedInVersion',
+  'remediation',
+  'package',
+  'references',
+  'evidence',
+] as const satisfies ReadonlyArray<keyof Finding>;
+// A key added to Finding must be compared above and listed here: this fails to compile until it is.
+const everyKeyKnown: Exclude<keyof Finding, (typeof knownKeyList)[number]> extends never ? true : never = true;
+void everyKeyKnown;
+const knownKeys = new Set<string>(knownKeyList);
 
 /** `JSON.stringify(finding)`, from its source's text when it is a copy that still holds its values. */
 export function findingJson(finding: Finding): string {
@@ -86,6 +125,31 @@ export function findingJson(finding: Finding): string {
 }
 
 /**
+ * Whether two values are certain to have one JSON text: the same primitive, or arrays and plain
+ * objects of such values with their keys in one order. (False says nothing: an `undefined` member,
+ * which JSON leaves out, makes two values differ here that it writes the same.) Cheaper than
+ * writing small values: JSON.stringify costs over a microsecond a call, whatever the size.
+ */
+function sameJson(a: unknown, b: unknown): boolean {
+  if (a === b) return true;
+  if (typeof a !== 'object' || typeof b !== 'object' || a === null || b === null) return false;
+  if (Array.isArray(a)) {
+    if (!Array.isArray(b) || a.length !== b.length) return false;
+    for (let i = 0; i < a.length; i++) if (!sameJson(a[i], b[i])) return false;
+    return true;
+  }
+  if (Array.isArray(b) || Object.getPrototypeOf(a) !== Object.prototype || Object.getPrototypeOf(b) !== Object.prototype) return false;
+  const keys = Object.keys(a);
+  const keysOfB = Object.keys(b);
+  if (keys.length !== keysOfB.length) return false;
+  for (let i = 0; i < keys.length; i++) {
+    const key = keys[i]!;
+    if (key !== keysOfB[i] || !sameJson((a as Record<string, unknown>)[key], (b as Record<string, unknown>)[key])) return false;
+  }
+  return true;
+}
+
+/**
  * `digest(findingJson(finding))`. A copy's is remembered with its source for the last package and
  * fixAvailable asked about, so that a push of an inventory seen before (most of them) hashes
  * nothing again.
@@ -93,11 +157,10 @@ export function findingJson(finding: Finding): string {
 export function findingDigest(finding: Finding, digest: (json: string) => string): string {
   const template = copies.get(finding);
   if (template === undefined || !holdsSourceValues(finding, template)) return digest(JSON.stringify(finding));
-  const packageJson = JSON.stringify(finding.package);
   const last = template.lastDigest;
-  if (last !== undefined && last.digest === digest && last.fixAvailable === finding.fixAvailable && last.packageJson === packageJson) return last.value;
+  if (last !== undefined && last.digest === digest && last.fixAvailable === finding.fixAvailable && sameJson(finding.package, last.package)) return last.value;
   const [before, between, after] = template.parts;
-  const value = digest(before + JSON.stringify(finding.fixAvailable) + between + packageJson + after);
-  template.lastDigest = { digest, fixAvailable: finding.fixAvailable, packageJson, value };
+  const value = digest(before + JSON.stringify(finding.fixAvailable) + between + JSON.stringify(finding.package) + after);
+  template.lastDigest = { digest, fixAvailable: finding.fixAvailable, package: finding.package, value };
   return value;
 }
