@@ -21,7 +21,7 @@ export async function deleteResourceAndCloseFindings(ctx: ServiceContext, accoun
   return ctx.store.transaction(async (tx): Promise<DeleteResourceResult> => {
     const resource = await tx.lockResource(resourceId);
     if (!resource || resource.accountId !== accountId) return { deleted: false, closedFindings: 0 };
-    const records = await tx.listFindingHeadsForResource(resourceId);
+    const records = await tx.listFindingHeadsForResource(resource);
     const changes = closeAllForDeletedResource(records.map((record) => fromStoredRecord(record)), now);
     if (!(await tx.deleteResource(accountId, resourceId))) return { deleted: false, closedFindings: 0 };
     if (changes.closed.length > 0) await tx.closeFindings(changes.closed.map((finding) => asId('FindingId', finding.id)), now);

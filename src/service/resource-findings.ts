@@ -33,7 +33,7 @@ export async function readResourceFindings(tx: Store, resource: Resource): Promi
   const facts = resourceFacts(resource);
   // The heads first: the long query, the one a push matches its inventory during (whileQueryRuns).
   const [heads, filters]: [Array<StoredFindingHead | StoredFinding>, Awaited<ReturnType<Store['listFilters']>>] = await Promise.all([
-    tx.listFindingHeadsForResource(resource.id),
+    tx.listFindingHeadsForResource(resource),
     tx.listFilters(resource.accountId, { action: 'SUPPRESS' }),
   ]);
   const rules = suppressionRules(filters);

@@ -340,7 +340,7 @@ export function runStoreContract(name: string, open: () => Promise<Store>, close
         const active: FindingWrite = { ...activeWrite(resource, scanFinding('CVE-3', npmPackage('c'))), suppressedBy: ['rule-a'] };
         await store.upsertFindings([a, suppressed, active]);
         const whole = await store.listFindingsForResource(resource.id);
-        const heads = await store.listFindingHeadsForResource(resource.id);
+        const heads = await store.listFindingHeadsForResource(resource);
         expect(heads).toEqual(whole.map(({ finding: _body, ...head }) => head));
         expect(heads.map((h) => [h.id, h.suppressedBy])).toEqual(
           [
@@ -399,7 +399,7 @@ export function runStoreContract(name: string, open: () => Promise<Store>, close
         // Seen again: every one's lastObservedAt moves, in one statement whatever the count.
         await store.observeFindings(writes.map((w) => w.id), T2);
         await store.observeFindings([], T3);
-        expect(new Set((await store.listFindingHeadsForResource(resource.id)).map((f) => f.lastObservedAt))).toEqual(new Set([T2]));
+        expect(new Set((await store.listFindingHeadsForResource(resource)).map((f) => f.lastObservedAt))).toEqual(new Set([T2]));
         const closed = await store.closeFindings(writes.map((w) => w.id), T3);
         expect(closed).toHaveLength(1100);
         expect(closed.every((f) => f.status === 'CLOSED' && f.closedAt === T3 && f.lastObservedAt === T2)).toBe(true);

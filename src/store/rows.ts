@@ -200,14 +200,23 @@ export const findingHeadColumns = [
 /** The columns of `table` among `columns` ("table.column"), unqualified. */
 type ColumnsOf<Table extends string, Columns> = Columns extends `${Table}.${infer C}` ? C : never;
 type HeadColumn = (typeof findingHeadColumns)[number];
-type FindingHeadRow = Pick<Row<'findings'>, ColumnsOf<'findings', HeadColumn>> & Pick<Row<'finding_observations'>, ColumnsOf<'finding_observations', HeadColumn>>;
+export type FindingHeadRow = Pick<Row<'findings'>, ColumnsOf<'findings', HeadColumn>> & Pick<Row<'finding_observations'>, ColumnsOf<'finding_observations', HeadColumn>>;
 
 /** A JSON array column: '[]', the usual value, without the parser. */
 function jsonArray<T>(text: string): T[] {
   return text === '[]' ? [] : (JSON.parse(text) as T[]);
 }
 
-export function findingHeadFromRow(row: FindingHeadRow): StoredFindingHead {
+/** The head columns a finding copies from its resource when written: the same for every finding of one resource. */
+export type ResourceHeadColumns = Pick<FindingHeadRow, 'account_id' | 'region' | 'resource_id' | 'resource_type'>;
+const resourceHeadColumns = new Set<HeadColumn>(['findings.account_id', 'findings.region', 'findings.resource_id', 'findings.resource_type']);
+/** The head columns but those a finding shares with its resource: what a resource's heads are read as. */
+export const findingHeadColumnsOfResource = findingHeadColumns.filter((column) => !resourceHeadColumns.has(column));
+
+/** A head from its row, or from a row without its resource's columns and the resource's. */
+export function findingHeadFromRow(row: FindingHeadRow): StoredFindingHead;
+export function findingHeadFromRow(row: Omit<FindingHeadRow, keyof ResourceHeadColumns>, resource: ResourceHeadColumns): StoredFindingHead;
+export function findingHeadFromRow(row: Omit<FindingHeadRow, keyof ResourceHeadColumns>, resource: ResourceHeadColumns = row as FindingHeadRow): StoredFindingHead {
   // One object literal with every property, not a spread of the state followed by the rest: V8
   // builds the latter property by property, thirty times slower, and a push reads thousands.
   // The CHECK constraint keeps status and closed_at consistent.
@@ -215,10 +224,10 @@ export function findingHeadFromRow(row: FindingHeadRow): StoredFindingHead {
     status: row.status,
     closedAt: row.status === 'CLOSED' ? row.closed_at! : null,
     id: row.id as FindingId,
-    accountId: row.account_id as AccountId,
-    region: row.region,
-    resourceId: row.resource_id as ResourceId,
-    resourceType: row.resource_type,
+    accountId: resource.account_id as AccountId,
+    region: resource.region,
+    resourceId: resource.resource_id as ResourceId,
+    resourceType: resource.resource_type,
     type: row.type,
     vulnerabilityId: row.vulnerability_id,
     packageEcosystem: row.package_ecosystem,

@@ -107,8 +107,11 @@ export interface Store {
   findFindingByIdentity(identity: FindingIdentity): Promise<StoredFinding | undefined>;
   /** Every finding of the resource, closed ones included. */
   listFindingsForResource(resourceId: ResourceId): Promise<StoredFinding[]>;
-  /** The same without their bodies (a push compares them by digest); by id. */
-  listFindingHeadsForResource(resourceId: ResourceId): Promise<StoredFindingHead[]>;
+  /**
+   * The same without their bodies (a push compares them by digest); by id. Their account, region
+   * and resource type are the resource's, as given (a finding copies them from its resource).
+   */
+  listFindingHeadsForResource(resource: ResourceRef): Promise<StoredFindingHead[]>;
   /** The bodies of these findings, by id; an unknown id is left out. */
   getFindingBodies(ids: readonly FindingId[]): Promise<Map<FindingId, Finding>>;
   /** Inserts new identities and replaces existing ones; returns the rows as stored. */

@@ -69,7 +69,7 @@ describe.each(dialects)('0008-finding-observations on %s', (dialect, skip) => {
 
       // A scan seeing them moves the open ones only.
       await store.observeFindings(['fnd-1', 'fnd-2'] as never, '2026-03-06T08:00:00.000Z');
-      expect((await store.listFindingHeadsForResource('res-1' as never)).map((f) => [f.id, f.lastObservedAt])).toEqual([
+      expect((await store.listFindingHeadsForResource({ id: 'res-1', accountId: 'acct-1', region: 'eu-west-1', type: 'HOST' } as never)).map((f) => [f.id, f.lastObservedAt])).toEqual([
         ['fnd-1', '2026-03-06T08:00:00.000Z'],
         ['fnd-2', '2026-03-02T08:00:00.000Z'],
         ['fnd-3', '2026-03-05T08:00:00.000Z'],
