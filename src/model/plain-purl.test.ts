@@ -51,6 +51,14 @@ describe('parsePlainPurl', () => {
     ['pkg:rpm/RedHat/Bash@5.1', { type: 'rpm', namespace: 'redhat', name: 'Bash', version: '5.1' }],
     ['pkg:maven/org.apache/commons-lang3@3.12.0', { type: 'maven', namespace: 'org.apache', name: 'commons-lang3', version: '3.12.0' }],
     ['pkg:cargo/serde', { type: 'cargo', name: 'serde' }],
+    [
+      'pkg:deb/debian/libc6@2.36-9+deb12u7?arch=amd64&distro=debian-12',
+      { type: 'deb', namespace: 'debian', name: 'libc6', version: '2.36-9+deb12u7', qualifiers: { arch: 'amd64', distro: 'debian-12' } },
+    ],
+    [
+      'pkg:rpm/rocky/openssl@3.0.7-27.el9?arch=x86_64&epoch=1&upstream=openssl-3.0.7-27.el9.src.rpm',
+      { type: 'rpm', namespace: 'rocky', name: 'openssl', version: '3.0.7-27.el9', qualifiers: { arch: 'x86_64', epoch: '1', upstream: 'openssl-3.0.7-27.el9.src.rpm' } },
+    ],
   ])('reads %s', (purl, parts) => {
     expect(parsePlainPurl(purl)).toEqual(parts);
     expectSameAsFull(purl);
@@ -69,6 +77,14 @@ describe('parsePlainPurl', () => {
     'PKG:golang/x@v1.0.0',
     'pkg:Golang/x@v1.0.0',
     'pkg:golang/x#sub',
+    'pkg:deb/debian/bash@5.2?Arch=amd64',
+    'pkg:deb/debian/bash@5.2?arch=a+b',
+    'pkg:deb/debian/bash@5.2?arch=amd64&arch=i386',
+    'pkg:deb/debian/bash@5.2?arch=',
+    'pkg:deb/debian/bash@5.2?1arch=amd64',
+    'pkg:deb/debian/bash@5.2?',
+    'pkg:deb/debian/bash@5.2?arch=amd64#sub',
+    'pkg:deb/debian/bash@5.2?arch=amd%2064',
   ])('leaves %s to the full parser', (purl) => {
     expect(parsePlainPurl(purl)).toBeUndefined();
     expectSameAsFull(purl);
@@ -92,6 +108,15 @@ describe('parsePlainPurl', () => {
         .tuple(fc.constantFrom(...types), fc.array(fc.stringMatching(/^[A-Za-z0-9._~+-]{1,6}$/), { minLength: 1, maxLength: 4 }), fc.option(fc.stringMatching(/^v?[0-9][0-9A-Za-z.+~:-]{0,10}$/)))
         .map(([type, segments, version]) => `pkg:${type}/${segments.join('/')}${version === null ? '' : `@${version}`}`),
       text.map((rest) => `pkg:${rest}`),
+      // With qualifiers, plain or not.
+      fc
+        .tuple(
+          fc.constantFrom(...types),
+          fc.array(fc.stringMatching(/^[A-Za-z0-9._~+-]{1,6}$/), { minLength: 1, maxLength: 3 }),
+          fc.stringMatching(/^[0-9][0-9A-Za-z.+~:-]{0,8}$/),
+          fc.array(fc.tuple(fc.stringMatching(/^[A-Za-z0-9._-]{0,6}$/), fc.string({ unit: fc.constantFrom(...'aZ09._~+-:% =&#?'.split('')), maxLength: 8 })), { minLength: 1, maxLength: 3 }),
+        )
+        .map(([type, segments, version, qualifiers]) => `pkg:${type}/${segments.join('/')}@${version}?${qualifiers.map(([k, v]) => `${k}=${v}`).join('&')}`),
     );
     let plain = 0;
     fc.assert(
