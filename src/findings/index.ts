@@ -5,6 +5,7 @@ export { vigilScore, KEV_RAISE, type VigilScore, type VigilScoreContext } from '
 export {
   reconcileFindings,
   indexScan,
+  digestScan,
   bodiesToLoad,
   observedByScan,
   closeAllForDeletedResource,

@@ -145,6 +145,11 @@ export function indexScan(resource: ResourceFacts, scanned: readonly Finding[], 
   return { type, byIdentity: new Map([...scanByIdentity(resource, type, scanned)].map(([key, finding]) => [key, new ScannedFinding(finding)])) };
 }
 
+/** Works out every scan finding's digest now, rather than when first compared (a push does it while a query runs). */
+export function digestScan(scan: ScanIndex): void {
+  for (const finding of scan.byIdentity.values()) void finding.digest;
+}
+
 /**
  * The ids of the stored heads without a body whose body `reconcileFindings` will read: the open
  * findings the scan sees again with another body (to list the fields that changed).

@@ -5,6 +5,7 @@
  * "Bad input and faults": a process killed at any moment leaves the old findings or the new ones).
  * The resource's row lock (taken first) makes two pushes for one resource apply one after the other.
  */
+import { digestScan, indexScan } from '../findings/index.js';
 import type { Inventory } from '../model/inventory.js';
 import { scanInventory } from '../scan/scan-target.js';
 import { asId, newId as newStoreId, PreparedInventory, type AccountId, type ResourceId, type Store } from '../store/index.js';
@@ -13,6 +14,7 @@ import type { VulnDbReader } from '../vulndb/reader.js';
 import type { VulnDbHandle } from './context.js';
 import { announceCoverage, coverageOptionsAt } from './coverage-events.js';
 import { summarizeInventory } from './coverage.js';
+import { resourceFacts } from './finding-records.js';
 import { readResourceFindings, reconcileWithScan, writeChangeSet } from './resource-findings.js';
 
 export { suppressionRules } from './suppression-rules.js';
@@ -53,15 +55,20 @@ export async function reconcileInventory(store: Store, source: VulnDbSource, inp
     if (!resource || resource.accountId !== accountId || resource.deletedAt !== null) return { status: 'not-found' };
 
     const reader = 'current' in source ? source.current() : source;
-    // Matching, and the inventory's text and index, need nothing stored: they are made while
-    // PostgreSQL reads the stored findings (nothing is written before the inventory is known not stale).
-    const [found, [scanned, prepared]] = await whileQueryRuns(readResourceFindings(tx, resource), () => [scanInventory(input.inventory, reader).findings, new PreparedInventory(input.inventory)] as const);
+    // Matching (with the digests of its findings), and the inventory's text and index, need
+    // nothing stored: they are made while PostgreSQL reads the stored findings (nothing is
+    // written before the inventory is known not stale).
+    const [found, [scan, prepared]] = await whileQueryRuns(readResourceFindings(tx, resource), () => {
+      const index = indexScan(resourceFacts(resource), scanInventory(input.inventory, reader).findings);
+      digestScan(index);
+      return [index, new PreparedInventory(input.inventory)] as const;
+    });
     const put = await tx.putInventory(resourceId, prepared, input.timestamp);
     if (!put.stored) return { status: 'stale', storedTimestamp: put.storedTimestamp };
     const coverage = { tags: resource.tags, inventoryTimestamp: input.timestamp, inventory: summarizeInventory(input.inventory) };
     await announceCoverage(tx, resource, coverage, await coverageOptionsAt(tx, input.now));
 
-    const changes = await reconcileWithScan(tx, found, scanned, { now, newId: makeId, observe: true });
+    const changes = await reconcileWithScan(tx, found, scan, { now, newId: makeId, observe: true });
     await tx.markScanned(resourceId, now);
     // Events last: on PostgreSQL appending them takes the outbox's lock until commit.
     await writeChangeSet(tx, changes);

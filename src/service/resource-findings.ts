@@ -11,6 +11,7 @@ import {
   reconcileFindings,
   type ChangeSet,
   type ResourceFacts,
+  type ScanIndex,
   type StoredFinding as LifecycleFinding,
   type StoredFindingHead as LifecycleFindingHead,
   type SuppressionRule,
@@ -65,28 +66,28 @@ export function lifecycleFindings(records: ReadonlyArray<StoredFindingHead | Sto
 }
 
 /**
- * Reconciles a locked resource's findings with a scan of it: the bodies of the findings whose
- * digest the scan contradicts are read (to say what changed), then the lifecycle runs.
+ * Reconciles a locked resource's findings with a scan of it (its findings, or their index): the
+ * bodies of the findings whose digest the scan contradicts are read (to say what changed), then
+ * the lifecycle runs.
  *
  * `observe`: the scan saw the resource (a push), so every open finding it sees again has its
- * lastObservedAt moved to `now` here, changed or not, while the digests are worked out; the
- * change set's `seen` are among them. A re-evaluation observed nothing and leaves them be.
+ * lastObservedAt moved to `now` here, changed or not, while the lifecycle runs; the change set's
+ * `seen` are among them. A re-evaluation observed nothing and leaves them be.
  */
 export async function reconcileWithScan(
   tx: Store,
   found: ResourceFindings,
-  scanned: readonly Finding[],
+  scanned: readonly Finding[] | ScanIndex,
   options: { now: string; newId: () => string; reopenWindowDays?: number; observe: boolean },
 ): Promise<ChangeSet> {
   const { observe, ...lifecycle } = options;
-  const scan = indexScan(found.facts, scanned);
-  const observed = observe ? observedByScan(found.stored, scan) : [];
-  const load =
-    observed.length > 0
-      ? (await whileQueryRuns(tx.observeFindings(observed.map((id) => asId('FindingId', id)), options.now), () => bodiesToLoad(found.stored, scan)))[1]
-      : bodiesToLoad(found.stored, scan);
+  const scan = 'byIdentity' in scanned ? scanned : indexScan(found.facts, scanned);
+  const load = bodiesToLoad(found.stored, scan);
   const loadedBodies = load.length > 0 ? await tx.getFindingBodies(load.map((id) => asId('FindingId', id))) : undefined;
-  return reconcileFindings({ resource: found.facts, stored: found.stored, ...(loadedBodies ? { loadedBodies } : {}), scanned: scan, suppressionRules: found.rules, ...lifecycle });
+  const reconcile = () => reconcileFindings({ resource: found.facts, stored: found.stored, ...(loadedBodies ? { loadedBodies } : {}), scanned: scan, suppressionRules: found.rules, ...lifecycle });
+  const observed = observe ? observedByScan(found.stored, scan) : [];
+  if (observed.length === 0) return reconcile();
+  return (await whileQueryRuns(tx.observeFindings(observed.map((id) => asId('FindingId', id)), options.now), reconcile))[1];
 }
 
 /**
