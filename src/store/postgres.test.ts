@@ -40,6 +40,31 @@ if (reason) {
       await Promise.all(stores.map((s) => s.close()));
     });
 
+    it('compresses inventories and finding bodies with LZ4 when the server has it, and reads them back', async () => {
+      const store = await openPostgresStore(testUrl);
+      try {
+        const methods = await withClient(testUrl, async (client) => {
+          const lz4 = (await client.query<{ lz4: boolean }>(`select 'lz4' = any(enumvals) as lz4 from pg_settings where name = 'default_toast_compression'`)).rows[0]!.lz4;
+          const columns = await client.query<{ attname: string; attcompression: string }>(
+            `select attname, attcompression from pg_attribute where (attrelid, attname) in (('inventories'::regclass, 'inventory'), ('finding_bodies'::regclass, 'finding')) order by attname`,
+          );
+          return { lz4, columns: columns.rows.map((row) => [row.attname, row.attcompression]) };
+        });
+        expect(methods.columns).toEqual(methods.lz4 ? [['finding', 'l'], ['inventory', 'l']] : [['finding', ''], ['inventory', '']]);
+        const account = await store.createAccount({ name: 'lz4', region: 'eu-west-1' });
+        const resource = await store.createResource({ accountId: account.id, region: 'eu-west-1', name: 'big', type: 'HOST', details: { platform: 'linux' } });
+        // Long enough to be compressed: a thousand packages.
+        const packages = Array.from({ length: 1000 }, (_, i) => ({ name: `p${i}`, version: '1.0.0', type: 'npm' as const, ecosystem: 'npm', purl: `pkg:npm/p${i}@1.0.0`, locations: [{ path: '/srv/package-lock.json' }], foundBy: 'npm-lockfile' }));
+        const inventory = { target: { kind: 'directory' as const, name: 'srv', path: '/srv' }, packages, warnings: [], catalogers: [], createdAt: '2026-01-01T00:00:00.000Z', tool: { name: 'vigil', version: 'test' } };
+        await store.putInventory(resource.id, inventory, '2026-01-01T00:00:00.000Z');
+        expect((await store.getInventory(resource.id))?.inventory).toEqual(inventory);
+        const stored = await withClient(testUrl, (client) => client.query<{ method: string | null }>('select pg_column_compression(inventory) as method from inventories where resource_id = $1', [resource.id]));
+        expect(stored.rows[0]!.method).toBe(methods.lz4 ? 'lz4' : 'pglz');
+      } finally {
+        await store.close();
+      }
+    });
+
     it('says which server it could not reach, without the password', async () => {
       const bad = new URL(adminUrl);
       bad.pathname = `/${database}_missing`;

@@ -10,6 +10,7 @@ import { findingBodies } from './0006-finding-bodies.js';
 import { coverageReason } from './0007-coverage-reason.js';
 import { findingObservations } from './0008-finding-observations.js';
 import { dropFindingsResourceIndex } from './0009-drop-findings-resource-index.js';
+import { lz4Compression } from './0010-lz4-compression.js';
 import type { DialectName, StoreMigration } from './migration.js';
 
 /** Names sort in the order they run; a released migration is never edited, only followed. */
@@ -23,6 +24,7 @@ export const storeMigrations: Readonly<Record<string, StoreMigration>> = {
   '0007-coverage-reason': coverageReason,
   '0008-finding-observations': findingObservations,
   '0009-drop-findings-resource-index': dropFindingsResourceIndex,
+  '0010-lz4-compression': lz4Compression,
 };
 
 /** Kysely's Migrator over the static list above, with the dialect handed to each migration. */
