@@ -25,8 +25,8 @@ const packageHoleText = JSON.stringify(PACKAGE_HOLE);
 
 /** Per source finding: its template, or null when its text cannot be cut so (it is then written whole). */
 const templates = new WeakMap<Finding, JsonTemplate | null>();
-/** Per copy: the template of its source. */
-const copies = new WeakMap<Finding, JsonTemplate>();
+/** Per copy: its source (whose template is made when a copy's text is first asked for). */
+const copies = new WeakMap<Finding, Finding>();
 
 function templateOf(source: Finding): JsonTemplate | null {
   let template = templates.get(source);
@@ -45,13 +45,18 @@ function templateOf(source: Finding): JsonTemplate | null {
   return template;
 }
 
+/** The template of a copy's source; null for a finding that is no copy, or whose source has none. */
+function templateOfCopy(finding: Finding): JsonTemplate | null {
+  const source = copies.get(finding);
+  return source === undefined ? null : templateOf(source);
+}
+
 /**
  * Records that `copy` was made from `source` by spreading it and replacing its package (and maybe
  * later its fixAvailable): `findingJson(copy)` then reuses the text of the rest.
  */
 export function copiedFinding(copy: Finding, source: Finding): Finding {
-  const template = templateOf(source);
-  if (template) copies.set(copy, template);
+  copies.set(copy, source);
   return copy;
 }
 
@@ -118,8 +123,8 @@ const knownKeys = new Set<string>(knownKeyList);
 
 /** `JSON.stringify(finding)`, from its source's text when it is a copy that still holds its values. */
 export function findingJson(finding: Finding): string {
-  const template = copies.get(finding);
-  if (template === undefined || !holdsSourceValues(finding, template)) return JSON.stringify(finding);
+  const template = templateOfCopy(finding);
+  if (template === null || !holdsSourceValues(finding, template)) return JSON.stringify(finding);
   const [before, between, after] = template.parts;
   return before + JSON.stringify(finding.fixAvailable) + between + JSON.stringify(finding.package) + after;
 }
@@ -155,8 +160,8 @@ function sameJson(a: unknown, b: unknown): boolean {
  * nothing again.
  */
 export function findingDigest(finding: Finding, digest: (json: string) => string): string {
-  const template = copies.get(finding);
-  if (template === undefined || !holdsSourceValues(finding, template)) return digest(JSON.stringify(finding));
+  const template = templateOfCopy(finding);
+  if (template === null || !holdsSourceValues(finding, template)) return digest(JSON.stringify(finding));
   const last = template.lastDigest;
   if (last !== undefined && last.digest === digest && last.fixAvailable === finding.fixAvailable && sameJson(finding.package, last.package)) return last.value;
   const [before, between, after] = template.parts;
