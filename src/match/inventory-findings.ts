@@ -6,7 +6,7 @@
  * locations) until the database file changes, which means a new reader.
  */
 import type { Finding } from '../model/finding.js';
-import { copiedFinding } from '../model/finding-json.js';
+import { rememberedFinding } from '../model/finding-json.js';
 import type { Inventory } from '../model/inventory.js';
 import type { Package } from '../model/package.js';
 import type { Warning } from '../model/warning.js';
@@ -99,7 +99,7 @@ function copyFor(finding: Finding, pkg: Package): Finding {
  * JSON text is mostly the remembered one's (`findingJson`).
  */
 function findingFor(remembered: Finding, pkg: Package): Finding {
-  return copiedFinding(copyFor(remembered, pkg), remembered);
+  return copyFor(remembered, pkg);
 }
 
 function remember(finding: Finding): Finding {
@@ -108,7 +108,7 @@ function remember(finding: Finding): Finding {
   if (finding.epss) Object.freeze(finding.epss);
   if (finding.kev) Object.freeze(finding.kev);
   // (The finding itself stays private, and unfrozen: copying a frozen object is slower.)
-  return finding;
+  return rememberedFinding(finding);
 }
 
 /** A package's warnings can be remembered unless one names where the package is (its purl or path). */

@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { factNames, scanFinding, type FactName } from '../../test/harness/findings.js';
 import type { Finding } from './finding.js';
-import { copiedFinding, findingDigest, findingJson } from './finding-json.js';
+import { findingDigest, findingJson, rememberedFinding } from './finding-json.js';
 
 const arbSource = fc.record({
   fact: fc.constantFrom(...factNames),
@@ -11,10 +11,17 @@ const arbSource = fc.record({
 });
 const arbPackage = fc.record({ purl: fc.string({ unit: 'binary' }), path: fc.string({ unit: 'binary' }) });
 
-/** A copy as matching makes one: the source spread, with arrays and a package of its own. */
+/** A copy as matching makes one of a remembered finding: the source spread, with arrays and a package of its own. */
 function copyOf(source: Finding, pkg: { purl: string; path: string }): Finding {
-  const copy = { ...source, aliases: [...source.aliases], references: [...source.references], package: { ...source.package, purl: pkg.purl, locations: [{ path: pkg.path }] } };
-  return copiedFinding(copy, source);
+  rememberedFinding(source);
+  return {
+    ...source,
+    aliases: [...source.aliases],
+    cvss: [...source.cvss],
+    references: [...source.references],
+    evidence: [...source.evidence],
+    package: { ...source.package, purl: pkg.purl, locations: [{ path: pkg.path }] },
+  };
 }
 
 function sourceOf({ fact, title, references }: { fact: FactName; title: string | undefined; references: string[] }): Finding {
@@ -40,6 +47,8 @@ describe('findingJson', () => {
     ['an array entry replaced', (copy) => void (copy.aliases[0] = 'GHSA-xxxx-xxxx-xxxx')],
     ['an array replaced by a longer one', (copy) => void (copy.references = [...copy.references, 'https://example.com/more'])],
     ['an entry replaced', (copy) => void (copy.cvss = copy.cvss.map((entry) => ({ ...entry, baseScore: entry.baseScore + 0.1 })))],
+    ['an evidence entry replaced', (copy) => void (copy.evidence = copy.evidence.map((entry) => ({ ...entry, range: 'changed' })))],
+    ['a later evidence entry added', (copy) => void copy.evidence.push({ advisoryId: 'GHSA-x', ecosystem: 'npm', name: 'x', version: '1', range: 'introduced 0' })],
     ['a key added', (copy) => Object.assign(copy, { extra: 1 })],
     [
       'a key moved to the end',

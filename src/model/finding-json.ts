@@ -5,6 +5,11 @@
  * (match/inventory-findings): a copy holds its source's values but for its package and its
  * fixAvailable (which settling may change). The text around those two is made once per source and
  * reused for as long as the copy still holds the source's values.
+ *
+ * A copy is known by what it shares with its source: the first entry of its evidence, an object
+ * both hold (a copy's arrays are its own, their entries are not). Nothing is recorded per copy,
+ * which would cost a scan more than the text saves it; whatever leads to a source, the copy is
+ * checked to hold its values before their text is used.
  */
 import type { Finding } from './finding.js';
 
@@ -25,8 +30,8 @@ const packageHoleText = JSON.stringify(PACKAGE_HOLE);
 
 /** Per source finding: its template, or null when its text cannot be cut so (it is then written whole). */
 const templates = new WeakMap<Finding, JsonTemplate | null>();
-/** Per copy: its source (whose template is made when a copy's text is first asked for). */
-const copies = new WeakMap<Finding, Finding>();
+/** Remembered findings by the first entry of their evidence (their template is made when first asked for). */
+const sources = new WeakMap<object, Finding>();
 
 function templateOf(source: Finding): JsonTemplate | null {
   let template = templates.get(source);
@@ -45,19 +50,24 @@ function templateOf(source: Finding): JsonTemplate | null {
   return template;
 }
 
-/** The template of a copy's source; null for a finding that is no copy, or whose source has none. */
+/** The template of the remembered finding `finding` shares its first evidence entry with, if any. */
 function templateOfCopy(finding: Finding): JsonTemplate | null {
-  const source = copies.get(finding);
+  // A caller may have changed the copy every way, this key included (the check below tells).
+  const evidence: unknown = finding.evidence;
+  const first: unknown = Array.isArray(evidence) ? evidence[0] : undefined;
+  const source = typeof first === 'object' && first !== null ? sources.get(first) : undefined;
   return source === undefined ? null : templateOf(source);
 }
 
 /**
- * Records that `copy` was made from `source` by spreading it and replacing its package (and maybe
- * later its fixAvailable): `findingJson(copy)` then reuses the text of the rest.
+ * Records a finding that copies will be made of by spreading it and replacing its package (and
+ * maybe later their fixAvailable), its entries left shared: `findingJson(copy)` then reuses the
+ * text of the rest. The finding must not change afterwards.
  */
-export function copiedFinding(copy: Finding, source: Finding): Finding {
-  copies.set(copy, source);
-  return copy;
+export function rememberedFinding(source: Finding): Finding {
+  const first: object | undefined = source.evidence[0];
+  if (first !== undefined) sources.set(first, source);
+  return source;
 }
 
 /** An array of the copy's own with the source's entries, or the source's value itself. */
