@@ -81,7 +81,11 @@ function partPath(planned: PlannedPackage, shared: (queries: readonly EcosystemQ
   return path;
 }
 
-/** A copy of a finding for this package: its purl and locations, and arrays of its own (their entries are shared). */
+/**
+ * A copy of a finding for this package: its purl and locations, and arrays of its own (their
+ * entries, frozen once remembered, are shared between the scans of one reader). A copy of a
+ * remembered finding writes its JSON text mostly from the remembered one's (`findingJson`).
+ */
 function copyFor(finding: Finding, pkg: Package): Finding {
   return {
     ...finding,
@@ -91,15 +95,6 @@ function copyFor(finding: Finding, pkg: Package): Finding {
     references: [...finding.references],
     evidence: [...finding.evidence],
   };
-}
-
-/**
- * A remembered finding for this package: the arrays are its own (their entries, frozen, are
- * shared between the scans of one reader), and the purl and locations are this package's. Its
- * JSON text is mostly the remembered one's (`findingJson`).
- */
-function findingFor(remembered: Finding, pkg: Package): Finding {
-  return copyFor(remembered, pkg);
 }
 
 function remember(finding: Finding): Finding {
@@ -154,7 +149,7 @@ export function inventoryFindings(inventory: Inventory, reader: VulnDbReader): {
     const { pkg } = planned[i]!;
     let part = known?.[i];
     if (part) {
-      for (const finding of part.findings) findings.push(findingFor(finding, pkg));
+      for (const finding of part.findings) findings.push(copyFor(finding, pkg));
     } else {
       part = fresh[unknownAt++]!;
       // A new part's findings are this package's own; a copy is remembered, its entries frozen.

@@ -131,12 +131,21 @@ const everyKeyKnown: Exclude<keyof Finding, (typeof knownKeyList)[number]> exten
 void everyKeyKnown;
 const knownKeys = new Set<string>(knownKeyList);
 
+/** The template of a copy that still holds its source's values; null for any other finding. */
+function templateHeld(finding: Finding): JsonTemplate | null {
+  const template = templateOfCopy(finding);
+  return template !== null && holdsSourceValues(finding, template) ? template : null;
+}
+
+/** A copy's text: its source's around its own fixAvailable and package. */
+function copyText({ parts: [before, between, after] }: JsonTemplate, finding: Finding): string {
+  return before + JSON.stringify(finding.fixAvailable) + between + JSON.stringify(finding.package) + after;
+}
+
 /** `JSON.stringify(finding)`, from its source's text when it is a copy that still holds its values. */
 export function findingJson(finding: Finding): string {
-  const template = templateOfCopy(finding);
-  if (template === null || !holdsSourceValues(finding, template)) return JSON.stringify(finding);
-  const [before, between, after] = template.parts;
-  return before + JSON.stringify(finding.fixAvailable) + between + JSON.stringify(finding.package) + after;
+  const template = templateHeld(finding);
+  return template === null ? JSON.stringify(finding) : copyText(template, finding);
 }
 
 /**
@@ -170,12 +179,11 @@ function sameJson(a: unknown, b: unknown): boolean {
  * nothing again.
  */
 export function findingDigest(finding: Finding, digest: (json: string) => string): string {
-  const template = templateOfCopy(finding);
-  if (template === null || !holdsSourceValues(finding, template)) return digest(JSON.stringify(finding));
+  const template = templateHeld(finding);
+  if (template === null) return digest(JSON.stringify(finding));
   const last = template.lastDigest;
   if (last !== undefined && last.digest === digest && last.fixAvailable === finding.fixAvailable && sameJson(finding.package, last.package)) return last.value;
-  const [before, between, after] = template.parts;
-  const value = digest(before + JSON.stringify(finding.fixAvailable) + between + JSON.stringify(finding.package) + after);
+  const value = digest(copyText(template, finding));
   template.lastDigest = { digest, fixAvailable: finding.fixAvailable, package: finding.package, value };
   return value;
 }
