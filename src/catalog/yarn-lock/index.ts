@@ -1,6 +1,7 @@
 /**
  * @module The yarn.lock cataloger: Yarn classic (v1) and Yarn 2+ ("Berry") lockfiles. yarn.lock
- * does not say which packages are development-only, so none is marked.
+ * does not say which packages are development-only: the project's package.json beside it does,
+ * through the lock's dependency graph (development.ts).
  * @see https://classic.yarnpkg.com/lang/en/docs/yarn-lock/
  */
 import { defineCataloger, type Cataloger } from '../cataloger.js';
@@ -8,7 +9,7 @@ import { parseYarnLock } from './parse-yarn-lock.js';
 
 export const yarnLockCataloger = defineCataloger({
   name: 'yarn-lock',
-  version: 1,
+  version: 2,
   patterns: ['/**/yarn.lock'],
   parse: parseYarnLock,
 }) satisfies Cataloger;

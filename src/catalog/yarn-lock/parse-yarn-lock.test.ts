@@ -64,6 +64,56 @@ describe('yarn-lock cataloger', () => {
     ]);
   });
 
+  it('marks development-only packages by what package.json beside a classic lockfile reaches through it', async () => {
+    const result = await catalogTester()
+      .fromDirectory('yarn-lock/classic-project')
+      .withCatalogers(yarnLockCataloger)
+      .expectsPackages([
+        'debug@2.6.9 pkg:npm/debug@2.6.9',
+        'debug@4.3.4 pkg:npm/debug@4.3.4',
+        'express@4.18.2 pkg:npm/express@4.18.2',
+        'fsevents@2.3.3 pkg:npm/fsevents@2.3.3',
+        'left-pad@1.3.0 pkg:npm/left-pad@1.3.0',
+        'mocha@10.2.0 pkg:npm/mocha@10.2.0',
+        'ms@2.0.0 pkg:npm/ms@2.0.0',
+        'ms@2.1.2 pkg:npm/ms@2.1.2',
+        'stale@1.0.0 pkg:npm/stale@1.0.0',
+        'supports-color@8.1.1 pkg:npm/supports-color@8.1.1',
+      ]);
+    expect(result.warnings).toEqual([]);
+    const development = result.packages.filter((p) => p.development).map((p) => `${p.name}@${p.version}`);
+    // ms 2.0.0 is a devDependency, but express needs it at run time; an alias and an optional
+    // dependency are run-time roots; an entry nothing reaches is left unmarked.
+    expect(development.sort()).toEqual(['debug@4.3.4', 'mocha@10.2.0', 'ms@2.1.2', 'supports-color@8.1.1']);
+    expect(result.packages.filter((p) => p.development !== undefined && p.development !== true)).toEqual([]);
+  });
+
+  it("marks a Berry monorepo's packages by each workspace's package.json, through patch entries", async () => {
+    const result = await catalogTester()
+      .fromDirectory('yarn-lock/berry-workspaces')
+      .withCatalogers(yarnLockCataloger)
+      .expectsPackages([
+        'is-core-module@2.13.1 pkg:npm/is-core-module@2.13.1',
+        'ms@2.1.3 pkg:npm/ms@2.1.3',
+        'resolve@1.22.8 pkg:npm/resolve@1.22.8',
+        'typescript@5.4.5 pkg:npm/typescript@5.4.5',
+      ]);
+    expect(result.warnings).toEqual([]);
+    // ms is both a dependency and a devDependency of @repo/api: it is needed at run time.
+    expect(result.packages.filter((p) => p.development).map((p) => p.name).sort()).toEqual(['is-core-module', 'resolve', 'typescript']);
+  });
+
+  it('leaves packages unmarked when the projects cannot all be read: workspace patterns in a classic project, a package.json that is not JSON', async () => {
+    const pattern = await catalogTester().fromDirectory('yarn-lock/classic-workspace-pattern').withCatalogers(yarnLockCataloger).expectsPackages(['ms@2.0.0 pkg:npm/ms@2.0.0']);
+    expect(pattern.warnings).toEqual([]);
+    expect(pattern.packages[0]!.development).toBeUndefined();
+    const unreadable = await catalogTester().fromDirectory('yarn-lock/unreadable-project').withCatalogers(yarnLockCataloger).expectsPackages(['ms@2.0.0 pkg:npm/ms@2.0.0']);
+    expect(unreadable.packages[0]!.development).toBeUndefined();
+    expect(unreadable.warnings).toEqual([
+      expect.objectContaining({ code: 'UNREADABLE_PROJECT', path: '/srv/app/yarn.lock', message: expect.stringContaining('/srv/app/package.json beside yarn.lock is not JSON') }),
+    ]);
+  });
+
   it.each([
     ['a@^1.0.0', { name: 'a', range: '^1.0.0' }],
     ['@s/a@npm:^1', { name: '@s/a', range: 'npm:^1' }],

@@ -7,6 +7,7 @@
 import { parse as parseYaml } from 'yaml';
 import type { ParsedPackage } from '../../model/package.js';
 import type { CatalogContext, CatalogFile } from '../cataloger.js';
+import { developmentOnly } from './development.js';
 import {
   isNpmName,
   isRecord,
@@ -19,11 +20,28 @@ import {
 /** Protocols whose entries are folders of the project, not packages Yarn fetched. */
 const localProtocols = /^(workspace|link|portal):/;
 
-/** One classic entry: its header specifiers and its top-level fields. */
+/** One classic entry: its header specifiers, its top-level fields and its dependencies. */
 interface ClassicEntry {
   line: number;
   specifiers: string[];
   fields: Map<string, string>;
+  /** "name@range" for each line of its dependencies and optionalDependencies blocks. */
+  dependencies: string[];
+}
+
+/** The blocks of a classic entry whose lines are edges of the dependency graph. */
+const CLASSIC_DEPENDENCY_BLOCKS = new Set(['dependencies', 'optionalDependencies']);
+
+/** One entry of either format, as the packages and the development marks need it. */
+export interface YarnLockEntry {
+  /** The descriptors its header lists: "a@^1", "a@npm:^1.2.0". */
+  descriptors: string[];
+  /** The descriptors of what it depends on, optional dependencies included. */
+  dependencies: string[];
+  /** The package it locks; absent for a workspace, link or portal, and for an entry skipped as malformed. */
+  pkg?: ParsedPackage;
+  /** For a Berry workspace entry: its folder, relative to the lockfile's ("." for the root). */
+  workspace?: string;
 }
 
 /** Reads a quoted string starting at `text[start] === '"'`; returns the value and the index after it. */
@@ -96,6 +114,8 @@ function readClassicEntries(text: string, ctx: CatalogContext): ClassicEntry[] {
   const entries: ClassicEntry[] = [];
   let current: ClassicEntry | undefined;
   let fieldIndent: number | undefined;
+  /** The dependency block the lines being read belong to. */
+  let block: string | undefined;
   const lines = text.split(/\r?\n/);
   for (let n = 0; n < lines.length; n++) {
     const raw = lines[n]!;
@@ -109,17 +129,23 @@ function readClassicEntries(text: string, ctx: CatalogContext): ClassicEntry[] {
         current = undefined;
         continue;
       }
-      current = { line: n + 1, specifiers, fields: new Map() };
+      current = { line: n + 1, specifiers, fields: new Map(), dependencies: [] };
       fieldIndent = undefined;
+      block = undefined;
       entries.push(current);
       continue;
     }
     if (!current) continue; // the body of a header already reported
     fieldIndent ??= indent;
-    if (indent !== fieldIndent) continue; // nested blocks: dependencies, optionalDependencies…
     const tokens = tokenize(trimmed);
     if (!tokens || tokens.length === 0) continue;
     const [key, value] = tokens;
+    if (indent !== fieldIndent) {
+      // A line of a nested block: "name range" in dependencies and optionalDependencies.
+      if (indent > fieldIndent && block && tokens.length === 2 && key !== undefined && value !== undefined && value !== ':') current.dependencies.push(`${key}@${value}`);
+      continue;
+    }
+    block = tokens.length === 2 && value === ':' && CLASSIC_DEPENDENCY_BLOCKS.has(key!) ? key : undefined;
     if (tokens.length === 2 && key !== undefined && value !== undefined && value !== ':') current.fields.set(key, value);
   }
   return entries;
@@ -140,34 +166,32 @@ export function nameFromSpecifier(specifier: string): { name: string; range: str
   return { name: split.name, range: split.spec };
 }
 
-export function parseClassicYarnLock(text: string, ctx: CatalogContext): ParsedPackage[] {
-  const set = new NpmPackageSet();
-  for (const entry of readClassicEntries(text, ctx)) {
+function readClassicYarnLock(text: string, ctx: CatalogContext): YarnLockEntry[] {
+  return readClassicEntries(text, ctx).map((entry) => {
+    const read: YarnLockEntry = { descriptors: entry.specifiers, dependencies: entry.dependencies };
     const first = nameFromSpecifier(entry.specifiers[0]!);
     if (!first) {
       ctx.skip(`line ${entry.line}: no package name in "${entry.specifiers[0]}"`);
-      continue;
+      return read;
     }
-    if (entry.specifiers.every((s) => localProtocols.test(nameFromSpecifier(s)?.range ?? ''))) continue;
+    if (entry.specifiers.every((s) => localProtocols.test(nameFromSpecifier(s)?.range ?? ''))) return read;
     const version = entry.fields.get('version');
     if (!isRecordedVersion(version)) {
       ctx.skip(`line ${entry.line}: ${first.name} has no version`);
-      continue;
+      return read;
     }
     const alias = splitNameAtSpec(entry.specifiers[0]!)?.name;
-    set.add(
-      npmPackage({
-        name: first.name,
-        version,
-        metadata: {
-          resolved: entry.fields.get('resolved') ?? '',
-          integrity: entry.fields.get('integrity') ?? '',
-          ...(alias && alias !== first.name ? { alias } : {}),
-        },
-      }),
-    );
-  }
-  return set.list();
+    read.pkg = npmPackage({
+      name: first.name,
+      version,
+      metadata: {
+        resolved: entry.fields.get('resolved') ?? '',
+        integrity: entry.fields.get('integrity') ?? '',
+        ...(alias && alias !== first.name ? { alias } : {}),
+      },
+    });
+    return read;
+  });
 }
 
 /**
@@ -190,7 +214,18 @@ export function readBerryResolution(resolution: string): { name: string; referen
   return { name: split.name, reference: split.spec };
 }
 
-export function parseBerryYarnLock(text: string, ctx: CatalogContext): ParsedPackage[] {
+/** "name@range" for each dependency a Berry entry lists. */
+function berryDependencies(entry: Record<string, unknown>): string[] {
+  const descriptors: string[] = [];
+  for (const field of ['dependencies', 'optionalDependencies']) {
+    const block = entry[field];
+    if (!isRecord(block)) continue;
+    for (const [name, range] of Object.entries(block)) if (typeof range === 'string') descriptors.push(`${name}@${range}`);
+  }
+  return descriptors;
+}
+
+function readBerryYarnLock(text: string, ctx: CatalogContext): YarnLockEntry[] {
   let document: unknown;
   try {
     // failsafe: every scalar stays a string, so "version: 1.10" is not read as a number.
@@ -204,38 +239,39 @@ export function parseBerryYarnLock(text: string, ctx: CatalogContext): ParsedPac
     ctx.warn('UNREADABLE_LOCKFILE', 'not a yarn lockfile: the top level is not a mapping');
     return [];
   }
-  const set = new NpmPackageSet();
+  const entries: YarnLockEntry[] = [];
   for (const [key, entry] of Object.entries(document)) {
     if (key === '__metadata') continue;
     if (!isRecord(entry)) {
       ctx.skip(`"${key}" is not a mapping`);
       continue;
     }
+    const read: YarnLockEntry = { descriptors: key.split(',').map((descriptor) => descriptor.trim()), dependencies: berryDependencies(entry) };
+    entries.push(read);
     const resolution = typeof entry.resolution === 'string' ? readBerryResolution(entry.resolution) : undefined;
     if (!resolution) {
       ctx.skip(`"${key}" has no usable resolution`);
       continue;
     }
+    if (resolution.reference.startsWith('workspace:')) read.workspace = resolution.reference.slice('workspace:'.length);
     if (localProtocols.test(resolution.reference)) continue;
     const version = entry.version;
     if (!isRecordedVersion(version)) {
       ctx.skip(`"${key}" has no version`);
       continue;
     }
-    const declared = splitNameAtSpec(key.split(',')[0]!.trim())?.name;
-    set.add(
-      npmPackage({
-        name: resolution.name,
-        version,
-        metadata: {
-          resolution: entry.resolution as string,
-          checksum: typeof entry.checksum === 'string' ? entry.checksum : '',
-          ...(declared && declared !== resolution.name ? { alias: declared } : {}),
-        },
-      }),
-    );
+    const declared = splitNameAtSpec(read.descriptors[0]!)?.name;
+    read.pkg = npmPackage({
+      name: resolution.name,
+      version,
+      metadata: {
+        resolution: entry.resolution as string,
+        checksum: typeof entry.checksum === 'string' ? entry.checksum : '',
+        ...(declared && declared !== resolution.name ? { alias: declared } : {}),
+      },
+    });
   }
-  return set.list();
+  return entries;
 }
 
 /** Berry lockfiles are YAML with a `__metadata` entry; everything else is read as the classic format. */
@@ -243,11 +279,25 @@ export function isBerryYarnLock(text: string): boolean {
   return /^"?__metadata"?:/m.test(text);
 }
 
-export function parseYarnLockText(text: string, ctx: CatalogContext): ParsedPackage[] {
+/** The lockfile's entries, in either format. */
+export function readYarnLock(text: string, ctx: CatalogContext): YarnLockEntry[] {
   const clean = text.replace(/^\uFEFF/, '');
-  return isBerryYarnLock(clean) ? parseBerryYarnLock(clean, ctx) : parseClassicYarnLock(clean, ctx);
+  return isBerryYarnLock(clean) ? readBerryYarnLock(clean, ctx) : readClassicYarnLock(clean, ctx);
+}
+
+/** One package per purl, development-only where `development` names its purl. */
+export function lockedPackages(entries: readonly YarnLockEntry[], development: ReadonlySet<string> = new Set()): ParsedPackage[] {
+  const set = new NpmPackageSet();
+  for (const { pkg } of entries) if (pkg) set.add(development.has(pkg.purl) ? { ...pkg, development: true } : pkg);
+  return set.list();
+}
+
+/** The lockfile's packages, unmarked: the lockfile alone does not say which are development-only. */
+export function parseYarnLockText(text: string, ctx: CatalogContext): ParsedPackage[] {
+  return lockedPackages(readYarnLock(text, ctx));
 }
 
 export async function parseYarnLock(file: CatalogFile, ctx: CatalogContext): Promise<ParsedPackage[]> {
-  return parseYarnLockText(await file.text(), ctx);
+  const entries = readYarnLock(await file.text(), ctx);
+  return lockedPackages(entries, await developmentOnly(file, entries, ctx));
 }
