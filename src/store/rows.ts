@@ -23,6 +23,7 @@ import type {
   StoredEvent,
   StoredFinding,
   StoredFindingHead,
+  StoredFindingText,
   Timestamp,
 } from './records.js';
 import type { StoreDatabase } from './schema.js';
@@ -245,6 +246,11 @@ export function findingHeadFromRow(row: Omit<FindingHeadRow, keyof ResourceHeadC
 /** A finding's head and its body's JSON text, as one record. */
 export function findingFromRows(row: FindingHeadRow, bodyJson: string): StoredFinding {
   return { ...findingHeadFromRow(row), finding: JSON.parse(bodyJson) as StoredFinding['finding'] };
+}
+
+/** A finding's head and its body's JSON text, the text kept as it is. */
+export function findingTextFromRows(row: FindingHeadRow, findingJson: string): StoredFindingText {
+  return { ...findingHeadFromRow(row), findingJson };
 }
 
 export function filterFromRow(row: Row<'filters'>): Filter {

@@ -7,7 +7,7 @@
 import type { FilterCriteria as ParsedCriteria } from '../findings/criteria.js';
 import type { Cursor, SortCriteria, SortOrder } from '../findings/sort.js';
 import type { AccountId, ResourceId } from './ids.js';
-import type { FindingStatus, ResourceType, Severity, StoredFinding, Timestamp } from './records.js';
+import type { FindingStatus, ResourceType, Severity, StoredFindingText, Timestamp } from './records.js';
 
 
 export interface FindingSearch {
@@ -21,7 +21,8 @@ export interface FindingSearch {
 }
 
 export interface FindingSearchPage {
-  findings: StoredFinding[];
+  /** Each with its body as stored text (JSON.parse it for the object). */
+  findings: StoredFindingText[];
   /** The position of the last finding; absent on the last page. */
   next?: Cursor;
 }

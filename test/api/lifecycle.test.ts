@@ -90,6 +90,29 @@ describe.each(stores)('the finding lifecycle through the API on $name', ({ skip,
     return response.json().findings as Array<Record<string, any>>;
   };
 
+  it('writes each finding of a search page as GET /v1/findings/{id} does, page by page', async () => {
+    const pushed = await push('2026-11-01T10:00:00Z', [{ name: 'lodash', version: '4.17.20' }, { name: 'lodash-es', version: '4.17.20' }]);
+    expect(pushed.statusCode, pushed.body).toBe(200);
+    const ids: string[] = [];
+    let nextToken: string | undefined;
+    do {
+      const response = await service.app.inject({ method: 'POST', url: '/v1/findings/search', headers: member, payload: { maxResults: 1, ...(nextToken ? { nextToken } : {}) } });
+      expect(response.statusCode, response.body).toBe(200);
+      expect(response.headers['content-type']).toBe('application/json; charset=utf-8');
+      const page = response.json() as { findings: Array<Record<string, unknown>>; nextToken?: string };
+      for (const finding of page.findings) {
+        // GET writes through the route's response schema: the same fields, and no others.
+        const one = await service.app.inject({ method: 'GET', url: `/v1/findings/${finding.id}`, headers: member });
+        expect(one.statusCode).toBe(200);
+        expect(finding).toEqual(one.json());
+        ids.push(finding.id as string);
+      }
+      nextToken = page.nextToken;
+    } while (nextToken !== undefined);
+    expect(ids.length).toBeGreaterThanOrEqual(2);
+    expect(new Set(ids).size).toBe(ids.length);
+  });
+
   it('opens, closes, reopens, refuses an older inventory, suppresses and restores', async () => {
     const first = await push('2026-11-01T10:00:00Z', [{ name: 'lodash', version: '4.17.20' }]);
     expect(first.statusCode, first.body).toBe(200);

@@ -7,7 +7,7 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import { decodeCursor, DEFAULT_SORT, encodeCursor, MAX_PAGE_SIZE, parseCriteria, sortFields, type Cursor, type FilterCriteria, type SortCriteria } from '../../findings/index.js';
-import { asId, type StoredFinding } from '../../store/index.js';
+import { asId, type StoredFinding, type StoredFindingHead, type StoredFindingText } from '../../store/index.js';
 import { findingAggregationSortBys, findingAggregationTypes, type FindingAggregationSortBy, type FindingAggregationType } from '../../store/index.js';
 import type { RouteOptions } from '../app.js';
 import { principalOf } from '../auth.js';
@@ -16,10 +16,9 @@ import { errorResponses, IdParams } from '../schemas/common.js';
 import { FilterCriteriaSchema } from '../schemas/criteria.js';
 import { ServiceFinding } from '../schemas/finding.js';
 
-/** A stored finding as the API shows it: the scanner's fields at top level, then the service's. */
-export function findingView(record: StoredFinding) {
+/** The service's own fields of a finding as the API shows them, after the scanner's. */
+function serviceFields(record: StoredFindingHead) {
   return {
-    ...record.finding,
     id: record.id,
     status: record.status,
     type: record.type,
@@ -33,6 +32,31 @@ export function findingView(record: StoredFinding) {
     closedAt: record.closedAt,
     vigilScore: record.vigilScore === null ? null : { score: record.vigilScore.score, scoreAdjustments: record.vigilScore.adjustments },
   };
+}
+
+/** A stored finding as the API shows it: the scanner's fields at top level, then the service's. */
+export function findingView(record: StoredFinding) {
+  return { ...record.finding, ...serviceFields(record) };
+}
+
+/**
+ * findingView's JSON text, made from the body's stored text without parsing it: the body's
+ * members, then the service's.
+ */
+export function findingViewJson(record: StoredFindingText): string {
+  const service = JSON.stringify(serviceFields(record));
+  const body = record.findingJson.trimEnd();
+  // An object with no members has no comma before the service's (the regex fails at once on any other).
+  return /^\s*\{\s*\}$/.test(body) ? service : `${body.slice(0, -1)},${service.slice(1)}`;
+}
+
+/**
+ * A search page's JSON text, its findings written by findingViewJson. The search route writes
+ * its answer with this instead of the schema's serializer (the schema still describes it).
+ */
+export function searchPageJson(page: { findings: StoredFindingText[]; nextToken?: string }): string {
+  const nextToken = page.nextToken === undefined ? '' : `,"nextToken":${JSON.stringify(page.nextToken)}`;
+  return `{"findings":[${page.findings.map(findingViewJson).join(',')}]${nextToken}}`;
 }
 
 /** Validated criteria, or an INVALID_CRITERIA error naming what is wrong. */
@@ -124,14 +148,15 @@ export const findingRoutes: FastifyPluginAsyncTypebox<RouteOptions> = async (app
         response: { 200: Type.Object({ findings: Type.Array(Type.Ref('Finding')), nextToken: Type.Optional(Type.String()) }), ...errorResponses() },
       },
     },
-    async (request) => {
+    async (request, reply) => {
       const { accountId } = principalOf(request);
       const body = request.body;
       const criteria = criteriaOf(body.filterCriteria);
       const sort: SortCriteria = body.sortCriteria ? { field: body.sortCriteria.field as SortCriteria['field'], sortOrder: body.sortCriteria.sortOrder as SortCriteria['sortOrder'] } : DEFAULT_SORT;
       const after = cursorOf(body.nextToken, sort);
       const page = await ctx.store.searchFindings(accountId, { criteria, sort, limit: body.maxResults ?? MAX_PAGE_SIZE, ...(after ? { after } : {}) });
-      return { findings: page.findings.map(findingView), ...(page.next ? { nextToken: encodeCursor(page.next) } : {}) };
+      reply.type('application/json; charset=utf-8').serializer(searchPageJson);
+      return { findings: page.findings, ...(page.next ? { nextToken: encodeCursor(page.next) } : {}) };
     },
   );
 

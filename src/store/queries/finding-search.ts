@@ -126,7 +126,7 @@ export function findingSearchQueries(ctx: QueryContext) {
       const page = found.slice(0, limit);
       const last = page.at(-1);
       const bodies = await findingBodies(ctx, page.map((row) => row.id as FindingId));
-      const findings = page.map((row) => rows.findingFromRows(row, bodies.get(row.id as FindingId)!));
+      const findings = page.map((row) => rows.findingTextFromRows(row, bodies.get(row.id as FindingId)!));
       return found.length > limit && last ? { findings, next: { sort, value: cursorValueOf(last, column), id: last.id } } : { findings };
     },
 
