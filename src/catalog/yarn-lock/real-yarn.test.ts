@@ -40,6 +40,21 @@ function realNames(ids: Iterable<string>): string[] {
     .sort();
 }
 
+/**
+ * The lockfile's packages are exactly those Yarn listed, and the run-time ones exactly those npm
+ * keeps without --omit=dev, the aliased and optional dependencies among them.
+ */
+async function expectLikeTheTools(dir: string, yarnListed: Iterable<string>): Promise<void> {
+  const result = await catalogLockfile(dir);
+  expect(result.warnings).toEqual([]);
+  expect(result.all).toEqual(realNames(yarnListed));
+  expect(result.all.length).toBeGreaterThan(100);
+  expect(result.runtime).toEqual(realNames(npmRuntimePackages(dir)));
+  expect(result.development).toContain('mocha@10.2.0');
+  expect(result.runtime).toContain('left-pad@1.3.0');
+  expect(result.runtime).toContain('supports-color@8.1.1');
+}
+
 async function catalogLockfile(dir: string) {
   const tree = await DirectoryTree.open(dir, defaultSourceLimits);
   const result = await runCatalogers(tree, [yarnLockCataloger]);
@@ -77,14 +92,7 @@ describe('yarn-lock cataloger on a project installed by the real Yarn classic', 
     };
     walk(tree.data.trees);
 
-    const result = await catalogLockfile(project.dir);
-    expect(result.warnings).toEqual([]);
-    expect(result.all).toEqual(realNames(yarnListed));
-    expect(result.all.length).toBeGreaterThan(100);
-    expect(result.runtime).toEqual(realNames(npmRuntimePackages(project.dir)));
-    expect(result.development).toContain('mocha@10.2.0');
-    expect(result.runtime).toContain('left-pad@1.3.0');
-    expect(result.runtime).toContain('supports-color@8.1.1');
+    await expectLikeTheTools(project.dir, yarnListed);
   });
 });
 
@@ -120,12 +128,6 @@ describe('yarn-lock cataloger on a project installed by the real Yarn Berry', ()
       yarnListed.add(`${locator.slice(0, at)}@${reference.replace(/^npm:/, '')}`);
     }
 
-    const result = await catalogLockfile(project.dir);
-    expect(result.warnings).toEqual([]);
-    expect(result.all).toEqual(realNames(yarnListed));
-    expect(result.all.length).toBeGreaterThan(100);
-    expect(result.runtime).toEqual(realNames(npmRuntimePackages(project.dir)));
-    expect(result.development).toContain('mocha@10.2.0');
-    expect(result.runtime).toContain('left-pad@1.3.0');
+    await expectLikeTheTools(project.dir, yarnListed);
   });
 });
