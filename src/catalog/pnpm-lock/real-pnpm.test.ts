@@ -35,7 +35,8 @@ describe('pnpm catalogers on a project installed by the real pnpm', () => {
     'skip' in pnpm
       ? pnpm
       : installedProject('pnpm-project', { 'package.json': manifest }, 'node_modules/.modules.yaml', (dir) =>
-          pnpm.run(['install', '--ignore-scripts', '--reporter=silent', '--store-dir', `${dir}/.pnpm-store`], dir),
+          // Under CI=true pnpm would otherwise insist on an existing lockfile.
+          pnpm.run(['install', '--no-frozen-lockfile', '--ignore-scripts', '--reporter=silent', '--store-dir', `${dir}/.pnpm-store`], dir),
         );
 
   async function catalog(dir: string, cataloger: Cataloger) {

@@ -109,7 +109,8 @@ describe('yarn-lock cataloger on a project installed by the real Yarn Berry', ()
       ? yarn
       : installedProject('yarn-berry-project', files, 'node_modules/.yarn-state.yml', (dir) => {
           writeFileSync(`${dir}/yarn.lock`, '');
-          return yarn.run(['install'], dir, { YARN_ENABLE_PROGRESS_BARS: '0' });
+          // Under CI=true Berry refuses to write a lockfile unless told it may.
+          return yarn.run(['install', '--no-immutable'], dir, { YARN_ENABLE_PROGRESS_BARS: '0' });
         });
 
   it('lists exactly what yarn info --all --recursive lists, and marks development-only what npm ls --omit=dev leaves out', async (context) => {
