@@ -28,6 +28,12 @@ export interface CatalogFile extends RandomAccessBytes {
    * links are followed inside the target only. Undefined when there is no such regular file.
    */
   open(path: string): Promise<CatalogFile | undefined>;
+  /**
+   * The regular files of the same target a pattern names, as catalogers' patterns do (`*` within
+   * a segment, `**` across segments), taken from this file's folder unless absolute; each once,
+   * in a stable order (the package.json of each of a project's workspaces, for one).
+   */
+  find(pattern: string): Promise<CatalogFile[]>;
 }
 
 export interface CatalogContext {

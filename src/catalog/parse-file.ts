@@ -11,6 +11,7 @@ import { checkByteRange, clippedLength, FileTooLargeError, type FileRef, type Fi
 import { normalizeTreePath } from '../source/tree-path.js';
 import { describeError } from '../errors.js';
 import type { CatalogContext, CatalogFile, Cataloger } from './cataloger.js';
+import { findFiles } from './patterns.js';
 
 /** Ranges up to this size are kept once read, for the other catalogers handed the same file. */
 const SHARED_RANGE_BYTES = 64 * 1024;
@@ -18,6 +19,8 @@ const SHARED_RANGE_BYTES = 64 * 1024;
 const SHARED_RANGES_TOTAL = 1024 * 1024;
 
 export function catalogFile(tree: FileTree, file: FileRef): CatalogFile {
+  /** A path or pattern taken from the file's folder unless absolute. */
+  const besideFile = (path: string) => (path.startsWith('/') ? path : `${posix.dirname(file.realPath)}/${path}`);
   let bytes: Promise<Buffer> | undefined;
   const read = () => (bytes ??= tree.readFile(file));
   // Both binary catalogers read an executable's header and tables: the second reads them here.
@@ -49,9 +52,11 @@ export function catalogFile(tree: FileTree, file: FileRef): CatalogFile {
     text: async () => (await read()).toString('utf8'),
     localPath: () => tree.localPath(file),
     async open(path) {
-      const absolute = path.startsWith('/') ? path : `${posix.dirname(file.realPath)}/${path}`;
-      const other = await tree.lookup(normalizeTreePath(absolute));
+      const other = await tree.lookup(normalizeTreePath(besideFile(path)));
       return other ? catalogFile(tree, other) : undefined;
+    },
+    async find(pattern) {
+      return (await findFiles(tree, besideFile(pattern))).map((found) => catalogFile(tree, found));
     },
   };
 }

@@ -7,6 +7,7 @@ import { fileURLToPath } from 'node:url';
 import { expect } from 'vitest';
 import type { Cataloger } from '../../src/catalog/cataloger.js';
 import { detectDistro } from '../../src/catalog/os-release/index.js';
+import { patternToRegex } from '../../src/catalog/patterns.js';
 import { bufferBytes } from '../../src/catalog/random-access-bytes.js';
 import { runCatalogers, type CatalogResult } from '../../src/catalog/run.js';
 import { DirectoryTree } from '../../src/source/directory.js';
@@ -101,6 +102,14 @@ export function memoryFile(
       if (absolute === path) return memoryFile(path, bytes, others);
       const found = others[absolute];
       return found === undefined ? undefined : memoryFile(absolute, found, others);
+    },
+    async find(pattern) {
+      const { posix } = await import('node:path');
+      const names = patternToRegex(pattern.startsWith('/') ? pattern : `${posix.dirname(path)}/${pattern}`);
+      return Object.keys({ ...others, [path]: bytes })
+        .filter((other) => names.test(other))
+        .sort()
+        .map((other) => memoryFile(other, other === path ? bytes : others[other]!, others));
     },
   };
 }

@@ -45,6 +45,7 @@ function bufferFile(path: string, bytes: Buffer): CatalogFile {
       throw new Error('the rpm cataloger should not need a local path');
     },
     open: async () => undefined,
+    find: async () => [],
   };
 }
 

@@ -7,12 +7,14 @@
  *   workspace's, development ones too, written as the lock writes them; each workspace's own
  *   package.json says which of those names are devDependencies.
  * - A classic lockfile names no workspace: the root's dependencies are looked up as "name@range",
- *   as its headers list them, and so are those of workspaces package.json names by folder.
- * Nothing is marked when a package.json is missing or unreadable, or when a classic project's
- * workspaces are given by pattern (`packages/*`): without every project, a package one of them
- * needs at run time could be taken for development-only.
+ *   as its headers list them, and so are those of each workspace: the folders the root's
+ *   `workspaces` patterns name (`packages/*`, `tools/**`) that hold a package.json.
+ * Nothing is marked when a package.json is missing or unreadable, or when a workspace pattern is
+ * one this does not follow (a negation, a path out of the project): without every project, a
+ * package one of them needs at run time could be taken for development-only.
  * @see https://classic.yarnpkg.com/en/docs/cli/install#toc-yarn-install-production-true-false
  */
+import { posix } from 'node:path';
 import type { CatalogContext, CatalogFile } from '../cataloger.js';
 import { isRecord, splitNameAtSpec } from '../npm-lockfile/npm-package.js';
 import type { YarnLockEntry } from './parse-yarn-lock.js';
@@ -55,22 +57,35 @@ export function readProjectManifest(text: string): ProjectManifest | { reason: s
   };
 }
 
-/** A workspace folder that is a plain relative path inside the project (no pattern, no "..", not absolute). */
-function isPlainFolder(folder: string): boolean {
-  return folder !== '' && !folder.startsWith('/') && !/[*?[\]{}!]/.test(folder) && !folder.split('/').includes('..');
+/** A relative path inside the project: not absolute, no "..". */
+function isInsideProject(folder: string): boolean {
+  return folder !== '' && !folder.startsWith('/') && !folder.split('/').includes('..');
 }
 
-/** The package.json of the folder `folder` (relative to the lockfile's), read; undefined when missing or unreadable. */
-async function manifestOf(file: CatalogFile, folder: string, ctx: CatalogContext): Promise<ProjectManifest | undefined> {
-  const path = folder === '.' ? 'package.json' : `${folder.replace(/\/+$/, '')}/package.json`;
-  const manifest = await file.open(path);
-  if (!manifest) return undefined;
+/** A workspace folder the lockfile names: a plain relative path inside the project. */
+function isPlainFolder(folder: string): boolean {
+  return isInsideProject(folder) && !/[*?[\]{}!]/.test(folder);
+}
+
+/** A workspaces pattern findFiles follows: `*` and `**` segments only, inside the project. */
+function isFollowedPattern(pattern: string): boolean {
+  return isInsideProject(pattern) && !/[?[\]{}!]/.test(pattern);
+}
+
+/** A package.json read; undefined (with a warning) when it cannot be. */
+async function readManifest(manifest: CatalogFile, ctx: CatalogContext): Promise<ProjectManifest | undefined> {
   const read = readProjectManifest(await manifest.text());
   if ('reason' in read) {
     ctx.warn('UNREADABLE_PROJECT', `${manifest.path} beside yarn.lock is ${read.reason}: which packages only development needs is not known`);
     return undefined;
   }
   return read;
+}
+
+/** The package.json of the folder `folder` (relative to the lockfile's), read; undefined when missing or unreadable. */
+async function manifestOf(file: CatalogFile, folder: string, ctx: CatalogContext): Promise<ProjectManifest | undefined> {
+  const manifest = await file.open(folder === '.' ? 'package.json' : `${folder.replace(/\/+$/, '')}/package.json`);
+  return manifest ? readManifest(manifest, ctx) : undefined;
 }
 
 /** Whether a project declares `name` only as a devDependency. */
@@ -96,11 +111,15 @@ async function rootsOf(file: CatalogFile, entries: readonly YarnLockEntry[], ctx
   const root = await manifestOf(file, '.', ctx);
   if (!root) return undefined;
   const projects = [root];
-  for (const folder of root.workspaces) {
-    if (!isPlainFolder(folder)) return undefined;
-    const manifest = await manifestOf(file, folder, ctx);
-    if (!manifest) return undefined;
-    projects.push(manifest);
+  for (const pattern of root.workspaces) {
+    if (!isFollowedPattern(pattern)) return undefined;
+    for (const found of await file.find(`${pattern.replace(/\/+$/, '')}/package.json`)) {
+      // Yarn never takes an installed package for a workspace.
+      if (found.path.slice(posix.dirname(file.path).length).split('/').includes('node_modules')) continue;
+      const manifest = await readManifest(found, ctx);
+      if (!manifest) return undefined;
+      projects.push(manifest);
+    }
   }
   for (const project of projects) {
     for (const [name, range] of project.runtime) roots.runtime.push(`${name}@${range}`);

@@ -103,8 +103,19 @@ describe('yarn-lock cataloger', () => {
     expect(result.packages.filter((p) => p.development).map((p) => p.name).sort()).toEqual(['is-core-module', 'resolve', 'typescript']);
   });
 
-  it('leaves packages unmarked when the projects cannot all be read: workspace patterns in a classic project, a package.json that is not JSON', async () => {
-    const pattern = await catalogTester().fromDirectory('yarn-lock/classic-workspace-pattern').withCatalogers(yarnLockCataloger).expectsPackages(['ms@2.0.0 pkg:npm/ms@2.0.0']);
+  it("marks a classic monorepo's packages by the package.json of every folder its workspaces patterns name", async () => {
+    const result = await catalogTester()
+      .fromDirectory('yarn-lock/classic-workspaces')
+      .withCatalogers(yarnLockCataloger)
+      .expectsPackages(['debug@2.6.9 pkg:npm/debug@2.6.9', 'left-pad@1.3.0 pkg:npm/left-pad@1.3.0', 'ms@2.0.0 pkg:npm/ms@2.0.0']);
+    expect(result.warnings).toEqual([]);
+    // ms is the root's devDependency, but packages/api needs it at run time through debug; an
+    // installed package's package.json under node_modules (which tools/** reaches) is no workspace.
+    expect(result.packages.filter((p) => p.development).map((p) => p.name)).toEqual(['left-pad']);
+  });
+
+  it('leaves packages unmarked when the projects cannot all be read: a workspace pattern it does not follow, a package.json that is not JSON', async () => {
+    const pattern = await catalogTester().fromDirectory('yarn-lock/classic-workspace-negation').withCatalogers(yarnLockCataloger).expectsPackages(['ms@2.0.0 pkg:npm/ms@2.0.0']);
     expect(pattern.warnings).toEqual([]);
     expect(pattern.packages[0]!.development).toBeUndefined();
     const unreadable = await catalogTester().fromDirectory('yarn-lock/unreadable-project').withCatalogers(yarnLockCataloger).expectsPackages(['ms@2.0.0 pkg:npm/ms@2.0.0']);
