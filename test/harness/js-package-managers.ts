@@ -5,8 +5,8 @@
  * be reached, the caller is told why, and skips.
  */
 import { spawnSync, type SpawnSyncReturns } from 'node:child_process';
-import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { existsSync, lstatSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { cacheDir } from './tools.js';
 
 export const packageManagers = {
@@ -67,7 +67,10 @@ export function installedProject(
   if (current) return { dir };
   rmSync(dir, { recursive: true, force: true });
   cacheDir(name);
-  for (const [file, text] of Object.entries(files)) writeFileSync(join(dir, file), text);
+  for (const [file, text] of Object.entries(files)) {
+    mkdirSync(dirname(join(dir, file)), { recursive: true });
+    writeFileSync(join(dir, file), text);
+  }
   const result = install(dir);
   if (result.status !== 0 || !existsSync(join(dir, installedMarker))) {
     const skip = skipReasonOf(result, `installing ${name}`);
@@ -106,4 +109,33 @@ export function npmRuntimePackages(dir: string): Set<string> {
   const listed = spawn('npm', ['ls', '--all', '--json', '--omit=dev'], dir);
   if (!listed.stdout) throw new Error(`npm ls failed: ${listed.stderr}`);
   return npmLsPackages(JSON.parse(listed.stdout) as NpmLsNode);
+}
+
+/**
+ * Every package installed under `dir`/node_modules, by the name and version its package.json
+ * states: node_modules/<name> and node_modules/@scope/<name>, and their own node_modules below,
+ * links (a workspace's) left out. A plain reading of the folders a package manager wrote.
+ */
+export function installedPackages(dir: string): string[] {
+  const found = new Set<string>();
+  const visit = (modules: string) => {
+    if (!existsSync(modules)) return;
+    for (const name of readdirSync(modules)) {
+      if (name.startsWith('.')) continue;
+      const path = join(modules, name);
+      if (name.startsWith('@')) {
+        for (const scoped of readdirSync(path)) visitPackage(join(path, scoped));
+      } else {
+        visitPackage(path);
+      }
+    }
+  };
+  const visitPackage = (path: string) => {
+    if (lstatSync(path).isSymbolicLink() || !existsSync(join(path, 'package.json'))) return;
+    const manifest = JSON.parse(readFileSync(join(path, 'package.json'), 'utf8')) as { name: string; version: string };
+    found.add(`${manifest.name}@${manifest.version}`);
+    visit(join(path, 'node_modules'));
+  };
+  visit(join(dir, 'node_modules'));
+  return [...found].sort();
 }

@@ -3,9 +3,10 @@
  * it must list exactly the packages Yarn itself lists for the lockfile, and mark development-only
  * exactly those that the real npm, reading the installed tree, leaves out with --omit=dev.
  */
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { installedProject, npmRuntimePackages, packageManager } from '../../../test/harness/js-package-managers.js';
+import { installedPackages, installedProject, npmRuntimePackages, packageManager, type PackageManager } from '../../../test/harness/js-package-managers.js';
+import { cacheDir } from '../../../test/harness/tools.js';
 import { DirectoryTree } from '../../source/directory.js';
 import { defaultSourceLimits } from '../../source/file-tree.js';
 import { runCatalogers } from '../run.js';
@@ -93,6 +94,38 @@ describe('yarn-lock cataloger on a project installed by the real Yarn classic', 
     walk(tree.data.trees);
 
     await expectLikeTheTools(project.dir, yarnListed);
+  });
+});
+
+describe('yarn-lock cataloger on a monorepo installed by the real Yarn classic', () => {
+  const yarn = packageManager('yarnClassic');
+  const json = (value: unknown) => `${JSON.stringify(value, null, 2)}\n`;
+  // Workspaces by pattern; the root's devDependency and one workspace's are development-only.
+  const files = {
+    'package.json': json({ name: 'vigil-yarn-monorepo', private: true, license: 'UNLICENSED', workspaces: ['packages/*'], devDependencies: { mocha: '10.2.0' } }),
+    'packages/api/package.json': json({ name: '@vigil/api', version: '1.0.0', license: 'UNLICENSED', dependencies: { express: '4.18.2' } }),
+    'packages/web/package.json': json({ name: '@vigil/web', version: '1.0.0', license: 'UNLICENSED', dependencies: { '@babel/code-frame': '7.22.13' }, devDependencies: { debug: '4.3.4' } }),
+  };
+  const install = (dir: string, ...flags: string[]) =>
+    (yarn as PackageManager).run(['install', '--ignore-scripts', '--non-interactive', '--no-progress', '--silent', '--cache-folder', cacheDir('yarn-classic-cache'), ...flags], dir);
+  const project = 'skip' in yarn ? yarn : installedProject('yarn-classic-monorepo', files, 'node_modules/.yarn-integrity', (dir) => install(dir));
+  // The same project installed from its lockfile for production: what Yarn itself installs to run it.
+  const production =
+    'skip' in project
+      ? project
+      : installedProject('yarn-classic-monorepo-production', { ...files, 'yarn.lock': readFileSync(`${project.dir}/yarn.lock`, 'utf8') }, 'node_modules/.yarn-integrity', (dir) =>
+          install(dir, '--production', '--frozen-lockfile'),
+        );
+
+  it('marks development-only exactly the packages yarn install --production leaves out', async (context) => {
+    if ('skip' in project) return context.skip(project.skip);
+    if ('skip' in production) return context.skip(production.skip);
+    const result = await catalogLockfile(project.dir);
+    expect(result.warnings).toEqual([]);
+    expect(result.runtime).toEqual(installedPackages(production.dir));
+    expect(result.runtime).toContain('express@4.18.2');
+    expect(result.development).toContain('mocha@10.2.0');
+    expect(result.development).toContain('debug@4.3.4');
   });
 });
 
