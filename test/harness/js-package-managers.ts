@@ -90,8 +90,9 @@ export function npmLsPackages(root: NpmLsNode & { devDependencies?: Record<strin
   const present = new Set<string>();
   const walk = (dependencies: Record<string, NpmLsNode & { from?: string }> | undefined) => {
     for (const [name, child] of Object.entries(dependencies ?? {})) {
-      // pnpm lists an alias under its own name, with the real one in `from`.
-      if (child.version) present.add(`${child.from ?? name}@${child.version}`);
+      // pnpm lists an alias under its own name, with the real one in `from`, and a workspace
+      // another depends on with a "link:" version.
+      if (child.version && !child.version.startsWith('link:')) present.add(`${child.from ?? name}@${child.version}`);
       walk(child.dependencies);
     }
   };

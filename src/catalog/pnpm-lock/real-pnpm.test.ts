@@ -6,7 +6,7 @@
  */
 import { readdirSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { installedProject, npmLsPackages, packageManager } from '../../../test/harness/js-package-managers.js';
+import { installedProject, npmLsPackages, packageManager, type PackageManager } from '../../../test/harness/js-package-managers.js';
 import { DirectoryTree } from '../../source/directory.js';
 import { defaultSourceLimits } from '../../source/file-tree.js';
 import type { Cataloger } from '../cataloger.js';
@@ -29,6 +29,19 @@ const manifest = `${JSON.stringify(
 
 const id = (p: { name: string; version: string }) => `${p.name}@${p.version}`;
 
+async function catalog(dir: string, cataloger: Cataloger) {
+  const result = await runCatalogers(await DirectoryTree.open(dir, defaultSourceLimits), [cataloger]);
+  return { ...result, ids: result.packages.map(id).sort() };
+}
+
+/** What `pnpm ls` lists (every project of a workspace with -r), each name@version once. */
+function pnpmLs(pnpm: PackageManager, dir: string, ...flags: string[]): string[] {
+  const listed = pnpm.run(['ls', '--depth', 'Infinity', '--json', ...flags], dir);
+  expect(listed.status, listed.stderr).toBe(0);
+  const projects = JSON.parse(listed.stdout) as Array<Parameters<typeof npmLsPackages>[0]>;
+  return [...new Set(projects.flatMap((project) => [...npmLsPackages(project)]))].sort();
+}
+
 describe('pnpm catalogers on a project installed by the real pnpm', () => {
   const pnpm = packageManager('pnpm');
   const project =
@@ -39,26 +52,15 @@ describe('pnpm catalogers on a project installed by the real pnpm', () => {
           pnpm.run(['install', '--no-frozen-lockfile', '--ignore-scripts', '--reporter=silent', '--store-dir', `${dir}/.pnpm-store`], dir),
         );
 
-  async function catalog(dir: string, cataloger: Cataloger) {
-    const result = await runCatalogers(await DirectoryTree.open(dir, defaultSourceLimits), [cataloger]);
-    return { ...result, ids: result.packages.map(id).sort() };
-  }
 
-  function pnpmLs(dir: string, ...flags: string[]): string[] {
-    if ('skip' in pnpm) throw new Error(pnpm.skip);
-    const listed = pnpm.run(['ls', '--depth', 'Infinity', '--json', ...flags], dir);
-    expect(listed.status, listed.stderr).toBe(0);
-    const [root] = JSON.parse(listed.stdout) as Array<Parameters<typeof npmLsPackages>[0]>;
-    return [...npmLsPackages(root!)].sort();
-  }
 
   it('lockfile: exactly what pnpm ls lists, development-only exactly what --prod leaves out', async (context) => {
     if ('skip' in project) return context.skip(project.skip);
     const result = await catalog(project.dir, pnpmLockCataloger);
     expect(result.warnings).toEqual([]);
-    expect(result.ids).toEqual(pnpmLs(project.dir));
+    expect(result.ids).toEqual(pnpmLs(pnpm as PackageManager, project.dir));
     expect(result.ids.length).toBeGreaterThan(100);
-    expect(result.packages.filter((p) => !p.development).map(id).sort()).toEqual(pnpmLs(project.dir, '--prod'));
+    expect(result.packages.filter((p) => !p.development).map(id).sort()).toEqual(pnpmLs(pnpm as PackageManager, project.dir, '--prod'));
     expect(result.ids).toContain('left-pad@1.3.0');
     expect(result.packages.find((p) => p.name === 'mocha')!.development).toBe(true);
   });
@@ -73,8 +75,36 @@ describe('pnpm catalogers on a project installed by the real pnpm', () => {
       const folder = pkg.replace('/', '+');
       return folders.some((name) => name === folder || name.startsWith(`${folder}_`) || name.startsWith(`${folder}(`));
     };
-    const listed = pnpmLs(project.dir);
+    const listed = pnpmLs(pnpm as PackageManager, project.dir);
     expect(installed.ids).toEqual(listed.filter(isInstalled));
     expect(installed.ids.length).toBeGreaterThan(listed.length - 5);
+  });
+});
+
+describe('pnpm-lock cataloger on a workspace installed by the real pnpm', () => {
+  const pnpm = packageManager('pnpm');
+  const json = (value: unknown) => `${JSON.stringify(value, null, 2)}\n`;
+  // A workspace depending on another; the root's devDependency and one workspace's are development-only.
+  const files = {
+    'package.json': json({ name: 'vigil-pnpm-monorepo', private: true, devDependencies: { mocha: '10.2.0' } }),
+    'pnpm-workspace.yaml': 'packages:\n  - "packages/*"\n',
+    'packages/api/package.json': json({ name: '@vigil/api', version: '1.0.0', dependencies: { express: '4.18.2', '@vigil/web': 'workspace:*' } }),
+    'packages/web/package.json': json({ name: '@vigil/web', version: '1.0.0', dependencies: { '@babel/code-frame': '7.22.13' }, devDependencies: { debug: '4.3.4' } }),
+  };
+  const project =
+    'skip' in pnpm
+      ? pnpm
+      : installedProject('pnpm-monorepo', files, 'node_modules/.modules.yaml', (dir) =>
+          pnpm.run(['install', '--no-frozen-lockfile', '--ignore-scripts', '--reporter=silent', '--store-dir', `${dir}/.pnpm-store`], dir),
+        );
+
+  it('lockfile: exactly what pnpm ls -r lists over the projects, development-only exactly what --prod leaves out', async (context) => {
+    if ('skip' in project) return context.skip(project.skip);
+    const result = await catalog(project.dir, pnpmLockCataloger);
+    expect(result.warnings).toEqual([]);
+    expect(result.ids).toEqual(pnpmLs(pnpm as PackageManager, project.dir, '-r'));
+    expect(result.packages.filter((p) => !p.development).map(id).sort()).toEqual(pnpmLs(pnpm as PackageManager, project.dir, '-r', '--prod'));
+    expect(result.packages.find((p) => p.name === 'debug' && p.version === '4.3.4')!.development).toBe(true);
+    expect(result.packages.find((p) => p.name === 'express')!.development).toBeUndefined();
   });
 });
