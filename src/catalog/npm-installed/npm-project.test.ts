@@ -5,6 +5,7 @@
 import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { installedProject } from '../../../test/harness/js-package-managers.js';
 import { cacheDir } from '../../../test/harness/tools.js';
 import type { Cataloger } from '../cataloger.js';
 import { runCatalogers } from '../run.js';
@@ -160,5 +161,38 @@ describe('npm catalogers on a project installed by the real npm', () => {
     const devLocked = lockfileOnly.packages.filter((p) => p.development).map((p) => `${p.name}@${p.version}`);
     expect(devInBoth.sort()).toEqual(devLocked.sort());
     expect(devInBoth).toContain('mocha@10.2.0');
+  });
+});
+
+describe('npm lockfile cataloger on a workspace project installed by the real npm', () => {
+  const json = (value: unknown) => `${JSON.stringify(value, null, 2)}\n`;
+  // Workspaces by pattern, one depending on the other; the root's devDependency and one
+  // workspace's are development-only.
+  const files = {
+    'package.json': json({ name: 'vigil-npm-monorepo', private: true, workspaces: ['packages/*'], devDependencies: { mocha: '10.2.0' } }),
+    'packages/api/package.json': json({ name: '@vigil/api', version: '1.0.0', dependencies: { express: '4.18.2', '@vigil/web': '1.0.0' } }),
+    'packages/web/package.json': json({ name: '@vigil/web', version: '1.0.0', dependencies: { '@babel/code-frame': '7.22.13' }, devDependencies: { debug: '4.3.4' } }),
+  };
+  const project = installedProject('npm-monorepo', files, 'node_modules/.package-lock.json', (dir) => npm(['install', '--no-audit', '--no-fund', '--ignore-scripts', '--loglevel=error'], dir));
+
+  /** Every name@version `npm ls --all` prints (the workspaces among them), and those it lists without a version. */
+  function npmLs(dir: string, ...flags: string[]) {
+    const listed = npm(['ls', '--all', '--json', ...flags], dir);
+    return flattenNpmLs(JSON.parse(listed.stdout) as NpmLsNode);
+  }
+
+  it('lists exactly what npm ls lists, the workspaces included, and marks development-only what --omit=dev leaves out', async (context) => {
+    if ('skip' in project) return context.skip(project.skip);
+    const result = await runCatalogers(await DirectoryTree.open(project.dir, defaultSourceLimits), [npmLockfileCataloger]);
+    expect(result.warnings).toEqual([]);
+    const ids = (packages: typeof result.packages) => packages.map((p) => `${p.name}@${p.version}`).sort();
+    const all = npmLs(project.dir);
+    // Optional packages for another platform are locked but not installed: npm ls names them without a version.
+    const notInstalled = ids(result.packages).filter((id) => !all.present.has(id));
+    for (const id of notInstalled) expect(all.missing).toContain(id.slice(0, id.lastIndexOf('@')));
+    expect(ids(result.packages)).toEqual([...new Set([...all.present, ...notInstalled])].sort());
+    expect(ids(result.packages.filter((p) => !p.development))).toEqual([...npmLs(project.dir, '--omit=dev').present].sort());
+    expect(ids(result.packages)).toEqual(expect.arrayContaining(['@vigil/api@1.0.0', '@vigil/web@1.0.0']));
+    expect(result.packages.find((p) => p.name === 'debug' && p.version === '4.3.4')!.development).toBe(true);
   });
 });
