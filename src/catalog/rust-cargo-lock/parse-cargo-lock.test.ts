@@ -58,6 +58,22 @@ describe('rust-cargo-lock cataloger', () => {
     expect(result.packages.find((p) => p.name === 'libc')!.hashes).toEqual([{ algorithm: 'SHA-256', value: '6fd41f331ac7c5b8ac259b8bf82c75c0fb2e469bbf37d2becbba9a6a2221965b' }]);
   });
 
+  it("marks development-only the crates only the members' dev and build dependencies reach, by Cargo.toml", async () => {
+    const result = await catalogTester().fromDirectory('rust-cargo-lock/dev-marks').withCatalogers(rustCargoLockCataloger).run();
+    expect(result.warnings).toEqual([]);
+    const ids = (development: boolean) => result.packages.filter((p) => (p.development === true) === development).map((p) => `${p.name}@${p.version}`).sort();
+    // serde is a dev-dependency too, but a normal one as well; serde_json and criterion come in
+    // renamed; the two itoa are told apart by the lock's "name version"; winres builds only.
+    expect(ids(false)).toEqual(['itoa@1.0.10', 'serde@1.0.195', 'serde_json@1.0.111', 'svc@0.1.0']);
+    expect(ids(true)).toEqual(['criterion@0.5.1', 'itoa@1.0.9', 'plotters@0.3.5', 'winres@0.1.12']);
+  });
+
+  it('leaves the crates unmarked, with a warning, when a Cargo.toml cannot be read', async () => {
+    const result = await catalogTester().fromDirectory('rust-cargo-lock/unreadable-manifest').withCatalogers(rustCargoLockCataloger).run();
+    expect(result.packages.filter((p) => p.development !== undefined)).toEqual([]);
+    expect(result.warnings).toEqual([expect.objectContaining({ code: 'UNREADABLE_PROJECT', message: expect.stringContaining('/srv/svc/Cargo.toml beside Cargo.lock is not TOML') })]);
+  });
+
   it('warns about a file that is not TOML and never throws', () => {
     expect(read('[[package]\nname = ')).toMatchObject({ lines: [], warnings: [{ code: 'UNREADABLE_LOCKFILE' }] });
     expect(read('package = "no"')).toMatchObject({ lines: [], warnings: [{ code: 'UNREADABLE_LOCKFILE' }] });
@@ -89,6 +105,57 @@ describe('rust-cargo-lock cataloger', () => {
       expect(lines).toEqual(['app@0.1.0 pkg:cargo/app@0.1.0', 'util@0.2.0-beta.1 pkg:cargo/util@0.2.0-beta.1']);
       expect(packages.map((p) => p.metadata)).toEqual([{ source: 'path' }, { source: 'path' }]);
       expect([...warnings, ...skipped]).toEqual([]);
+    } finally {
+      rmSync(work, { recursive: true, force: true });
+    }
+  });
+});
+
+describe.skipIf(!hasTool('cargo'))('rust-cargo-lock development marks against the real cargo (offline, path crates)', () => {
+  it('marks development-only exactly the crates cargo tree --workspace -e normal leaves out', async () => {
+    const work = mkdtempSync(join(tmpdir(), 'vigil-cargo-dev-'));
+    try {
+      const crate = (name: string, version: string, tables = '') => `[package]\nname = "${name}"\nversion = "${version}"\nedition = "2021"\n${tables}`;
+      // A workspace whose members have a renamed dependency, target-specific dev-dependencies and
+      // build-dependencies; the dev and build helpers lie outside its folder, so they are no members.
+      const files: Record<string, string> = {
+        'ws/Cargo.toml': '[workspace]\nmembers = ["crates/*"]\nresolver = "2"\n',
+        'ws/crates/app/Cargo.toml': crate(
+          'app',
+          '0.1.0',
+          '\n[dependencies]\ncore = { path = "../core-lib", package = "core-lib" }\n\n[target.\'cfg(unix)\'.dev-dependencies]\ntest-helpers = { path = "../../../outside/test-helpers" }\n\n[build-dependencies]\nbuild-helper = { path = "../../../outside/build-helper" }\n',
+        ),
+        'ws/crates/app/src/main.rs': 'fn main() {}\n',
+        'ws/crates/app/build.rs': 'fn main() {}\n',
+        'ws/crates/core-lib/Cargo.toml': crate('core-lib', '0.2.0', '\n[dependencies]\nshared = { path = "../../vendor/shared" }\n\n[dev-dependencies]\nmock = { path = "../../../outside/mock" }\n'),
+        'ws/crates/core-lib/src/lib.rs': '',
+        'ws/vendor/shared/Cargo.toml': crate('shared', '1.0.0'),
+        'ws/vendor/shared/src/lib.rs': '',
+        'outside/test-helpers/Cargo.toml': crate('test-helpers', '1.0.0', '\n[dependencies]\nshared-dev = { path = "../shared-dev" }\n'),
+        'outside/test-helpers/src/lib.rs': '',
+        'outside/shared-dev/Cargo.toml': crate('shared-dev', '1.0.0'),
+        'outside/shared-dev/src/lib.rs': '',
+        'outside/build-helper/Cargo.toml': crate('build-helper', '1.0.0'),
+        'outside/build-helper/src/lib.rs': '',
+        'outside/mock/Cargo.toml': crate('mock', '1.0.0'),
+        'outside/mock/src/lib.rs': '',
+      };
+      for (const [path, text] of Object.entries(files)) {
+        mkdirSync(dirname(join(work, path)), { recursive: true });
+        writeFileSync(join(work, path), text);
+      }
+      const cargo = (args: string[]) => execFileSync('cargo', [...args, '--offline'], { cwd: join(work, 'ws'), encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'], env: { ...process.env, CARGO_HOME: join(work, '.cargo') } });
+      cargo(['generate-lockfile']);
+      // "name vX.Y.Z (path)" a line, repeats marked "(*)": what the workspace needs at run time.
+      const runtime = new Set(cargo(['tree', '--workspace', '-e', 'normal', '--prefix', 'none']).split('\n').flatMap((line) => {
+        const match = /^(\S+) v(\S+)/.exec(line);
+        return match ? [`${match[1]}@${match[2]}`] : [];
+      }));
+      const result = await catalogTester().fromDirectory(join(work, 'ws')).withCatalogers(rustCargoLockCataloger).run();
+      expect(result.warnings).toEqual([]);
+      const ids = (packages: typeof result.packages) => packages.map((p) => `${p.name}@${p.version}`).sort();
+      expect(ids(result.packages.filter((p) => !p.development))).toEqual([...runtime].sort());
+      expect(ids(result.packages.filter((p) => p.development))).toEqual(['build-helper@1.0.0', 'mock@1.0.0', 'shared-dev@1.0.0', 'test-helpers@1.0.0']);
     } finally {
       rmSync(work, { recursive: true, force: true });
     }

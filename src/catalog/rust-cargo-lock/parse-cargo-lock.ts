@@ -41,7 +41,23 @@ function isRecord(value: unknown): value is Record<string, unknown> {
 
 const HEX64 = /^[0-9a-f]{64}$/;
 
+/** One [[package]] of the lock, as the development marks need it. */
+export interface CargoLockEntry {
+  name: string;
+  version: string;
+  /** Absent for a path crate (a workspace member, or a path dependency). */
+  source?: string;
+  /** "name", "name version" or "name version (source)", as the lock names each dependency. */
+  dependencies: string[];
+  pkg: ParsedPackage;
+}
+
 export function parseCargoLockText(text: string, ctx: CatalogContext): ParsedPackage[] {
+  return readCargoLock(text, ctx).map((entry) => entry.pkg);
+}
+
+/** The lock's crates, each with the dependencies it lists. */
+export function readCargoLock(text: string, ctx: CatalogContext): CargoLockEntry[] {
   let lock: Record<string, unknown>;
   try {
     lock = parseToml(text) as Record<string, unknown>;
@@ -62,7 +78,7 @@ export function parseCargoLockText(text: string, ctx: CatalogContext): ParsedPac
       if (match && typeof value === 'string') v1Checksums.set(`${match[1]} ${match[2]} ${match[3]}`, value);
     }
   }
-  const packages: ParsedPackage[] = [];
+  const packages: CargoLockEntry[] = [];
   entries.forEach((entry: unknown, index) => {
     if (!isRecord(entry)) return ctx.skip(`package[${index}] is not a table`);
     const { name, version, source, checksum } = entry;
@@ -83,7 +99,8 @@ export function parseCargoLockText(text: string, ctx: CatalogContext): ParsedPac
       return ctx.skip(`package[${index}] (${name} ${version}) cannot be named by a purl`);
     }
     if (sum !== undefined && HEX64.test(sum)) made.hashes = [{ algorithm: 'SHA-256', value: sum }];
-    packages.push(made);
+    const dependencies = Array.isArray(entry.dependencies) ? entry.dependencies.filter((d): d is string => typeof d === 'string') : [];
+    packages.push({ name, version, ...(source !== undefined ? { source } : {}), dependencies, pkg: made });
   });
   return packages;
 }
