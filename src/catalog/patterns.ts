@@ -12,6 +12,15 @@ function segmentToRegex(segment: string): string {
     .join('[^/]*');
 }
 
+/**
+ * Whether a pattern a project file gives (workspace folders, say) is relative to its folder and
+ * stays inside it, with no syntax findFiles does not follow: `*` and `**` only, no `?`, classes,
+ * braces or negations, no "..", not absolute.
+ */
+export function isRelativeFolderPattern(pattern: string): boolean {
+  return pattern !== '' && !pattern.startsWith('/') && !pattern.split('/').includes('..') && !/[?[\]{}!]/.test(pattern);
+}
+
 /** A regular expression matching the absolute paths a pattern names. */
 export function patternToRegex(pattern: string): RegExp {
   const segments = treePathSegments(pattern);

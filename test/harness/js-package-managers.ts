@@ -80,26 +80,35 @@ export function installedProject(
   return { dir };
 }
 
-interface NpmLsNode {
+export interface NpmLsNode {
   version?: string;
+  /** pnpm's: the real name of a package listed under its alias. */
+  from?: string;
   dependencies?: Record<string, NpmLsNode>;
+  /** pnpm lists a project's dev and optional dependencies apart; npm lists all as dependencies. */
+  devDependencies?: Record<string, NpmLsNode>;
+  optionalDependencies?: Record<string, NpmLsNode>;
 }
 
-/** Every name@version in an `npm ls --all --json` tree (or pnpm's, which has the same shape). */
-export function npmLsPackages(root: NpmLsNode & { devDependencies?: Record<string, NpmLsNode>; optionalDependencies?: Record<string, NpmLsNode> }): Set<string> {
+/**
+ * Every name@version in an `npm ls --all --json` tree (or pnpm's, which has the same shape),
+ * each once, and the names listed without a version (not installed).
+ */
+export function npmLsPackages(root: NpmLsNode): { present: Set<string>; missing: Set<string> } {
   const present = new Set<string>();
-  const walk = (dependencies: Record<string, NpmLsNode & { from?: string }> | undefined) => {
+  const missing = new Set<string>();
+  const walk = (dependencies: Record<string, NpmLsNode> | undefined) => {
     for (const [name, child] of Object.entries(dependencies ?? {})) {
-      // pnpm lists an alias under its own name, with the real one in `from`, and a workspace
-      // another depends on with a "link:" version.
-      if (child.version && !child.version.startsWith('link:')) present.add(`${child.from ?? name}@${child.version}`);
+      // A workspace another depends on has a "link:" version in pnpm's tree.
+      if (!child.version) missing.add(name);
+      else if (!child.version.startsWith('link:')) present.add(`${child.from ?? name}@${child.version}`);
       walk(child.dependencies);
     }
   };
   walk(root.dependencies);
   walk(root.devDependencies);
   walk(root.optionalDependencies);
-  return present;
+  return { present, missing };
 }
 
 /**
@@ -109,7 +118,7 @@ export function npmLsPackages(root: NpmLsNode & { devDependencies?: Record<strin
 export function npmRuntimePackages(dir: string): Set<string> {
   const listed = spawn('npm', ['ls', '--all', '--json', '--omit=dev'], dir);
   if (!listed.stdout) throw new Error(`npm ls failed: ${listed.stderr}`);
-  return npmLsPackages(JSON.parse(listed.stdout) as NpmLsNode);
+  return npmLsPackages(JSON.parse(listed.stdout) as NpmLsNode).present;
 }
 
 /**

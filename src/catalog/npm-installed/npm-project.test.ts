@@ -5,7 +5,7 @@
 import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { installedProject } from '../../../test/harness/js-package-managers.js';
+import { installedProject, npmLsPackages, type NpmLsNode } from '../../../test/harness/js-package-managers.js';
 import { cacheDir } from '../../../test/harness/tools.js';
 import type { Cataloger } from '../cataloger.js';
 import { runCatalogers } from '../run.js';
@@ -25,26 +25,6 @@ const manifest = `${JSON.stringify(
   null,
   2,
 )}\n`;
-
-interface NpmLsNode {
-  version?: string;
-  dependencies?: Record<string, NpmLsNode>;
-}
-
-/** Every name@version in an `npm ls --all --json` tree (deduped entries once), and the entries without a version. */
-function flattenNpmLs(root: NpmLsNode): { present: Set<string>; missing: Set<string> } {
-  const present = new Set<string>();
-  const missing = new Set<string>();
-  const walk = (node: NpmLsNode) => {
-    for (const [name, child] of Object.entries(node.dependencies ?? {})) {
-      if (child.version) present.add(`${name}@${child.version}`);
-      else missing.add(name);
-      walk(child);
-    }
-  };
-  walk(root);
-  return { present, missing };
-}
 
 function npm(args: string[], cwd: string) {
   return spawnSync('npm', args, { cwd, encoding: 'utf8', timeout: 300_000, maxBuffer: 64 * 1024 * 1024 });
@@ -82,8 +62,8 @@ describe('npm catalogers on a project installed by the real npm', () => {
       }
     }
     const listed = npm(['ls', '--all', '--json'], project);
-    ls = flattenNpmLs(JSON.parse(listed.stdout) as NpmLsNode);
-    lsProduction = flattenNpmLs(JSON.parse(npm(['ls', '--all', '--json', '--omit=dev'], project).stdout) as NpmLsNode).present;
+    ls = npmLsPackages(JSON.parse(listed.stdout) as NpmLsNode);
+    lsProduction = npmLsPackages(JSON.parse(npm(['ls', '--all', '--json', '--omit=dev'], project).stdout) as NpmLsNode).present;
     lock = JSON.parse(readFileSync(lockPath, 'utf8'));
   }, 360_000);
 
@@ -178,7 +158,7 @@ describe('npm lockfile cataloger on a workspace project installed by the real np
   /** Every name@version `npm ls --all` prints (the workspaces among them), and those it lists without a version. */
   function npmLs(dir: string, ...flags: string[]) {
     const listed = npm(['ls', '--all', '--json', ...flags], dir);
-    return flattenNpmLs(JSON.parse(listed.stdout) as NpmLsNode);
+    return npmLsPackages(JSON.parse(listed.stdout) as NpmLsNode);
   }
 
   it('lists exactly what npm ls lists, the workspaces included, and marks development-only what --omit=dev leaves out', async (context) => {

@@ -6,7 +6,7 @@
  */
 import { readdirSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { installedProject, npmLsPackages, packageManager, type PackageManager } from '../../../test/harness/js-package-managers.js';
+import { installedProject, npmLsPackages, packageManager, type NpmLsNode, type PackageManager } from '../../../test/harness/js-package-managers.js';
 import { DirectoryTree } from '../../source/directory.js';
 import { defaultSourceLimits } from '../../source/file-tree.js';
 import type { Cataloger } from '../cataloger.js';
@@ -38,8 +38,8 @@ async function catalog(dir: string, cataloger: Cataloger) {
 function pnpmLs(pnpm: PackageManager, dir: string, ...flags: string[]): string[] {
   const listed = pnpm.run(['ls', '--depth', 'Infinity', '--json', ...flags], dir);
   expect(listed.status, listed.stderr).toBe(0);
-  const projects = JSON.parse(listed.stdout) as Array<Parameters<typeof npmLsPackages>[0]>;
-  return [...new Set(projects.flatMap((project) => [...npmLsPackages(project)]))].sort();
+  const projects = JSON.parse(listed.stdout) as NpmLsNode[];
+  return [...new Set(projects.flatMap((project) => [...npmLsPackages(project).present]))].sort();
 }
 
 describe('pnpm catalogers on a project installed by the real pnpm', () => {

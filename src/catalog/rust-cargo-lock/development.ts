@@ -19,7 +19,8 @@
 import { posix } from 'node:path';
 import type { CatalogContext, CatalogFile } from '../cataloger.js';
 import { parseTomlText } from '../python-installed/read-toml.js';
-import type { CargoLockEntry } from './parse-cargo-lock.js';
+import { isRelativeFolderPattern } from '../patterns.js';
+import { isRecord, type CargoLockEntry } from './parse-cargo-lock.js';
 
 /** What a member's Cargo.toml says of its dependencies, by the crate names the lock uses. */
 interface MemberManifest {
@@ -30,10 +31,6 @@ interface MemberManifest {
   normal: Set<string>;
   /** `[dev-dependencies]` and `[build-dependencies]`, any target. */
   development: Set<string>;
-}
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
 /** The `path` of each dependency a table declares by path. */
@@ -56,12 +53,15 @@ function tablesOf(doc: Record<string, unknown>, kind: 'dependencies' | 'dev-depe
   return [doc, ...targets].flatMap((table) => spellings.map((spelling) => table[spelling]));
 }
 
-/** A member's manifest, or why it cannot be read; undefined for a manifest without a package (a virtual root). */
-export function readMemberManifest(text: string): MemberManifest | { reason: string } | undefined {
+/** A Cargo.toml's table, or why it cannot be read. */
+function readManifest(text: string): { doc: Record<string, unknown> } | { reason: string } {
   const parsed = parseTomlText(text);
   if ('reason' in parsed) return { reason: `not TOML: ${parsed.reason}` };
-  const doc = parsed.doc;
-  if (!isRecord(doc)) return { reason: 'not a TOML table' };
+  return isRecord(parsed.doc) ? { doc: parsed.doc } : { reason: 'not a TOML table' };
+}
+
+/** What a manifest says of its package's dependencies, or why it cannot; undefined without a package (a virtual root). */
+function memberOf(doc: Record<string, unknown>): MemberManifest | { reason: string } | undefined {
   if (!isRecord(doc.package)) return undefined;
   if (typeof doc.package.name !== 'string') return { reason: 'its [package] has no name' };
   const kinds = ['dependencies', 'dev-dependencies', 'build-dependencies'] as const;
@@ -74,16 +74,10 @@ export function readMemberManifest(text: string): MemberManifest | { reason: str
 }
 
 /** The root manifest's `[workspace]` member and exclude patterns. */
-function workspaceOf(text: string): { members: string[]; exclude: string[] } {
-  const parsed = parseTomlText(text);
-  const workspace = 'doc' in parsed && isRecord(parsed.doc) && isRecord(parsed.doc.workspace) ? parsed.doc.workspace : {};
+function workspaceOf(doc: Record<string, unknown>): { members: string[]; exclude: string[] } {
+  const workspace = isRecord(doc.workspace) ? doc.workspace : {};
   const strings = (value: unknown) => (Array.isArray(value) ? value.filter((item): item is string => typeof item === 'string') : []);
   return { members: strings(workspace.members), exclude: strings(workspace.exclude) };
-}
-
-/** A members pattern this follows: `*` and `**` segments only, inside the workspace. */
-function isFollowedPattern(pattern: string): boolean {
-  return pattern !== '' && !pattern.startsWith('/') && !pattern.split('/').includes('..') && !/[?[\]{}!]/.test(pattern);
 }
 
 function warnUnreadable(ctx: CatalogContext, path: string, reason: string): void {
@@ -94,13 +88,17 @@ function warnUnreadable(ctx: CatalogContext, path: string, reason: string): void
 async function membersOf(file: CatalogFile, ctx: CatalogContext): Promise<Map<string, MemberManifest> | undefined> {
   const root = await file.open('Cargo.toml');
   if (!root) return undefined;
-  const rootText = await root.text();
+  const rootRead = readManifest(await root.text());
+  if ('reason' in rootRead) {
+    warnUnreadable(ctx, root.path, rootRead.reason);
+    return undefined;
+  }
   const manifests = [root];
-  const { members, exclude } = workspaceOf(rootText);
+  const { members, exclude } = workspaceOf(rootRead.doc);
   const lockFolder = posix.dirname(file.path);
   const excluded = new Set(exclude.map((folder) => posix.join(lockFolder, folder)));
   for (const pattern of members) {
-    if (!isFollowedPattern(pattern)) return undefined;
+    if (!isRelativeFolderPattern(pattern)) return undefined;
     for (const found of await file.find(`${pattern.replace(/\/+$/, '')}/Cargo.toml`)) {
       if (!excluded.has(posix.dirname(found.path)) && found.path !== root.path) manifests.push(found);
     }
@@ -111,7 +109,8 @@ async function membersOf(file: CatalogFile, ctx: CatalogContext): Promise<Map<st
     const manifest = manifests[i]!;
     if (read.has(manifest.path)) continue;
     read.add(manifest.path);
-    const member = readMemberManifest(manifest === root ? rootText : await manifest.text());
+    const parsed = manifest === root ? rootRead : readManifest(await manifest.text());
+    const member = 'reason' in parsed ? parsed : memberOf(parsed.doc);
     if (member === undefined) continue;
     if ('reason' in member) {
       warnUnreadable(ctx, manifest.path, member.reason);

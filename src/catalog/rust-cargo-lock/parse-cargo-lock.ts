@@ -35,7 +35,7 @@ export function cratePackage(name: string, version: string, kind: CrateSourceKin
   };
 }
 
-function isRecord(value: unknown): value is Record<string, unknown> {
+export function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 

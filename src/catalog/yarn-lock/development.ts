@@ -17,6 +17,7 @@
 import { posix } from 'node:path';
 import type { CatalogContext, CatalogFile } from '../cataloger.js';
 import { isRecord, splitNameAtSpec } from '../npm-lockfile/npm-package.js';
+import { isRelativeFolderPattern } from '../patterns.js';
 import type { YarnLockEntry } from './parse-yarn-lock.js';
 
 /** What a package.json says of its dependencies. */
@@ -57,19 +58,9 @@ export function readProjectManifest(text: string): ProjectManifest | { reason: s
   };
 }
 
-/** A relative path inside the project: not absolute, no "..". */
-function isInsideProject(folder: string): boolean {
-  return folder !== '' && !folder.startsWith('/') && !folder.split('/').includes('..');
-}
-
 /** A workspace folder the lockfile names: a plain relative path inside the project. */
 function isPlainFolder(folder: string): boolean {
-  return isInsideProject(folder) && !/[*?[\]{}!]/.test(folder);
-}
-
-/** A workspaces pattern findFiles follows: `*` and `**` segments only, inside the project. */
-function isFollowedPattern(pattern: string): boolean {
-  return isInsideProject(pattern) && !/[?[\]{}!]/.test(pattern);
+  return isRelativeFolderPattern(folder) && !folder.includes('*');
 }
 
 /** A package.json read; undefined (with a warning) when it cannot be. */
@@ -112,7 +103,7 @@ async function rootsOf(file: CatalogFile, entries: readonly YarnLockEntry[], ctx
   if (!root) return undefined;
   const projects = [root];
   for (const pattern of root.workspaces) {
-    if (!isFollowedPattern(pattern)) return undefined;
+    if (!isRelativeFolderPattern(pattern)) return undefined;
     for (const found of await file.find(`${pattern.replace(/\/+$/, '')}/package.json`)) {
       // Yarn never takes an installed package for a workspace.
       if (found.path.slice(posix.dirname(file.path).length).split('/').includes('node_modules')) continue;

@@ -56,6 +56,11 @@ async function expectLikeTheTools(dir: string, yarnListed: Iterable<string>): Pr
   expect(result.runtime).toContain('supports-color@8.1.1');
 }
 
+/** `yarn install` by Yarn classic, no scripts run, its cache kept in the test cache, outside the project. */
+function yarnClassicInstall(yarn: PackageManager, dir: string, ...flags: string[]) {
+  return yarn.run(['install', '--ignore-scripts', '--non-interactive', '--no-progress', '--silent', '--cache-folder', cacheDir('yarn-classic-cache'), ...flags], dir);
+}
+
 async function catalogLockfile(dir: string) {
   const tree = await DirectoryTree.open(dir, defaultSourceLimits);
   const result = await runCatalogers(tree, [yarnLockCataloger]);
@@ -74,7 +79,7 @@ describe('yarn-lock cataloger on a project installed by the real Yarn classic', 
     'skip' in yarn
       ? yarn
       : installedProject('yarn-classic-project', { 'package.json': manifest('vigil-yarn-classic') }, 'node_modules/.yarn-integrity', (dir) =>
-          yarn.run(['install', '--ignore-scripts', '--non-interactive', '--no-progress', '--silent', '--cache-folder', `${dir}/.yarn-cache`], dir),
+          yarnClassicInstall(yarn, dir),
         );
 
   it('lists exactly what yarn list lists, and marks development-only what npm ls --omit=dev leaves out', async (context) => {
@@ -106,8 +111,7 @@ describe('yarn-lock cataloger on a monorepo installed by the real Yarn classic',
     'packages/api/package.json': json({ name: '@vigil/api', version: '1.0.0', license: 'UNLICENSED', dependencies: { express: '4.18.2' } }),
     'packages/web/package.json': json({ name: '@vigil/web', version: '1.0.0', license: 'UNLICENSED', dependencies: { '@babel/code-frame': '7.22.13' }, devDependencies: { debug: '4.3.4' } }),
   };
-  const install = (dir: string, ...flags: string[]) =>
-    (yarn as PackageManager).run(['install', '--ignore-scripts', '--non-interactive', '--no-progress', '--silent', '--cache-folder', cacheDir('yarn-classic-cache'), ...flags], dir);
+  const install = (dir: string, ...flags: string[]) => yarnClassicInstall(yarn as PackageManager, dir, ...flags);
   const project = 'skip' in yarn ? yarn : installedProject('yarn-classic-monorepo', files, 'node_modules/.yarn-integrity', (dir) => install(dir));
   // The same project installed from its lockfile for production: what Yarn itself installs to run it.
   const production =
