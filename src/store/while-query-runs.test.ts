@@ -44,6 +44,9 @@ describe.skipIf(reason !== undefined)(`whileQueryRuns on PostgreSQL ${reason ?? 
     const resource = await store.createResource({ accountId: account.id, region: 'eu-west-1', name: 'host', type: 'HOST', details: { platform: 'linux' } });
     const holder = new pg.Client({ connectionString: database.url });
     await holder.connect();
+    // The holder's commit, sent from inside the work: awaited before its connection ends, or its
+    // answer could come after end() and reject as "Connection terminated".
+    let committed: Promise<unknown> | undefined;
     try {
       await holder.query('begin');
       await holder.query('select id from resources where id = $1 for update', [resource.id]);
@@ -51,13 +54,14 @@ describe.skipIf(reason !== undefined)(`whileQueryRuns on PostgreSQL ${reason ?? 
         whileQueryRuns(start(tx, resource.id), () => {
           const waiting = waitingForLock();
           // The query can finish only now that the work has looked.
-          void holder.query('commit');
+          committed = holder.query('commit');
           return waiting;
         }),
       );
       expect(seenWaiting).toBe(1);
       expect(locked?.id).toBe(resource.id);
     } finally {
+      await committed;
       await holder.end();
     }
   });
