@@ -51,6 +51,15 @@ describe('parseManifest', () => {
     expect(Object.fromEntries(parseManifest(Buffer.from(' stray\nA: 1\nA: 2\nno colon here\n: x\n')))).toEqual({ a: '1' });
   });
 
+  it('stops at the end of the main section, whatever follows it', () => {
+    const main = 'Manifest-Version: 1.0\r\nImplementation-Version: 2.1\r\n';
+    // A signed jar's manifest: a section per entry after the main one, each with its digest.
+    const entries = Array.from({ length: 2000 }, (_, i) => `Name: org/example/C${i}.class\r\nSHA-256-Digest: ${'x'.repeat(44)}\r\n\r\n`).join('');
+    expect(Object.fromEntries(parseManifest(Buffer.from(`${main}\r\n${entries}`)))).toEqual({ 'manifest-version': '1.0', 'implementation-version': '2.1' });
+    // Blank lines before the first header do not end it; the last line needs no line break.
+    expect(Object.fromEntries(parseManifest(Buffer.from('\n\r\nA: 1\n long\nB: 2')))).toEqual({ a: '1long', b: '2' });
+  });
+
   it('never throws', () => {
     fc.assert(fc.property(fc.uint8Array({ maxLength: 500 }), (bytes) => void parseManifest(Buffer.from(bytes))));
   });

@@ -8,40 +8,47 @@
 /** Main-section attributes, keyed by lower-case name (attribute names are case-insensitive). */
 export type Manifest = Map<string, string>;
 
-/** The attributes of the main section (the first one, up to the first blank line). */
+/**
+ * The attributes of the main section (the first one, up to the first blank line). Reading stops
+ * there: a signed jar's manifest goes on with a section per entry, a digest in each, and can run
+ * to hundreds of kilobytes.
+ */
 export function parseManifest(bytes: Buffer): Manifest {
   const attributes: Manifest = new Map();
-  const lines: Buffer[] = [];
+  /** The logical line being read: a header line and its continuations. */
+  let parts: Buffer[] = [];
   let start = 0;
   for (let i = 0; i <= bytes.length; i++) {
     const byte = bytes[i];
     if (i < bytes.length && byte !== 0x0a && byte !== 0x0d) continue;
-    lines.push(bytes.subarray(start, i));
+    const line = bytes.subarray(start, i);
     if (byte === 0x0d && bytes[i + 1] === 0x0a) i++;
     start = i + 1;
-  }
-  const logical: Buffer[][] = [];
-  for (const line of lines) {
     if (line.length === 0) {
-      if (logical.length > 0) break; // end of the main section
+      if (parts.length > 0) break; // end of the main section
       continue;
     }
     if (line[0] === 0x20) {
       // A continuation of the previous line; one before any header is ignored.
-      logical.at(-1)?.push(line.subarray(1));
+      if (parts.length > 0) parts.push(line.subarray(1));
       continue;
     }
-    logical.push([line]);
+    addAttribute(attributes, parts);
+    parts = [line];
   }
-  for (const parts of logical) {
-    const text = Buffer.concat(parts).toString('utf8');
-    const colon = text.indexOf(':');
-    if (colon <= 0) continue;
-    const name = text.slice(0, colon).trim().toLowerCase();
-    // "Name: value": one space after the colon; tolerate none or several.
-    const value = text.slice(colon + 1).replace(/^ +/, '').trimEnd();
-    if (name === '' || /\s/.test(name) || attributes.has(name)) continue;
-    attributes.set(name, value);
-  }
+  addAttribute(attributes, parts);
   return attributes;
+}
+
+/** Adds the attribute a logical line (its parts, joined as bytes) holds, unless one of its name came first. */
+function addAttribute(attributes: Manifest, parts: readonly Buffer[]): void {
+  if (parts.length === 0) return;
+  const text = (parts.length === 1 ? parts[0]! : Buffer.concat(parts)).toString('utf8');
+  const colon = text.indexOf(':');
+  if (colon <= 0) return;
+  const name = text.slice(0, colon).trim().toLowerCase();
+  // "Name: value": one space after the colon; tolerate none or several.
+  const value = text.slice(colon + 1).replace(/^ +/, '').trimEnd();
+  if (name === '' || /\s/.test(name) || attributes.has(name)) return;
+  attributes.set(name, value);
 }
