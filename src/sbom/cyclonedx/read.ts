@@ -291,9 +291,14 @@ function readMetadata(properties: PackageProperties): PackageMetadata | undefine
   return Object.fromEntries(entries);
 }
 
-/** The package name as Vigil's catalogers write it, from a foreign component's group and name. */
-function foreignName(component: JsonRecord, type: PackageType, purl: PurlParts): string {
-  const name = asString(component.name) ?? purl.name;
+/**
+ * The package name as Vigil's catalogers write it, from a component's group and name: a Maven
+ * package's "groupId:artifactId" from the two (as Vigil writes it too, and as earlier versions
+ * wrote it whole in the name), another's group and name joined by a slash. `fallback` when the
+ * component has no name.
+ */
+function packageName(component: JsonRecord, type: PackageType, fallback: string): string {
+  const name = asString(component.name) ?? fallback;
   const group = asString(component.group) ?? '';
   if (group === '' || name.includes('/') || name.includes(':')) return name;
   return type === 'maven' ? `${group}:${name}` : `${group}/${name}`;
@@ -341,7 +346,7 @@ function readPackage(component: JsonRecord, skipped: SkipTally): Package | undef
   const metadata = readMetadata(properties);
   // Fields set one by one in this order (the order the object's keys take), absent ones left out.
   const pkg = {
-    name: foreignParts ? foreignName(component, type, foreignParts) : (asString(component.name) ?? ''),
+    name: packageName(component, type, foreignParts?.name ?? ''),
     version: componentVersion ?? parts()?.version ?? '',
     type,
     purl,

@@ -5,8 +5,9 @@ import { readSbom } from '../index.js';
 import { packageProperty } from './names.js';
 import { buildCycloneDx, cycloneDxVersions, type CdxBom, type CdxComponent } from './write.js';
 
+/** The component of the package named `name` ("groupId:artifactId" for a Maven one, whose group is apart). */
 const componentNamed = (bom: CdxBom, name: string): CdxComponent => {
-  const component = bom.components.find((c) => c.name === name);
+  const component = bom.components.find((c) => (c.group !== undefined ? `${c.group}:${c.name}` : c.name) === name);
   if (!component) throw new Error(`no component ${name}`);
   return component;
 };
@@ -46,6 +47,27 @@ describe.each(cycloneDxVersions.map((v) => [v]))('CycloneDX %s components', (ver
       { algorithm: 'MD5', value: 'c'.repeat(32) },
     ];
     expect(componentNamed(buildCycloneDx(inventory, version), jar.name).hashes).toEqual([{ alg: 'MD5', content: 'c'.repeat(32) }]);
+  });
+});
+
+describe('Maven components', () => {
+  it('have the groupId as group and the artifactId as name, and read back as one name', () => {
+    const inventory = directoryInventory();
+    const bom = buildCycloneDx(inventory, '1.6');
+    const jar = bom.components.find((c) => c.purl?.startsWith('pkg:maven/org.apache.logging.log4j/log4j-core@'));
+    expect(jar).toMatchObject({ group: 'org.apache.logging.log4j', name: 'log4j-core' });
+    // Only Maven names are split: a scoped npm name and a Go module path stay whole.
+    expect(bom.components.filter((c) => c.group !== undefined).every((c) => c.purl?.startsWith('pkg:maven/'))).toBe(true);
+    const read = readSbom(JSON.stringify(bom)).packages.find((p) => p.type === 'maven');
+    expect(read?.name).toBe('org.apache.logging.log4j:log4j-core');
+  });
+
+  it('read as one name when written whole, as earlier versions of Vigil wrote them', () => {
+    const bom = buildCycloneDx(directoryInventory(), '1.6');
+    const jar = bom.components.find((c) => c.group !== undefined)!;
+    jar.name = `${jar.group}:${jar.name}`;
+    delete jar.group;
+    expect(readSbom(JSON.stringify(bom)).packages.find((p) => p.type === 'maven')?.name).toBe('org.apache.logging.log4j:log4j-core');
   });
 });
 

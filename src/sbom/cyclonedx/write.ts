@@ -44,6 +44,7 @@ export interface CdxHash {
 export interface CdxComponent {
   type: 'application' | 'container' | 'library' | 'operating-system';
   'bom-ref'?: string;
+  group?: string;
   name: string;
   version?: string;
   description?: string;
@@ -204,7 +205,7 @@ function packageComponent(pkg: Package, bomRef: string): CdxComponent {
   return {
     type: 'library',
     'bom-ref': bomRef,
-    name: pkg.name,
+    ...componentName(pkg),
     ...(pkg.version !== '' ? { version: pkg.version } : {}),
     ...(pkg.development === true ? { scope: 'optional' as const } : {}),
     ...(hashes.length > 0 ? { hashes } : {}),
@@ -212,6 +213,17 @@ function packageComponent(pkg: Package, bomRef: string): CdxComponent {
     ...(pkg.purl !== '' ? { purl: pkg.purl } : {}),
     properties: properties.items,
   };
+}
+
+/**
+ * A package's name as CycloneDX components give it. A Maven package, named "groupId:artifactId"
+ * as OSV names it, has its groupId as the component's group and its artifactId as the name, as
+ * the CycloneDX Maven plugin, Syft and Trivy write them (and as Dependency-Track shows them).
+ */
+function componentName(pkg: Package): Pick<CdxComponent, 'group' | 'name'> {
+  const colon = pkg.type === 'maven' ? pkg.name.indexOf(':') : -1;
+  if (colon <= 0 || colon === pkg.name.length - 1) return { name: pkg.name };
+  return { group: pkg.name.slice(0, colon), name: pkg.name.slice(colon + 1) };
 }
 
 function inventoryProperties(inventory: Inventory): Property[] {
