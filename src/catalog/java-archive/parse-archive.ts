@@ -17,7 +17,8 @@ import { isJavaArchiveName, JAVA_ARCHIVE_EXTENSIONS, parseArchiveFileName } from
 import { parseManifest, type Manifest } from './manifest.js';
 import { parseJavaProperties } from './properties.js';
 import { sha1OfBytes, sha1OfFile } from './file-sha1.js';
-import { RangedZip, ZipFormatError, type ZipEntry } from './ranged-zip.js';
+import { RangedZip, ZipFormatError, type ZipEntry } from '../zip/ranged-zip.js';
+import { listArchiveEntries } from '../zip/list-entries.js';
 
 /**
  * The caps that keep a hostile archive from exhausting memory or time. Reaching one of the
@@ -186,21 +187,8 @@ async function readArchive(bytes: RandomAccessBytes, display: string, depth: num
   }
   const reading: ArchiveReading = { display, depth, pomProperties: [], pomLicenses: new Map() };
   const nested: ParsedPackage[] = [];
-  const rejected = { unsafe: [] as string[], duplicate: [] as string[] };
   try {
-    const { entries, problem } = await zip.listEntries(
-      limits.maxEntries,
-      (reason, name) => void rejected[reason].push(name),
-      isWantedEntry,
-      mayBeWantedEntry,
-    );
-    if (rejected.unsafe.length > 0) {
-      ctx.warn('UNSAFE_PATH', `${display}: ${rejected.unsafe.length} entr${rejected.unsafe.length === 1 ? 'y' : 'ies'} named outside the archive root (first: ${rejected.unsafe[0]}) ignored`);
-    }
-    if (rejected.duplicate.length > 0) {
-      ctx.warn('DUPLICATE_ENTRY', `${display}: ${rejected.duplicate.length} entr${rejected.duplicate.length === 1 ? 'y' : 'ies'} named like an earlier one (first: ${rejected.duplicate[0]}); the first of each name was read`);
-    }
-    if (problem) ctx.warn(problem.code, `${display}: ${problem.message}`);
+    const entries = await listArchiveEntries(zip, display, ctx, limits.maxEntries, isWantedEntry, mayBeWantedEntry);
     const archiveBytes = { used: 0 };
     for (const entry of entries) {
       if (state.stopped) break;

@@ -9,7 +9,7 @@ import { homedir } from 'node:os';
 import { join } from 'node:path';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { RangedZip } from '../java-archive/ranged-zip.js';
+import { RangedZip } from '../zip/ranged-zip.js';
 import { bufferBytes } from '../random-access-bytes.js';
 import { readPom } from './parse-pom.js';
 import { readPomLicenses } from './pom-licenses.js';

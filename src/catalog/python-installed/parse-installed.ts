@@ -69,7 +69,7 @@ async function distInfoExtras(file: CatalogFile): Promise<PackageMetadata> {
 export async function parseInstalledPython(file: CatalogFile, ctx: CatalogContext): Promise<ParsedPackage[]> {
   const path = file.path;
   if (/\.egg$/i.test(path)) {
-    const egg = await readEggPkgInfo(await file.read());
+    const egg = await readEggPkgInfo(file, path, ctx);
     if ('error' in egg) {
       ctx.warn('UNREADABLE_ARCHIVE', `${path} is not a readable egg: ${egg.error}`);
       return [];

@@ -1,58 +1,32 @@
 /**
  * @module Finds EGG-INFO/PKG-INFO inside a zipped .egg (setuptools' easy_install format) and
- * returns its text. The zip is read from memory; only that one entry is inflated, and no more
- * than a bounded number of bytes of it.
+ * returns its text. The egg is read by ranges (see ranged-zip.ts): its central directory, then
+ * only that one entry, and no more than a bounded number of bytes of it.
  * @see https://setuptools.pypa.io/en/latest/deprecated/python_eggs.html
  */
-import yauzl from 'yauzl';
-import { nextZipEntry } from '../../archive/yauzl.js';
+import type { CatalogContext } from '../cataloger.js';
+import type { RandomAccessBytes } from '../random-access-bytes.js';
+import { listArchiveEntries } from '../zip/list-entries.js';
+import { RangedZip, ZipFormatError } from '../zip/ranged-zip.js';
 
 /** PKG-INFO is a few KB; a larger entry is not one. */
 const MAX_PKG_INFO_BYTES = 4 * 1024 * 1024;
-/** Entries looked at before giving up (an egg has its EGG-INFO near the front or the end). */
+/** Entries looked through (an egg of a large project has some thousands). */
 const MAX_ENTRIES = 200_000;
 
 export type EggReadResult = { text: string } | { missing: true } | { error: string };
 
-function openZip(bytes: Buffer): Promise<yauzl.ZipFile> {
-  return new Promise((resolve, reject) => {
-    yauzl.fromBuffer(bytes, { lazyEntries: true, validateEntrySizes: true, strictFileNames: false }, (error, zip) =>
-      error || !zip ? reject(error ?? new Error('no zip file')) : resolve(zip),
-    );
-  });
-}
-
-async function readEntry(zip: yauzl.ZipFile, entry: yauzl.Entry): Promise<Buffer> {
-  if (entry.uncompressedSize > MAX_PKG_INFO_BYTES) throw new Error(`EGG-INFO/PKG-INFO is larger than ${MAX_PKG_INFO_BYTES} bytes`);
-  const stream = await new Promise<NodeJS.ReadableStream>((resolve, reject) =>
-    zip.openReadStream(entry, (error, s) => (error || !s ? reject(error ?? new Error('no stream')) : resolve(s))),
-  );
-  const chunks: Buffer[] = [];
-  let total = 0;
-  for await (const chunk of stream as AsyncIterable<Buffer>) {
-    total += chunk.length;
-    if (total > MAX_PKG_INFO_BYTES) {
-      (stream as unknown as { destroy(): void }).destroy();
-      throw new Error(`EGG-INFO/PKG-INFO is larger than ${MAX_PKG_INFO_BYTES} bytes`);
-    }
-    chunks.push(chunk);
-  }
-  return Buffer.concat(chunks);
-}
-
-export async function readEggPkgInfo(bytes: Buffer): Promise<EggReadResult> {
-  let zip: yauzl.ZipFile | undefined;
+/** The PKG-INFO of the egg `bytes`, named `display` in warnings about its entries. */
+export async function readEggPkgInfo(bytes: RandomAccessBytes, display: string, ctx: CatalogContext): Promise<EggReadResult> {
   try {
-    zip = await openZip(bytes);
-    for (let seen = 0; seen < MAX_ENTRIES; seen++) {
-      const entry = await nextZipEntry(zip);
-      if (!entry) return { missing: true };
-      if (entry.fileName === 'EGG-INFO/PKG-INFO') return { text: (await readEntry(zip, entry)).toString('utf8') };
-    }
-    return { missing: true };
+    const zip = await RangedZip.open(bytes);
+    const [entry] = await listArchiveEntries(zip, display, ctx, MAX_ENTRIES, (name) => name === 'EGG-INFO/PKG-INFO');
+    if (!entry) return { missing: true };
+    if (entry.size > MAX_PKG_INFO_BYTES) return { error: `EGG-INFO/PKG-INFO is larger than ${MAX_PKG_INFO_BYTES} bytes` };
+    return { text: (await zip.readEntry(entry)).toString('utf8') };
   } catch (error) {
-    return { error: error instanceof Error ? error.message : String(error) };
-  } finally {
-    zip?.close();
+    // A damaged archive is the egg's problem; an error reading the file is the driver's to report.
+    if (!(error instanceof ZipFormatError)) throw error;
+    return { error: error.message };
   }
 }

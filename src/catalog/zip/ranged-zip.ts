@@ -1,8 +1,9 @@
 /**
- * One zip archive read by ranges — a jar of the target, or an archive nested in one and already in
- * memory: the end record and the central directory first (they are at the end), then only the
- * entries a cataloger asks for, so a 70 MB fat jar costs its directory and a few kilobytes rather
- * than 70 MB held in memory. Entry names are made safe to match on (hostile and duplicate names set
+ * One zip archive read by ranges, for the catalogers of zip-based formats (jars and their kin,
+ * wheels) — a file of the target, or an archive nested in one and already in memory: the end
+ * record and the central directory first (they are at the end), then only the entries a cataloger
+ * asks for, so a 70 MB fat jar costs its directory and a few kilobytes rather than 70 MB held in
+ * memory. Entry names are made safe to match on (hostile and duplicate names set
  * aside, never followed), and an entry inflates to no more than it declares, its CRC-32 checked.
  *
  * It accepts and rejects the archives yauzl does (the same end-record search, zip64 records and
