@@ -20,6 +20,7 @@ import { pythonPipfileLockCataloger } from './python-pipfile-lock/index.js';
 import { pythonPoetryLockCataloger } from './python-poetry-lock/index.js';
 import { pythonRequirementsCataloger } from './python-requirements/index.js';
 import { pythonUvLockCataloger } from './python-uv-lock/index.js';
+import { pythonWheelCataloger } from './python-wheel/index.js';
 import { npmInstalledCataloger } from './npm-installed/index.js';
 import { npmLockfileCataloger } from './npm-lockfile/index.js';
 import { phpComposerInstalledCataloger } from './php-composer-installed/index.js';
@@ -42,6 +43,7 @@ export const languageCatalogers: readonly Cataloger[] = [
   pnpmLockCataloger,
   npmInstalledCataloger,
   pythonInstalledCataloger,
+  pythonWheelCataloger,
   pythonRequirementsCataloger,
   pythonPoetryLockCataloger,
   pythonPipfileLockCataloger,

@@ -8,6 +8,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { wheelFixtures } from '../fixtures/catalog/python-wheel/make-wheels.js';
+import { buildJar } from '../harness/zip-builder.js';
+import { writeZip, zipFile } from '../harness/zip-writer.js';
 
 const bin = fileURLToPath(new URL('../../dist/cli/main.js', import.meta.url));
 const fixtures = fileURLToPath(new URL('../fixtures/catalog/', import.meta.url));
@@ -94,6 +97,33 @@ describe('vigil sbom (the built command)', () => {
     const debug = vigil(['--debug', 'sbom', `docker-archive:${path}`]);
     expect(debug.code).toBe(2);
     expect(debug.stderr).toMatch(/\n\s+at /);
+  });
+
+  it('reads a function package with its layers, and a wheel or a jar given alone, archives read in place', () => {
+    const [urllib3, flaskCors] = wheelFixtures();
+    const jar = buildJar({ poms: [{ groupId: 'com.amazonaws', artifactId: 'aws-lambda-java-core', version: '1.2.3' }] });
+    const fn = join(work, 'function.zip');
+    writeFileSync(fn, writeZip([zipFile('lambda_function.py', ''), zipFile(`package/${urllib3!.fileName}`, urllib3!.bytes), zipFile('lib/core.jar', jar)]));
+    const layer = join(work, 'layer.zip');
+    writeFileSync(layer, writeZip([
+      zipFile('python/lib/python3.12/site-packages/six-1.16.0.dist-info/METADATA', 'Metadata-Version: 2.1\nName: six\nVersion: 1.16.0\n'),
+      zipFile(`python/wheels/${flaskCors!.fileName}`, flaskCors!.bytes),
+    ]));
+    const run = vigil(['sbom', fn, '--layer', layer, '--quiet']);
+    expect(run.stderr).toBe('');
+    const where = (bom: { components: Array<{ purl?: string; properties?: Array<{ name: string; value: string }> }> }) =>
+      bom.components.map((c) => `${c.purl} ${c.properties?.find((p) => p.name === 'vigil:location:0:path')?.value}`).sort();
+    expect(where(JSON.parse(run.stdout))).toEqual([
+      'pkg:maven/com.amazonaws/aws-lambda-java-core@1.2.3 /var/task/lib/core.jar',
+      `pkg:pypi/flask-cors@4.0.0 /opt/python/wheels/${flaskCors!.fileName}`,
+      'pkg:pypi/six@1.16.0 /opt/python/lib/python3.12/site-packages/six-1.16.0.dist-info/METADATA',
+      `pkg:pypi/urllib3@2.0.7 /var/task/package/${urllib3!.fileName}`,
+    ]);
+    const wheel = join(work, urllib3!.fileName);
+    writeFileSync(wheel, urllib3!.bytes);
+    expect(where(JSON.parse(vigil(['sbom', wheel, '--quiet']).stdout))).toEqual([`pkg:pypi/urllib3@2.0.7 /${urllib3!.fileName}`]);
+    writeFileSync(join(work, 'core.jar'), jar);
+    expect(where(JSON.parse(vigil(['sbom', join(work, 'core.jar'), '--quiet']).stdout))).toEqual(['pkg:maven/com.amazonaws/aws-lambda-java-core@1.2.3 /core.jar']);
   });
 
   it('leaves nothing behind in the temporary folder', () => {
