@@ -67,6 +67,14 @@ export interface Cataloger {
   /** Bumped whenever the output for the same input changes. */
   version: number;
   /**
+   * What its files record: packages `installed` (package databases, installed metadata, archives
+   * and binaries: what is there to run) or only `declared` (lockfiles and manifests: what a build
+   * would install). Images and root filesystems are built products, where declared files are
+   * read only when asked for (take-inventory.ts): inside a product, a lockfile is most often one
+   * of its sources' or vendored libraries', naming packages that are not installed.
+   */
+  reads: 'installed' | 'declared';
+  /**
    * Absolute patterns of the files the cataloger reads, anchored at the target root.
    * `*` matches within one path segment; `**` matches any number of segments.
    */

@@ -10,10 +10,11 @@ import { runCatalogers } from './run.js';
 import { takeInventory } from './take-inventory.js';
 
 /** A cataloger of test files whose text is "name version" lines. */
-function lines(name: string, patterns: string[], development?: boolean) {
+function lines(name: string, patterns: string[], development?: boolean, reads: 'installed' | 'declared' = 'declared') {
   return defineCataloger({
     name,
     version: 1,
+    reads,
     patterns,
     async parse(file: CatalogFile) {
       return (await file.text())
@@ -30,6 +31,7 @@ function lines(name: string, patterns: string[], development?: boolean) {
 const binary = defineCataloger({
   name: 'magic',
   version: 1,
+  reads: 'installed',
   patterns: [],
   sniff: {
     headerBytes: 4,
@@ -66,7 +68,7 @@ describe('the catalog driver', () => {
 
   const deps = lines('deps', ['/**/deps.lock'], false);
   const dev = lines('dev', ['/**/dev.lock'], true);
-  const installed = lines('installed', ['/**/installed.lock']);
+  const installed = lines('installed', ['/**/installed.lock'], undefined, 'installed');
 
   it('walks once, merges the same package from several files, and keeps non-dev over dev', async () => {
     const tree = await DirectoryTree.open(root, defaultSourceLimits);

@@ -23,6 +23,10 @@ export interface TakeInventoryOptions extends WalkRootOptions {
   /** Stop cataloging after this many milliseconds, saying so in a warning. */
   timeLimitMs?: number;
   platform?: string;
+  /**
+   * The catalogers to run, exactly. By default every registered one, but for a built product
+   * (an image, a root filesystem) only those that read installed packages (Cataloger.reads).
+   */
   catalogers?: readonly Cataloger[];
   onProgress?: OpenSourceOptions['onProgress'];
   onFile?: (cataloger: string, path: string) => void;
@@ -32,9 +36,10 @@ export interface TakeInventoryOptions extends WalkRootOptions {
 
 export async function takeInventory(target: string | TargetSpec, options: TakeInventoryOptions = {}): Promise<Inventory> {
   const started = Date.now();
-  const catalogers = options.catalogers ?? allCatalogers;
-  const named = compilePatterns([...releaseFilePaths, ...catalogers.flatMap((c) => c.patterns)]);
-  const sniffers = catalogers.flatMap((c) => (c.sniff ? [c.sniff] : []));
+  // Before the target is open its kind is not known: an image keeps every file any of them may read.
+  const candidates = options.catalogers ?? allCatalogers;
+  const named = compilePatterns([...releaseFilePaths, ...candidates.flatMap((c) => c.patterns)]);
+  const sniffers = candidates.flatMap((c) => (c.sniff ? [c.sniff] : []));
   // While an image streams, keep what a cataloger will read: named files, and files it may
   // recognise by content.
   const interest = (path: string, mode: number, size: number) =>
@@ -48,7 +53,13 @@ export async function takeInventory(target: string | TargetSpec, options: TakeIn
   });
   try {
     const distro = await detectDistro(source.tree);
-    const walkRoots = walkRootsFor(source.target.kind === 'directory' && distro !== undefined, options);
+    const rootFilesystem = source.target.kind === 'directory' && distro !== undefined;
+    // In a built product, lockfiles and manifests are its sources' and its vendored libraries':
+    // what is installed is what is read, unless the catalogers were named.
+    const image = source.target.kind === 'docker-archive' || source.target.kind === 'oci-archive' || source.target.kind === 'oci-dir';
+    const builtProduct = image || rootFilesystem;
+    const catalogers = options.catalogers ?? (builtProduct ? allCatalogers.filter((c) => c.reads === 'installed') : allCatalogers);
+    const walkRoots = walkRootsFor(rootFilesystem, options);
     const result = await runCatalogers(source.tree, catalogers, {
       ...(distro ? { distro } : {}),
       walkRoots,

@@ -36,7 +36,10 @@ export function addTargetOptions(command: Command): Command {
     .option('--path <dir>', 'also search this folder of a root filesystem for language packages (repeatable)', collect, [])
     .option('--all-paths', 'search the whole root filesystem, not only /usr/lib, /usr/lib64, /usr/local/lib and /usr/local/lib64')
     .option('--cross-mounts', 'walk into other mounted file systems too')
-    .option('--catalogers <list>', 'which catalogers run: all (default), os, language, or names such as dpkg,npm-lockfile')
+    .option(
+      '--catalogers <list>',
+      'which catalogers run: all, os, language, or names such as dpkg,npm-lockfile (default: all; for an image or root filesystem, those reading installed packages)',
+    )
     .option('--max-packages <count>', 'stop after this many packages, and say so (off by default)')
     .option('--time-limit <duration>', 'stop cataloging after this long, such as 15m or 90s, and say so (off by default)')
     .option('--max-file-size <size>', 'skip package files larger than this, with a warning (default 512M)')

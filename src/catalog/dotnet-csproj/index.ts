@@ -10,6 +10,7 @@ import { parseProjectFile } from './parse-project-file.js';
 export const dotnetCsprojCataloger = defineCataloger({
   name: 'dotnet-csproj',
   version: 1,
+  reads: 'declared',
   patterns: ['/**/*.csproj', '/**/*.fsproj', '/**/*.vbproj'],
   parse: parseProjectFile,
 }) satisfies Cataloger;

@@ -9,6 +9,7 @@ import { parseDepsJson } from './parse-deps-json.js';
 export const dotnetDepsJsonCataloger = defineCataloger({
   name: 'dotnet-deps-json',
   version: 1,
+  reads: 'installed',
   patterns: ['/**/*.deps.json'],
   parse: parseDepsJson,
 }) satisfies Cataloger;

@@ -9,6 +9,7 @@ import { parsePackagesConfig } from './parse-packages-config.js';
 export const dotnetPackagesConfigCataloger = defineCataloger({
   name: 'dotnet-packages-config',
   version: 1,
+  reads: 'declared',
   patterns: ['/**/packages.config'],
   parse: parsePackagesConfig,
 }) satisfies Cataloger;

@@ -9,6 +9,7 @@ import { parsePackagesLock } from './parse-packages-lock.js';
 export const dotnetPackagesLockCataloger = defineCataloger({
   name: 'dotnet-packages-lock',
   version: 1,
+  reads: 'declared',
   patterns: ['/**/packages.lock.json'],
   parse: parsePackagesLock,
 }) satisfies Cataloger;

@@ -8,6 +8,7 @@ import { parseDpkgStatus } from './parse-status.js';
 export const dpkgCataloger = defineCataloger({
   name: 'dpkg',
   version: 1,
+  reads: 'installed',
   patterns: ['/var/lib/dpkg/status', '/var/lib/dpkg/status.d/*'],
   parse: parseDpkgStatus,
 });

@@ -10,6 +10,7 @@ import { parseGoBinary } from './parse-go-binary.js';
 export const goBinaryCataloger = defineCataloger({
   name: 'go-binary',
   version: 1,
+  reads: 'installed',
   patterns: [],
   sniff: executableSniff,
   parse: parseGoBinary,

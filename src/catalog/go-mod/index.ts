@@ -9,6 +9,7 @@ import { parseGoModText } from './parse-go-mod.js';
 export const goModCataloger = defineCataloger({
   name: 'go-mod',
   version: 1,
+  reads: 'declared',
   patterns: ['/**/go.mod'],
   parse: async (file, ctx) => parseGoModText(await file.text(), ctx),
 }) satisfies Cataloger;

@@ -11,6 +11,7 @@ import { parseJavaArchive } from './parse-archive.js';
 export const javaArchiveCataloger = defineCataloger({
   name: 'java-archive',
   version: 1,
+  reads: 'installed',
   // Patterns match case-sensitively: the common upper-case spellings are listed too.
   patterns: [...JAVA_ARCHIVE_EXTENSIONS.map((extension) => `/**/*.${extension}`), '/**/*.JAR', '/**/*.WAR', '/**/*.EAR'],
   parse: parseJavaArchive,

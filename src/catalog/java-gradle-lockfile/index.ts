@@ -10,6 +10,7 @@ import { parseGradleLockfile } from './parse-gradle-lockfile.js';
 export const javaGradleLockfileCataloger = defineCataloger({
   name: 'java-gradle-lockfile',
   version: 1,
+  reads: 'declared',
   patterns: ['/**/gradle.lockfile', '/**/gradle/dependency-locks/*.lockfile'],
   parse: parseGradleLockfile,
 }) satisfies Cataloger;

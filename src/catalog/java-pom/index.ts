@@ -10,6 +10,7 @@ import { parsePom } from './parse-pom.js';
 export const javaPomCataloger = defineCataloger({
   name: 'java-pom',
   version: 1,
+  reads: 'declared',
   patterns: ['/**/pom.xml'],
   parse: parsePom,
 }) satisfies Cataloger;

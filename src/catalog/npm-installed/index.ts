@@ -9,6 +9,7 @@ import { parseInstalledManifest } from './parse-package-json.js';
 export const npmInstalledCataloger = defineCataloger({
   name: 'npm-installed',
   version: 1,
+  reads: 'installed',
   patterns: ['/**/node_modules/*/package.json', '/**/node_modules/@*/*/package.json'],
   parse: parseInstalledManifest,
 }) satisfies Cataloger;

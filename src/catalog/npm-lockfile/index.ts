@@ -8,6 +8,7 @@ import { parsePackageLock } from './parse-package-lock.js';
 export const npmLockfileCataloger = defineCataloger({
   name: 'npm-lockfile',
   version: 1,
+  reads: 'declared',
   patterns: ['/**/package-lock.json', '/**/npm-shrinkwrap.json'],
   parse: parsePackageLock,
 }) satisfies Cataloger;

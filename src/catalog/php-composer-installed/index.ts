@@ -11,6 +11,7 @@ import { parseInstalledJson } from './parse-installed-json.js';
 export const phpComposerInstalledCataloger = defineCataloger({
   name: 'php-composer-installed',
   version: 1,
+  reads: 'installed',
   patterns: ['/**/composer/installed.json'],
   parse: parseInstalledJson,
 }) satisfies Cataloger;

@@ -10,6 +10,7 @@ import { parseComposerLock } from './parse-composer-lock.js';
 export const phpComposerCataloger = defineCataloger({
   name: 'php-composer',
   version: 1,
+  reads: 'declared',
   patterns: ['/**/composer.lock'],
   parse: parseComposerLock,
 }) satisfies Cataloger;

@@ -8,6 +8,7 @@ import { parsePnpmLock } from './parse-pnpm-lock.js';
 export const pnpmLockCataloger = defineCataloger({
   name: 'pnpm-lock',
   version: 1,
+  reads: 'declared',
   patterns: ['/**/pnpm-lock.yaml'],
   parse: parsePnpmLock,
 }) satisfies Cataloger;

@@ -10,6 +10,7 @@ import { parseInstalledPython } from './parse-installed.js';
 export const pythonInstalledCataloger = defineCataloger({
   name: 'python-installed',
   version: 1,
+  reads: 'installed',
   patterns: ['/**/*.dist-info/METADATA', '/**/*.egg-info/PKG-INFO', '/**/*.egg-info', '/**/*.egg', '/**/*.egg/EGG-INFO/PKG-INFO'],
   parse: parseInstalledPython,
 }) satisfies Cataloger;

@@ -9,6 +9,7 @@ import { parsePdmLock } from './parse-pdm-lock.js';
 export const pythonPdmLockCataloger = defineCataloger({
   name: 'python-pdm-lock',
   version: 1,
+  reads: 'declared',
   patterns: ['/**/pdm.lock'],
   parse: parsePdmLock,
 }) satisfies Cataloger;

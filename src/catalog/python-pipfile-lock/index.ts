@@ -9,6 +9,7 @@ import { parsePipfileLock } from './parse-pipfile-lock.js';
 export const pythonPipfileLockCataloger = defineCataloger({
   name: 'python-pipfile-lock',
   version: 1,
+  reads: 'declared',
   patterns: ['/**/Pipfile.lock'],
   parse: parsePipfileLock,
 }) satisfies Cataloger;

@@ -9,6 +9,7 @@ import { parsePoetryLock } from './parse-poetry-lock.js';
 export const pythonPoetryLockCataloger = defineCataloger({
   name: 'python-poetry-lock',
   version: 2,
+  reads: 'declared',
   patterns: ['/**/poetry.lock'],
   parse: parsePoetryLock,
 }) satisfies Cataloger;

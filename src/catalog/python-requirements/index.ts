@@ -10,6 +10,7 @@ import { parseRequirements } from './parse-requirements.js';
 export const pythonRequirementsCataloger = defineCataloger({
   name: 'python-requirements',
   version: 1,
+  reads: 'declared',
   patterns: ['/**/requirements*.txt', '/**/requirements/*.txt'],
   parse: parseRequirements,
 }) satisfies Cataloger;

@@ -9,6 +9,7 @@ import { parseUvLock } from './parse-uv-lock.js';
 export const pythonUvLockCataloger = defineCataloger({
   name: 'python-uv-lock',
   version: 1,
+  reads: 'declared',
   patterns: ['/**/uv.lock'],
   parse: parseUvLock,
 }) satisfies Cataloger;

@@ -11,6 +11,7 @@ import { parseWheel } from './parse-wheel.js';
 export const pythonWheelCataloger = defineCataloger({
   name: 'python-wheel',
   version: 1,
+  reads: 'installed',
   patterns: ['/**/*.whl'],
   parse: parseWheel,
 }) satisfies Cataloger;

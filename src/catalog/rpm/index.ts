@@ -11,6 +11,7 @@ const databaseFiles = ['rpmdb.sqlite', 'Packages', 'Packages.db'];
 export const rpmCataloger = defineCataloger({
   name: 'rpm',
   version: 1,
+  reads: 'installed',
   // /var/lib/rpm is the classic place; Fedora 36+, openSUSE and SLE 15 SP? move the database to
   // /usr/lib/sysimage/rpm (leaving /var/lib/rpm a link); rpm-ostree systems keep it in /usr/share/rpm.
   // The format is told from the content, so every name is tried in every place.

@@ -10,6 +10,7 @@ import { parseGemfileLock } from './parse-gemfile-lock.js';
 export const rubyGemfileLockCataloger = defineCataloger({
   name: 'ruby-gemfile-lock',
   version: 1,
+  reads: 'declared',
   patterns: ['/**/Gemfile.lock', '/**/gems.locked'],
   parse: parseGemfileLock,
 }) satisfies Cataloger;

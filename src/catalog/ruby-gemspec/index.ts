@@ -10,6 +10,7 @@ import { parseGemspec } from './parse-gemspec.js';
 export const rubyGemspecCataloger = defineCataloger({
   name: 'ruby-gemspec',
   version: 1,
+  reads: 'installed',
   patterns: ['/**/specifications/*.gemspec', '/**/specifications/default/*.gemspec'],
   parse: parseGemspec,
 }) satisfies Cataloger;

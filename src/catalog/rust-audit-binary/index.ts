@@ -10,6 +10,7 @@ import { parseAuditBinary } from './parse-audit-data.js';
 export const rustAuditBinaryCataloger = defineCataloger({
   name: 'rust-audit-binary',
   version: 1,
+  reads: 'installed',
   patterns: [],
   sniff: executableSniff,
   parse: parseAuditBinary,

@@ -11,6 +11,7 @@ import { readCargoLock } from './parse-cargo-lock.js';
 export const rustCargoLockCataloger = defineCataloger({
   name: 'rust-cargo-lock',
   version: 2,
+  reads: 'declared',
   patterns: ['/**/Cargo.lock'],
   async parse(file, ctx) {
     const entries = readCargoLock(await file.text(), ctx);

@@ -10,6 +10,7 @@ import { parseYarnLock } from './parse-yarn-lock.js';
 export const yarnLockCataloger = defineCataloger({
   name: 'yarn-lock',
   version: 2,
+  reads: 'declared',
   patterns: ['/**/yarn.lock'],
   parse: parseYarnLock,
 }) satisfies Cataloger;
