@@ -26,6 +26,7 @@ import { npmLockfileCataloger } from './npm-lockfile/index.js';
 import { phpComposerInstalledCataloger } from './php-composer-installed/index.js';
 import { phpComposerCataloger } from './php-composer/index.js';
 import { pnpmLockCataloger } from './pnpm-lock/index.js';
+import { rubyGemArchiveCataloger } from './ruby-gem-archive/index.js';
 import { rubyGemfileLockCataloger } from './ruby-gemfile-lock/index.js';
 import { rubyGemspecCataloger } from './ruby-gemspec/index.js';
 import { rustAuditBinaryCataloger } from './rust-audit-binary/index.js';
@@ -58,6 +59,7 @@ export const languageCatalogers: readonly Cataloger[] = [
   rustAuditBinaryCataloger,
   rubyGemfileLockCataloger,
   rubyGemspecCataloger,
+  rubyGemArchiveCataloger,
   phpComposerCataloger,
   phpComposerInstalledCataloger,
   dotnetPackagesLockCataloger,
