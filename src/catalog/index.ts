@@ -7,6 +7,7 @@ import { apkCataloger } from './apk/index.js';
 import { dotnetCsprojCataloger } from './dotnet-csproj/index.js';
 import { dotnetDepsJsonCataloger } from './dotnet-deps-json/index.js';
 import { dotnetPackagesConfigCataloger } from './dotnet-packages-config/index.js';
+import { dotnetNupkgCataloger } from './dotnet-nupkg/index.js';
 import { dotnetPackagesLockCataloger } from './dotnet-packages-lock/index.js';
 import { dpkgCataloger } from './dpkg/index.js';
 import { goBinaryCataloger } from './go-binary/index.js';
@@ -64,6 +65,7 @@ export const languageCatalogers: readonly Cataloger[] = [
   phpComposerInstalledCataloger,
   dotnetPackagesLockCataloger,
   dotnetDepsJsonCataloger,
+  dotnetNupkgCataloger,
   dotnetPackagesConfigCataloger,
   dotnetCsprojCataloger,
 ];

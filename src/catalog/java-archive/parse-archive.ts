@@ -18,7 +18,7 @@ import { parseManifest, type Manifest } from './manifest.js';
 import { parseJavaProperties } from './properties.js';
 import { sha1OfBytes, sha1OfFile } from './file-sha1.js';
 import { RangedZip, ZipFormatError, type ZipEntry } from '../zip/ranged-zip.js';
-import { listArchiveEntries } from '../zip/list-entries.js';
+import { listArchiveEntries } from '../zip/read-archive.js';
 
 /**
  * The caps that keep a hostile archive from exhausting memory or time. Reaching one of the

@@ -6,7 +6,7 @@
  */
 import type { CatalogContext } from '../cataloger.js';
 import type { RandomAccessBytes } from '../random-access-bytes.js';
-import { listArchiveEntries } from '../zip/list-entries.js';
+import { listArchiveEntries } from '../zip/read-archive.js';
 import { RangedZip, ZipFormatError } from '../zip/ranged-zip.js';
 
 /** PKG-INFO is a few KB; a larger entry is not one. */

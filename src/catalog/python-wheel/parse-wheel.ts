@@ -12,8 +12,7 @@ import type { ParsedPackage } from '../../model/package.js';
 import type { CatalogContext, CatalogFile } from '../cataloger.js';
 import { packageFromCoreMetadata } from '../python-installed/parse-installed.js';
 import { normalizePypiName } from '../python-installed/pypi-package.js';
-import { listArchiveEntries } from '../zip/list-entries.js';
-import { RangedZip, ZipFormatError } from '../zip/ranged-zip.js';
+import { listArchiveEntries, openArchive, readArchiveEntry } from '../zip/read-archive.js';
 
 /** Entries looked through (a large wheel has some thousands). */
 const MAX_ENTRIES = 200_000;
@@ -32,9 +31,6 @@ export function wheelProjectName(fileName: string): string | undefined {
   return name !== '' && parts.slice(parts.length - 3).every((tag) => tag !== '') ? name : undefined;
 }
 
-function firstLine(error: unknown): string {
-  return (error instanceof Error ? error.message : String(error)).split('\n')[0]!;
-}
 
 export async function parseWheel(file: CatalogFile, ctx: CatalogContext): Promise<ParsedPackage[]> {
   const path = file.path;
@@ -43,14 +39,8 @@ export async function parseWheel(file: CatalogFile, ctx: CatalogContext): Promis
     ctx.warn('UNREADABLE_ARCHIVE', `${path} is not named as a wheel is ({name}-{version}-{python}-{abi}-{platform}.whl)`);
     return [];
   }
-  let zip: RangedZip;
-  try {
-    zip = await RangedZip.open(file);
-  } catch (error) {
-    if (!(error instanceof ZipFormatError)) throw error;
-    ctx.warn('UNREADABLE_ARCHIVE', `${path} is not a readable wheel: ${firstLine(error)}`);
-    return [];
-  }
+  const zip = await openArchive(file, path, 'wheel', ctx);
+  if (!zip) return [];
   // The folders at the root whose names end in .dist-info, and each one's METADATA.
   const infoFolders = new Set<string>();
   const entries = await listArchiveEntries(zip, path, ctx, MAX_ENTRIES, (name) => {
@@ -81,14 +71,9 @@ export async function parseWheel(file: CatalogFile, ctx: CatalogContext): Promis
     ctx.skip(`${folder}/METADATA is ${metadata.size} bytes, more than the ${MAX_METADATA_BYTES} read`);
     return [];
   }
-  let text: string;
-  try {
-    text = (await zip.readEntry(metadata)).toString('utf8');
-  } catch (error) {
-    if (!(error instanceof ZipFormatError)) throw error;
-    ctx.warn('ARCHIVE_ENTRY_UNREADABLE', `${path}: entry ${metadata.name} cannot be read: ${firstLine(error)}`);
-    return [];
-  }
+  const bytes = await readArchiveEntry(zip, metadata, path, ctx);
+  if (!bytes) return [];
+  const text = bytes.toString('utf8');
   const pkg = packageFromCoreMetadata(text, ctx, { format: 'wheel' });
   return pkg ? [pkg] : [];
 }
