@@ -157,17 +157,19 @@ describe('python-installed cataloger', () => {
   });
 
   it('warns, not throws, on damaged and hostile eggs', async () => {
-    const cases = [
-      writeZip([{ name: 'EGG-INFO/PKG-INFO', data: 'Name: a\nVersion: 1\n', declaredSize: 3 }]),
-      writeZip([{ name: 'EGG-INFO/PKG-INFO', data: 'Name: a\nVersion: 1\n', methodNumber: 14 }]),
-      writeZip([{ name: 'EGG-INFO/PKG-INFO', data: 'Name: a\nVersion: 1\n' }]).subarray(0, 30),
-      Buffer.alloc(0),
+    const cases: Array<[Buffer, string]> = [
+      // A damaged entry, as in a damaged jar or wheel.
+      [writeZip([{ name: 'EGG-INFO/PKG-INFO', data: 'Name: a\nVersion: 1\n', declaredSize: 3 }]), 'ARCHIVE_ENTRY_UNREADABLE'],
+      [writeZip([{ name: 'EGG-INFO/PKG-INFO', data: 'Name: a\nVersion: 1\n', methodNumber: 14 }]), 'ARCHIVE_ENTRY_UNREADABLE'],
+      // Not an archive at all.
+      [writeZip([{ name: 'EGG-INFO/PKG-INFO', data: 'Name: a\nVersion: 1\n' }]).subarray(0, 30), 'UNREADABLE_ARCHIVE'],
+      [Buffer.alloc(0), 'UNREADABLE_ARCHIVE'],
     ];
-    for (const bytes of cases) {
+    for (const [bytes, code] of cases) {
       const { ctx, warnings } = recordingContext();
       const packages = await parseInstalledPython(memoryFile('/x/a-1-py3.egg', bytes), ctx);
       expect(packages).toEqual([]);
-      expect(warnings.map((w) => w.code)).toEqual(['UNREADABLE_ARCHIVE']);
+      expect(warnings.map((w) => w.code)).toEqual([code]);
     }
   });
 

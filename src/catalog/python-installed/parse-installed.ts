@@ -2,8 +2,8 @@
  * @module Turns one installed Python distribution into a package: a `*.dist-info/METADATA`
  * (wheels, pip, uv, modern setuptools), an `*.egg-info/PKG-INFO` or a single-file `*.egg-info`
  * (setuptools' older installs, distro packages), an unzipped `*.egg/EGG-INFO/PKG-INFO`, or a
- * zipped `*.egg`. Beside a dist-info, INSTALLER names the tool that installed it and
- * direct_url.json says when it came from a URL, a VCS or an editable checkout.
+ * zipped `*.egg` (read in place, by ranges). Beside a dist-info, INSTALLER names the tool that
+ * installed it and direct_url.json says when it came from a URL, a VCS or an editable checkout.
  * @see https://packaging.python.org/en/latest/specifications/recording-installed-packages/
  * @see https://packaging.python.org/en/latest/specifications/direct-url-data-structure/
  */
@@ -11,7 +11,7 @@ import type { PackageMetadata, ParsedPackage } from '../../model/package.js';
 import type { CatalogContext, CatalogFile } from '../cataloger.js';
 import { coreMetadataFacts, coreMetadataLicenses, firstHeader, parseCoreMetadataHeaders } from './parse-core-metadata.js';
 import { isDistributionName, isRecord, isRecordedVersion, pypiPackage } from './pypi-package.js';
-import { readEggPkgInfo } from './read-egg.js';
+import { listArchiveEntries, openArchive, readArchiveEntry } from '../zip/read-archive.js';
 
 /** The package one core metadata text describes; undefined (and a skip) when it names none. */
 export function packageFromCoreMetadata(text: string, ctx: CatalogContext, extra: PackageMetadata = {}): ParsedPackage | undefined {
@@ -66,21 +66,33 @@ async function distInfoExtras(file: CatalogFile): Promise<PackageMetadata> {
   return extras;
 }
 
+/** PKG-INFO is a few KB; a larger entry is not one. */
+const MAX_PKG_INFO_BYTES = 4 * 1024 * 1024;
+/** Entries looked through in a zipped egg (one of a large project has some thousands). */
+const MAX_EGG_ENTRIES = 200_000;
+
+/** A zipped .egg (setuptools' easy_install format), read in place: its EGG-INFO/PKG-INFO alone. */
+async function parseZippedEgg(file: CatalogFile, ctx: CatalogContext): Promise<ParsedPackage[]> {
+  const zip = await openArchive(file, file.path, 'egg', ctx);
+  if (!zip) return [];
+  const [entry] = await listArchiveEntries(zip, file.path, ctx, MAX_EGG_ENTRIES, (name) => name === 'EGG-INFO/PKG-INFO');
+  if (!entry) {
+    ctx.warn('UNREADABLE_ARCHIVE', `${file.path} has no EGG-INFO/PKG-INFO`);
+    return [];
+  }
+  if (entry.size > MAX_PKG_INFO_BYTES) {
+    ctx.skip(`EGG-INFO/PKG-INFO is ${entry.size} bytes, more than the ${MAX_PKG_INFO_BYTES} read`);
+    return [];
+  }
+  const bytes = await readArchiveEntry(zip, entry, file.path, ctx);
+  if (!bytes) return [];
+  const pkg = packageFromCoreMetadata(bytes.toString('utf8'), ctx, { format: 'egg' });
+  return pkg ? [pkg] : [];
+}
+
 export async function parseInstalledPython(file: CatalogFile, ctx: CatalogContext): Promise<ParsedPackage[]> {
   const path = file.path;
-  if (/\.egg$/i.test(path)) {
-    const egg = await readEggPkgInfo(file, path, ctx);
-    if ('error' in egg) {
-      ctx.warn('UNREADABLE_ARCHIVE', `${path} is not a readable egg: ${egg.error}`);
-      return [];
-    }
-    if ('missing' in egg) {
-      ctx.warn('UNREADABLE_ARCHIVE', `${path} has no EGG-INFO/PKG-INFO`);
-      return [];
-    }
-    const pkg = packageFromCoreMetadata(egg.text, ctx, { format: 'egg' });
-    return pkg ? [pkg] : [];
-  }
+  if (/\.egg$/i.test(path)) return parseZippedEgg(file, ctx);
   const format = /\.dist-info\/METADATA$/.test(path)
     ? 'dist-info'
     : /\.egg\/EGG-INFO\/PKG-INFO$/i.test(path)
