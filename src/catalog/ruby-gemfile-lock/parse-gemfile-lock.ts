@@ -10,12 +10,14 @@
  * lockfile); so do we.
  *
  * A Gemfile.lock does not say which gems are development-only: Gemfile groups are not recorded in
- * it, so `development` is left unset.
+ * it. The Gemfile beside it does (see development.ts); the lock's DEPENDENCIES and each gem's own
+ * dependencies (the 6-space lines) give the graph the groups are followed through.
  * @see https://bundler.io/guides/bundler_setup.html
  * @see https://github.com/rubygems/rubygems/blob/master/bundler/lib/bundler/lockfile_parser.rb
  */
 import type { PackageHash, PackageMetadata, ParsedPackage } from '../../model/package.js';
 import type { CatalogContext, CatalogFile } from '../cataloger.js';
+import { developmentOnly } from './development.js';
 import { gemPackage, isGemName, isGemPlatform, isGemVersion } from './gem-package.js';
 
 /** Sections whose `specs:` list resolved gems, and the `source` they give them. */
@@ -40,7 +42,19 @@ interface Section {
 }
 
 export async function parseGemfileLock(file: CatalogFile, ctx: CatalogContext): Promise<ParsedPackage[]> {
-  return parseGemfileLockText(await file.text(), ctx);
+  const lock = readGemfileLock(await file.text(), ctx);
+  if (lock.packages.length === 0) return [];
+  const development = await developmentOnly(file, lock, ctx);
+  return lock.packages.map((pkg) => (development.has(pkg.name) ? { ...pkg, development: true } : pkg));
+}
+
+/** What a Gemfile.lock says: its gems, the Gemfile's dependencies, and what each gem depends on. */
+export interface GemfileLock {
+  packages: ParsedPackage[];
+  /** DEPENDENCIES: the gems the Gemfile declares, by name. */
+  dependencies: string[];
+  /** Each resolved gem's own dependencies, by name. */
+  requires: Map<string, Set<string>>;
 }
 
 /** Key of a gem in the CHECKSUMS section and among the specs. */
@@ -72,10 +86,19 @@ function readChecksums(tail: string): PackageHash[] {
 }
 
 export function parseGemfileLockText(text: string, ctx: CatalogContext): ParsedPackage[] {
+  return readGemfileLock(text, ctx).packages;
+}
+
+export function readGemfileLock(text: string, ctx: CatalogContext): GemfileLock {
+  const dependencies: string[] = [];
+  const requires = new Map<string, Set<string>>();
+  const none: GemfileLock = { packages: [], dependencies, requires };
   if (text.includes('\0')) {
     ctx.warn('UNREADABLE_LOCKFILE', 'not a Gemfile.lock: the file is binary');
-    return [];
+    return none;
   }
+  /** The gem whose dependency lines follow. */
+  let gem: string | undefined;
   const byKey = new Map<string, ParsedPackage>();
   const checksums = new Map<string, PackageHash[]>();
   let section: Section | undefined;
@@ -87,10 +110,17 @@ export function parseGemfileLockText(text: string, ctx: CatalogContext): ParsedP
     if (indent === 0) {
       const header = line.trimEnd();
       section = { header, inSpecs: false, options: new Map() };
+      gem = undefined;
       if (knownHeaders.has(header)) sawHeader = true;
       continue;
     }
     if (!section) continue;
+    if (section.header === 'DEPENDENCIES') {
+      // "  rails (~> 7.0)", "  my_gem!" (from a git or path source).
+      const name = /^ {2}([^\s!(]+)/.exec(line)?.[1];
+      if (name && indent === 2) dependencies.push(name);
+      continue;
+    }
     if (section.header === 'CHECKSUMS') {
       if (indent !== 2) continue;
       const match = specLine.exec(line.slice(2));
@@ -107,7 +137,15 @@ export function parseGemfileLockText(text: string, ctx: CatalogContext): ParsedP
       else if (value !== undefined && !section.options.has(key!)) section.options.set(key!, value.trim());
       continue;
     }
-    if (indent !== 4 || !section.inSpecs) continue; // 6 spaces: a dependency of the gem above
+    if (!section.inSpecs) continue;
+    if (indent === 6) {
+      // A dependency of the gem above: "      activesupport (= 7.0.4)".
+      const name = /^ {6}([^\s(]+)/.exec(line)?.[1];
+      if (gem && name) requires.get(gem)!.add(name);
+      continue;
+    }
+    gem = undefined;
+    if (indent !== 4) continue;
     const body = line.slice(4).trimEnd();
     const match = specLine.exec(body);
     if (!match || match[4] !== '') {
@@ -119,17 +157,19 @@ export function parseGemfileLockText(text: string, ctx: CatalogContext): ParsedP
       ctx.skip(`"${body.slice(0, 120)}" has an invalid name, version or platform`);
       continue;
     }
+    gem = name!;
+    if (!requires.has(gem)) requires.set(gem, new Set());
     const key = gemKey(name!, version!, platform);
     if (byKey.has(key)) continue;
     byKey.set(key, gemPackage({ name: name!, version: version!, ...(platform ? { platform } : {}), metadata: sourceMetadata(section) }));
   }
   if (!sawHeader) {
     if (text.trim() !== '') ctx.warn('UNREADABLE_LOCKFILE', 'not a Gemfile.lock: no GEM, GIT, PATH, PLATFORMS or DEPENDENCIES section');
-    return [];
+    return none;
   }
   for (const [key, pkg] of byKey) {
     const hashes = checksums.get(key);
     if (hashes && hashes.length > 0) pkg.hashes = hashes;
   }
-  return [...byKey.values()];
+  return { packages: [...byKey.values()], dependencies, requires };
 }
