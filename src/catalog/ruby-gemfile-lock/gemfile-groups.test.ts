@@ -30,6 +30,7 @@ gem "rubocop", require: false, group: :development
 gem "factory_bot", :group => [:test]
 gem "bootsnap", groups: ["development", :test, :ci]
 gem "rspec-rails", group: :ci
+gem "simplecov", groups: %i[test coverage]
 gem("tzinfo-data", platforms: %i[windows jruby])
 unless ENV["NO_SIDEKIQ"]
   gem "sidekiq"
@@ -48,6 +49,7 @@ end
       lograge: ['production'],
       rubocop: ['development'],
       factory_bot: ['test'],
+      simplecov: ['coverage', 'test'],
       bootsnap: ['ci', 'development', 'test'],
       'tzinfo-data': ['default'],
       sidekiq: ['default'],

@@ -38,8 +38,10 @@ function literalValue(token: string): string | undefined {
   return match ? (match[1] ?? match[2] ?? match[3]) : undefined;
 }
 
-/** The names in `:a, :b` or `[:a, "b"]`; undefined when any is not a literal. */
+/** The names in `:a, :b`, `[:a, "b"]` or `%i[a b]`; undefined when any is not a literal. */
 function literalList(text: string): string[] | undefined {
+  const words = /^%[iIwW][[(]([^\])]*)[\])]$/.exec(text.trim());
+  if (words) return words[1]!.split(/\s+/).filter(Boolean);
   const inner = text.trim().replace(/^\[(.*)\]$/, '$1');
   const names = inner.split(',').map((part) => literalValue(part));
   return names.every((name): name is string => name !== undefined && name !== '') ? names : undefined;
@@ -47,7 +49,7 @@ function literalList(text: string): string[] | undefined {
 
 /** The value of a `group:`/`groups:` option in a gem statement's arguments, as a list. */
 function groupOption(args: string): string[] | undefined {
-  const option = /(?:^|,)\s*(?::groups?\s*=>|groups?:)\s*(\[[^\]]*\]|[^,\s]+)/.exec(args);
+  const option = /(?:^|,)\s*(?::groups?\s*=>|groups?:)\s*(%[iIwW]?\[[^\]]*\]|\[[^\]]*\]|[^,\s]+)/.exec(args);
   return option ? literalList(option[1]!) : undefined;
 }
 
