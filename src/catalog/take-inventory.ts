@@ -1,7 +1,7 @@
 /**
  * @module Takes the inventory of a target: open it, detect its OS, run every cataloger, close it.
  */
-import type { Inventory } from '../model/inventory.js';
+import { isImageKind, type Inventory } from '../model/inventory.js';
 import { openSource, type OpenSourceOptions, type TargetSpec } from '../source/index.js';
 import { defaultSourceLimits, type SourceLimits } from '../source/file-tree.js';
 import { vigilVersion } from '../version.js';
@@ -56,8 +56,7 @@ export async function takeInventory(target: string | TargetSpec, options: TakeIn
     const rootFilesystem = source.target.kind === 'directory' && distro !== undefined;
     // In a built product, lockfiles and manifests are its sources' and its vendored libraries':
     // what is installed is what is read, unless the catalogers were named.
-    const image = source.target.kind === 'docker-archive' || source.target.kind === 'oci-archive' || source.target.kind === 'oci-dir';
-    const builtProduct = image || rootFilesystem;
+    const builtProduct = isImageKind(source.target.kind) || rootFilesystem;
     const catalogers = options.catalogers ?? (builtProduct ? allCatalogers.filter((c) => c.reads === 'installed') : allCatalogers);
     const walkRoots = walkRootsFor(rootFilesystem, options);
     const result = await runCatalogers(source.tree, catalogers, {

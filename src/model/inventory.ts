@@ -5,13 +5,20 @@ import type { Warning } from './warning.js';
 
 export type TargetKind = 'directory' | 'docker-archive' | 'oci-archive' | 'oci-dir' | 'zip' | 'file';
 
+/** The target kinds that are container images. */
+export type ImageTargetKind = 'docker-archive' | 'oci-archive' | 'oci-dir';
+
+export function isImageKind(kind: unknown): kind is ImageTargetKind {
+  return kind === 'docker-archive' || kind === 'oci-archive' || kind === 'oci-dir';
+}
+
 /** What was inventoried. Image and zip targets carry their digests and layers. */
 export type TargetDescription =
   | { kind: 'directory'; name: string; path: string }
   /** One file read as itself (a binary, a jar, a wheel), found in the tree at /<its name>. */
   | { kind: 'file'; name: string; path: string; sha256: string }
   | {
-      kind: 'docker-archive' | 'oci-archive' | 'oci-dir';
+      kind: ImageTargetKind;
       name: string;
       path: string;
       /** The image manifest digest (sha256:…). */

@@ -18,7 +18,7 @@ import { parseManifest, type Manifest } from './manifest.js';
 import { parseJavaProperties } from './properties.js';
 import { sha1OfBytes, sha1OfFile } from './file-sha1.js';
 import { RangedZip, ZipFormatError, type ZipEntry } from '../zip/ranged-zip.js';
-import { listArchiveEntries } from '../zip/read-archive.js';
+import { listArchiveEntries, readArchiveEntry } from '../zip/read-archive.js';
 
 /**
  * The caps that keep a hostile archive from exhausting memory or time. Reaching one of the
@@ -151,20 +151,13 @@ async function inflate(zip: RangedZip, entry: ZipEntry, state: FileState, readin
   checkEntry(state, reading, entry, archiveBytes);
   archiveBytes.used += entry.size;
   state.inflated += entry.size;
-  try {
-    return await zip.readEntry(entry);
-  } catch (error) {
-    // A damaged entry is a warning; an error reading the file itself is the cataloger's to report.
-    if (!(error instanceof ZipFormatError)) throw error;
-    state.ctx.warn('ARCHIVE_ENTRY_UNREADABLE', `${reading.display}: entry ${entry.name} cannot be read: ${firstLine(error)}`);
-    return undefined;
-  }
+  // A damaged entry is a warning; an error reading the file itself is the cataloger's to report.
+  return readArchiveEntry(zip, entry, reading.display, state.ctx);
 }
 
 function firstLine(error: unknown): string {
   return (error instanceof Error ? error.message : String(error)).split('\n')[0]!;
 }
-
 
 /** How an archive's SHA-1 is had: the file's from the disk when it can be, a nested archive's from its bytes. */
 type ArchiveDigest = (bytes: RandomAccessBytes) => Promise<string>;

@@ -31,7 +31,6 @@ export function wheelProjectName(fileName: string): string | undefined {
   return name !== '' && parts.slice(parts.length - 3).every((tag) => tag !== '') ? name : undefined;
 }
 
-
 export async function parseWheel(file: CatalogFile, ctx: CatalogContext): Promise<ParsedPackage[]> {
   const path = file.path;
   const project = wheelProjectName(path.slice(path.lastIndexOf('/') + 1));

@@ -11,7 +11,7 @@
  * other tools also write for optional or peer dependencies that ship to production.
  */
 import type { Distro } from '../../model/distro.js';
-import type { CatalogerRef, Inventory, TargetDescription } from '../../model/inventory.js';
+import { isImageKind, type CatalogerRef, type Inventory, type TargetDescription } from '../../model/inventory.js';
 import type { LayerRef, Location, Package, PackageHash, PackageMetadata, PackageType } from '../../model/package.js';
 import { parsePurl, type PurlParts } from '../../model/purl.js';
 import type { Warning } from '../../model/warning.js';
@@ -52,7 +52,7 @@ function readTarget(component: JsonRecord | undefined, options: ReadSbomOptions)
   const name = asString(component?.name) ?? options.path ?? 'sbom';
   const path = properties.get(targetProperty.path) ?? options.path ?? '';
   const kind = properties.get(targetProperty.kind);
-  if (kind === 'docker-archive' || kind === 'oci-archive' || kind === 'oci-dir') {
+  if (isImageKind(kind)) {
     const variant = properties.get(targetProperty.platformVariant);
     const layers: LayerRef[] = [];
     for (const group of properties.indexed(targetProperty.layerPrefix)) {

@@ -19,7 +19,7 @@
  * NaN or ±Infinity is dropped and -0 reads back as 0 (catalogers record finite numbers).
  */
 import type { Distro } from '../../model/distro.js';
-import type { CatalogerRef, Inventory, TargetDescription } from '../../model/inventory.js';
+import { isImageKind, type CatalogerRef, type Inventory, type TargetDescription } from '../../model/inventory.js';
 import type { LayerRef, Location, Package, PackageMetadata } from '../../model/package.js';
 import type { Warning } from '../../model/warning.js';
 import { asRecord, asString, isRecord, type JsonRecord } from '../json.js';
@@ -130,7 +130,7 @@ function toTarget(value: unknown): TargetDescription | undefined {
   if (!target || typeof target.name !== 'string' || typeof target.path !== 'string') return undefined;
   const { kind, name, path } = target;
   if (kind === 'directory') return { kind, name, path };
-  if (kind !== 'docker-archive' && kind !== 'oci-archive' && kind !== 'oci-dir') return undefined;
+  if (!isImageKind(kind)) return undefined;
   const platform = asRecord(target.platform);
   if (
     typeof target.manifestDigest !== 'string' ||
